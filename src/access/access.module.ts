@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
+import { AuthGuard } from './auth.guard';
+import { TenantsService } from './tenants.service';
+
+@Module({
+  controllers: [ApiKeysController],
+  providers: [ApiKeysService, TenantsService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiKeysService, TenantsService],
+})
+export class AccessModule {}

@@ -1,0 +1,43 @@
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorCode, VaultError } from '../common/errors';
+import { ApiKeysService } from './api-keys.service';
+import { RequireRoles } from './auth.guard';
+import { CurrentPrincipal } from './current-principal.decorator';
+import { ApiKeySummaryDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import { Principal, ROLE_ADMIN, ROLE_OPERATOR } from './principal';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('v1/admin/api-keys')
+@RequireRoles(ROLE_ADMIN, ROLE_OPERATOR)
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  create(@Body() dto: CreateApiKeyDto, @CurrentPrincipal() caller: Principal): Promise<CreatedApiKeyDto> {
+    return this.apiKeys.create({ name: dto.name, roles: dto.roles, tenant: targetTenant(dto.tenant, caller) });
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [ApiKeySummaryDto] })
+  list(@CurrentPrincipal() caller: Principal): Promise<ApiKeySummaryDto[]> {
+    return this.apiKeys.list(caller.tenantId);
+  }
+
+  @Delete(':id')
+  @ApiOkResponse({ type: ApiKeySummaryDto, description: 'The key, now revoked' })
+  revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<ApiKeySummaryDto> {
+    return this.apiKeys.revoke(id, caller.roles.includes(ROLE_OPERATOR) ? undefined : caller.tenantId);
+  }
+}
+
+/** Only an operator may create keys outside its own tenant: a tenant admin stays in its tenant. */
+function targetTenant(requested: string | undefined, caller: Principal): string {
+  if (!requested || requested === caller.tenantName) return caller.tenantName;
+  if (!caller.roles.includes(ROLE_OPERATOR)) {
+    throw new VaultError(ErrorCode.Forbidden, 'Only an operator may create keys in another tenant');
+  }
+  return requested;
+}

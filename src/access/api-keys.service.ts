@@ -1,0 +1,174 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { hash, verify } from '@node-rs/argon2';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ErrorCode, VaultError } from '../common/errors';
+import { BOOTSTRAP_LOOKUP_ID, generateApiKey, parseApiKey } from './api-key-format';
+import { Principal, ROLE_ADMIN, ROLE_OPERATOR } from './principal';
+import { DEFAULT_TENANT, TenantsService } from './tenants.service';
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  tenant: string;
+  roles: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  tenant: string;
+  tenant_id: string;
+  roles: string[];
+  secret_hash: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+const CACHE_LIMIT = 10_000;
+const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
+
+/**
+ * API keys: shown once, stored as argon2id hashes, found by lookup id. Verified keys are cached
+ * (by SHA-256 of the key) for PII_VAULT_API_KEY_CACHE_SECONDS so a request does not pay argon2.
+ */
+@Injectable()
+export class ApiKeysService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ApiKeys');
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly tenants: TenantsService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.bootstrapAdminKey();
+  }
+
+  async authenticate(key: string): Promise<Principal | undefined> {
+    const fingerprint = createHash('sha256').update(key).digest('base64');
+    const hit = this.verified.get(fingerprint);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    this.verified.delete(fingerprint);
+
+    const { lookupId, secret } = parseApiKey(key);
+    const rows = (await this.db.query(
+      `SELECT k.id, k.name, t.name AS tenant, k.tenant_id, k.roles, k.secret_hash, k.created_at, k.revoked_at
+         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+        WHERE k.lookup_id = $1`,
+      [lookupId],
+    )) as ApiKeyRow[];
+    const row = rows[0];
+    if (!row || row.revoked_at || !(await verify(row.secret_hash, secret))) return undefined;
+
+    const principal: Principal = { keyId: row.id, tenantId: row.tenant_id, tenantName: row.tenant, roles: row.roles };
+    this.remember(fingerprint, principal);
+    return principal;
+  }
+
+  async create(input: { name: string; roles: string[]; tenant: string }): Promise<ApiKeySummary & { key: string }> {
+    const generated = generateApiKey();
+    return this.insert(input, generated.lookupId, generated.secret, generated.key);
+  }
+
+  async list(tenantId: string): Promise<ApiKeySummary[]> {
+    const rows = (await this.db.query(
+      `SELECT k.id, k.name, t.name AS tenant, k.roles, k.created_at, k.revoked_at
+         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+        WHERE k.tenant_id = $1 ORDER BY k.created_at, k.id`,
+      [tenantId],
+    )) as ApiKeyRow[];
+    return rows.map(toSummary);
+  }
+
+  /** Revokes a key of the given tenant (any tenant when tenantId is undefined). */
+  async revoke(id: string, tenantId: string | undefined): Promise<ApiKeySummary> {
+    const rows = (await this.db.query(
+      `UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, now())
+         FROM tenants t
+        WHERE k.id = $1 AND t.id = k.tenant_id AND ($2::uuid IS NULL OR k.tenant_id = $2::uuid)
+        RETURNING k.id, k.name, t.name AS tenant, k.roles, k.created_at, k.revoked_at`,
+      [id, tenantId ?? null],
+    )) as [ApiKeyRow[], number];
+    const row = rows[0][0];
+    if (!row) throw new VaultError(ErrorCode.NotFound, 'No such API key');
+    for (const [fingerprint, entry] of this.verified) {
+      if (entry.principal.keyId === id) this.verified.delete(fingerprint);
+    }
+    return toSummary(row);
+  }
+
+  private async insert(
+    input: { name: string; roles: string[]; tenant: string },
+    lookupId: string,
+    secret: string,
+    key: string,
+  ): Promise<ApiKeySummary & { key: string }> {
+    const tenantId = await this.tenants.ensure(input.tenant);
+    const secretHash = await hash(secret);
+    const rows = (await this.db.query(
+      `INSERT INTO api_keys (tenant_id, name, lookup_id, secret_hash, roles)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
+      [tenantId, input.name, lookupId, secretHash, input.roles],
+    )) as { id: string; created_at: Date }[];
+    this.logger.log(`API key ${rows[0].id} created in tenant ${input.tenant}`);
+    return {
+      id: rows[0].id,
+      key,
+      name: input.name,
+      tenant: input.tenant,
+      roles: input.roles,
+      createdAt: rows[0].created_at.toISOString(),
+      revokedAt: null,
+    };
+  }
+
+  private remember(fingerprint: string, principal: Principal): void {
+    const ttl = this.config.PII_VAULT_API_KEY_CACHE_SECONDS * 1000;
+    if (ttl === 0) return;
+    if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(fingerprint, { principal, until: Date.now() + ttl });
+  }
+
+  /** First start with no keys: the configured bootstrap key, or a generated one printed once. */
+  private async bootstrapAdminKey(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_ID]);
+      const existing = (await tx.query(`SELECT 1 FROM api_keys LIMIT 1`)) as unknown[];
+      if (existing.length > 0) return;
+      const configured = this.config.PII_VAULT_BOOTSTRAP_ADMIN_KEY;
+      const generated = configured ? undefined : generateApiKey();
+      const lookupId = configured ? parseApiKey(configured).lookupId : generated!.lookupId;
+      const secret = configured ? parseApiKey(configured).secret : generated!.secret;
+      await tx.query(`INSERT INTO tenants (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [DEFAULT_TENANT]);
+      await tx.query(
+        `INSERT INTO api_keys (tenant_id, name, lookup_id, secret_hash, roles)
+         SELECT id, 'bootstrap admin', $2, $3, $4 FROM tenants WHERE name = $1`,
+        [DEFAULT_TENANT, lookupId, await hash(secret), [ROLE_ADMIN, ROLE_OPERATOR]],
+      );
+      if (generated) {
+        process.stderr.write(
+          `\nNo API keys existed: generated the bootstrap admin key (shown once, store it now):\n\n    ${generated.key}\n\n`,
+        );
+      } else {
+        this.logger.log(`Bootstrap admin key from PII_VAULT_BOOTSTRAP_ADMIN_KEY installed (lookup ${lookupId === BOOTSTRAP_LOOKUP_ID ? 'custom' : 'standard'})`);
+      }
+    });
+  }
+}
+
+function toSummary(row: Pick<ApiKeyRow, 'id' | 'name' | 'tenant' | 'roles' | 'created_at' | 'revoked_at'>): ApiKeySummary {
+  return {
+    id: row.id,
+    name: row.name,
+    tenant: row.tenant,
+    roles: row.roles,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+  };
+}

@@ -1,0 +1,49 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { ErrorCode, VaultError } from '../common/errors';
+import { ApiKeysService } from './api-keys.service';
+import type { Principal } from './principal';
+
+const PUBLIC = 'pii-vault:public';
+const ROLES = 'pii-vault:roles';
+
+/** The route needs no API key (health only). */
+export const Public = () => SetMetadata(PUBLIC, true);
+/** The caller needs at least one of these roles. */
+export const RequireRoles = (...roles: string[]) => SetMetadata(ROLES, roles);
+
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+/** Global guard: Bearer API key on every route but @Public ones, then role checks. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const key = bearerToken(request.headers.authorization);
+    if (!key) throw new VaultError(ErrorCode.Unauthenticated, 'Missing Authorization: Bearer <api key>');
+    const principal = await this.apiKeys.authenticate(key);
+    if (!principal) throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
+    request.principal = principal;
+
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
+    if (required && !required.some((role) => principal.roles.includes(role))) {
+      throw new VaultError(ErrorCode.Forbidden, `Requires role: ${required.join(' or ')}`);
+    }
+    return true;
+  }
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(header);
+  return match?.[1];
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AccessModule } from './access/access.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { CryptoModule } from './crypto/crypto.module';
+import type { MasterKey } from './crypto/master-key';
+import { DatabaseModule } from './database/database.module';
+import { DetectionHttpModule } from './detection-http/detection-http.module';
+import { HealthModule } from './health/health.module';
+import { TokensModule } from './tokens/tokens.module';
+
+export interface AppRuntime {
+  config: AppConfig;
+  databaseUrl: string;
+  masterKey: MasterKey;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(runtime.config),
+        DatabaseModule.forRoot(runtime.databaseUrl, runtime.config.PII_VAULT_DB_POOL_SIZE),
+        CryptoModule.forRoot(runtime.masterKey),
+        AccessModule,
+        DetectionHttpModule,
+        TokensModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+/** Stable error codes of the HTTP API. Messages never carry user data. */
+export enum ErrorCode {
+  InvalidRequest = 'invalid_request',
+  InvalidJson = 'invalid_json',
+  PayloadTooLarge = 'payload_too_large',
+  UnsupportedMediaType = 'unsupported_media_type',
+  Unauthenticated = 'unauthenticated',
+  Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  Conflict = 'conflict',
+  DatabaseUnavailable = 'database_unavailable',
+  KeyUnavailable = 'key_unavailable',
+  Internal = 'internal',
+}
+
+export function statusFor(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.InvalidRequest:
+    case ErrorCode.InvalidJson:
+      return 400;
+    case ErrorCode.Unauthenticated:
+      return 401;
+    case ErrorCode.Forbidden:
+      return 403;
+    case ErrorCode.NotFound:
+      return 404;
+    case ErrorCode.Conflict:
+      return 409;
+    case ErrorCode.PayloadTooLarge:
+      return 413;
+    case ErrorCode.UnsupportedMediaType:
+      return 415;
+    case ErrorCode.DatabaseUnavailable:
+    case ErrorCode.KeyUnavailable:
+      return 503;
+    case ErrorCode.Internal:
+      return 500;
+  }
+}
+
+/** A domain error that maps to one HTTP response. */
+export class VaultError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}

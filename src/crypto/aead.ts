@@ -1,0 +1,51 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+export interface Sealed {
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+}
+
+/** Raised for any failed decryption; deliberately says nothing about why. */
+export class DecryptionError extends Error {
+  constructor() {
+    super('decryption failed');
+  }
+}
+
+const ALGORITHM = 'aes-256-gcm';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** AES-256-GCM with a fresh 96-bit IV per call and associated data bound to the ciphertext. */
+export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { ciphertext, iv, tag: cipher.getAuthTag() };
+}
+
+export function open(key: Buffer, sealed: Sealed, aad: Buffer): Buffer {
+  if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw new DecryptionError();
+  try {
+    const decipher = createDecipheriv(ALGORITHM, key, sealed.iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.tag);
+    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  } catch {
+    throw new DecryptionError();
+  }
+}
+
+/** Unambiguous AAD encoding: length-prefixed fields, so ("ab","c") differs from ("a","bc"). */
+export function associatedData(...fields: string[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const field of fields) {
+    const bytes = Buffer.from(field, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    parts.push(length, bytes);
+  }
+  return Buffer.concat(parts);
+}

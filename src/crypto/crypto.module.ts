@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MASTER_KEY } from './crypto.tokens';
+import { KeyringService } from './keyring.service';
+import type { MasterKey } from './master-key';
+import { VaultCipherService } from './vault-cipher.service';
+
+@Module({})
+export class CryptoModule {
+  static forRoot(masterKey: MasterKey): DynamicModule {
+    return {
+      module: CryptoModule,
+      global: true,
+      providers: [{ provide: MASTER_KEY, useValue: masterKey }, KeyringService, VaultCipherService],
+      exports: [KeyringService, VaultCipherService],
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { associatedData, DecryptionError, open, seal } from './aead';
+import { MASTER_KEY } from './crypto.tokens';
+import type { MasterKey } from './master-key';
+
+export type KeyPurpose = 'data' | 'blind_index';
+
+export interface TenantKey {
+  version: number;
+  key: Buffer;
+}
+
+interface TenantKeyRow {
+  version: number;
+  wrapped_key: Buffer;
+  wrap_iv: Buffer;
+  wrap_tag: Buffer;
+  master_key_id: string;
+}
+
+/** The master key does not unwrap this tenant's keys: fail closed, never fall back. */
+export class KeyUnavailableError extends Error {
+  constructor() {
+    super('tenant key unavailable');
+  }
+}
+
+/** How long the active data-key version is trusted before re-reading (rotation by a replica). */
+const ACTIVE_VERSION_TTL_MS = 30_000;
+
+/**
+ * Per-tenant keys, created on first use, stored wrapped by the master key and cached unwrapped in
+ * memory. The newest 'data' version encrypts; every version stays available to decrypt.
+ */
+@Injectable()
+export class KeyringService {
+  private readonly unwrapped = new Map<string, Buffer>();
+  private readonly active = new Map<string, { version: number; until: number }>();
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(MASTER_KEY) private readonly master: MasterKey,
+  ) {}
+
+  async activeDataKey(tenantId: string): Promise<TenantKey> {
+    const cached = this.active.get(tenantId);
+    if (cached && cached.until > Date.now()) {
+      return { version: cached.version, key: await this.key(tenantId, 'data', cached.version) };
+    }
+    const rows = (await this.db.query(
+      `SELECT max(version) AS version FROM tenant_keys WHERE tenant_id = $1 AND purpose = 'data'`,
+      [tenantId],
+    )) as { version: number | null }[];
+    const version = rows[0]?.version ?? (await this.createKey(tenantId, 'data', 1));
+    this.active.set(tenantId, { version, until: Date.now() + ACTIVE_VERSION_TTL_MS });
+    return { version, key: await this.key(tenantId, 'data', version) };
+  }
+
+  dataKey(tenantId: string, version: number): Promise<Buffer> {
+    return this.key(tenantId, 'data', version);
+  }
+
+  async blindIndexKey(tenantId: string): Promise<Buffer> {
+    const cacheKey = `${tenantId}/blind_index/1`;
+    const hit = this.unwrapped.get(cacheKey);
+    if (hit) return hit;
+    const existing = await this.load(tenantId, 'blind_index', 1);
+    if (!existing) await this.createKey(tenantId, 'blind_index', 1);
+    return this.key(tenantId, 'blind_index', 1);
+  }
+
+  /** Adds a new data-key version that encrypts from now on; older versions still decrypt. */
+  async rotateDataKey(tenantId: string): Promise<number> {
+    const rows = (await this.db.query(
+      `SELECT coalesce(max(version), 0) + 1 AS next FROM tenant_keys WHERE tenant_id = $1 AND purpose = 'data'`,
+      [tenantId],
+    )) as { next: number }[];
+    const version = await this.createKey(tenantId, 'data', rows[0].next);
+    this.active.delete(tenantId);
+    return version;
+  }
+
+  private async key(tenantId: string, purpose: KeyPurpose, version: number): Promise<Buffer> {
+    const cacheKey = `${tenantId}/${purpose}/${version}`;
+    const hit = this.unwrapped.get(cacheKey);
+    if (hit) return hit;
+    const row = await this.load(tenantId, purpose, version);
+    if (!row) throw new KeyUnavailableError();
+    const key = this.unwrap(tenantId, purpose, row);
+    this.unwrapped.set(cacheKey, key);
+    return key;
+  }
+
+  private async load(tenantId: string, purpose: KeyPurpose, version: number): Promise<TenantKeyRow | undefined> {
+    const rows = (await this.db.query(
+      `SELECT version, wrapped_key, wrap_iv, wrap_tag, master_key_id FROM tenant_keys
+        WHERE tenant_id = $1 AND purpose = $2 AND version = $3`,
+      [tenantId, purpose, version],
+    )) as TenantKeyRow[];
+    return rows[0];
+  }
+
+  private unwrap(tenantId: string, purpose: KeyPurpose, row: TenantKeyRow): Buffer {
+    if (row.master_key_id !== this.master.id) throw new KeyUnavailableError();
+    try {
+      return open(
+        this.master.key,
+        { ciphertext: row.wrapped_key, iv: row.wrap_iv, tag: row.wrap_tag },
+        associatedData('tenant-key', tenantId, purpose, String(row.version)),
+      );
+    } catch (error) {
+      if (error instanceof DecryptionError) throw new KeyUnavailableError();
+      throw error;
+    }
+  }
+
+  /** Inserts a fresh wrapped key; a concurrent creator of the same version wins harmlessly. */
+  private async createKey(tenantId: string, purpose: KeyPurpose, version: number): Promise<number> {
+    const sealed = seal(
+      this.master.key,
+      randomBytes(32),
+      associatedData('tenant-key', tenantId, purpose, String(version)),
+    );
+    await this.db.query(
+      `INSERT INTO tenant_keys (tenant_id, purpose, version, wrapped_key, wrap_iv, wrap_tag, master_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [tenantId, purpose, version, sealed.ciphertext, sealed.iv, sealed.tag, this.master.id],
+    );
+    return version;
+  }
+}

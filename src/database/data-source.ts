@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+
+/** Compiled migrations live in dist/migrations, two levels above dist/src/database. */
+const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', 'migrations', '*.js');
+
+/** Arbitrary constant: serialises migration runs of replicas starting together. */
+const MIGRATION_LOCK_ID = 0x7069_6976;
+
+export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [],
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5_000,
+      // Fail requests fast instead of queueing forever when the database is gone.
+      query_timeout: 15_000,
+      application_name: 'pii-vault',
+    },
+  };
+}
+
+/** Runs pending migrations under an advisory lock so concurrent starts do not race. */
+export async function runMigrations(url: string): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(url, 2));
+  await dataSource.initialize();
+  try {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      return applied.map((m) => m.name);
+    } finally {
+      await runner.release();
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}

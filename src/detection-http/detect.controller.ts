@@ -1,0 +1,60 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
+import { BUILTIN_ENTITY_TYPES, DetectionEngine } from '../detection';
+import { ErrorCode, VaultError } from '../common/errors';
+
+export class DetectRequestDto {
+  @ApiProperty() @IsString({ message: 'text must be a string' }) text!: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Entity types to report (default: all)' })
+  @IsOptional()
+  @IsArray({ message: 'entities must be an array of entity type names' })
+  @ArrayMaxSize(100)
+  @Matches(/^[A-Z][A-Z0-9_]{0,47}$/, { each: true, message: 'entities must hold UPPER_SNAKE entity type names' })
+  entities?: string[];
+
+  @ApiPropertyOptional({ example: 'en' })
+  @IsOptional()
+  @Matches(/^en(-[A-Z]{2})?$/, { message: 'language must be en (the only language supported)' })
+  language?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'policy must be a policy name' })
+  policy?: string;
+}
+
+class DetectedEntityDto {
+  @ApiProperty() type!: string;
+  @ApiProperty() start!: number;
+  @ApiProperty() end!: number;
+  @ApiProperty() score!: number;
+  @ApiProperty() text!: string;
+}
+
+class DetectResultDto {
+  @ApiProperty({ type: [DetectedEntityDto] }) entities!: DetectedEntityDto[];
+}
+
+const KNOWN_TYPES = new Set<string>(BUILTIN_ENTITY_TYPES);
+
+@ApiTags('detection')
+@ApiBearerAuth()
+@Controller('v1')
+export class DetectController {
+  constructor(@Inject(DetectionEngine) private readonly engine: DetectionEngine) {}
+
+  @Post('detect')
+  @HttpCode(200)
+  @ApiOkResponse({ type: DetectResultDto })
+  detect(@Body() dto: DetectRequestDto): DetectResultDto {
+    const unknown = dto.entities?.filter((t) => !KNOWN_TYPES.has(t)) ?? [];
+    if (unknown.length > 0) {
+      throw new VaultError(ErrorCode.InvalidRequest, `entities: unknown entity type ${unknown.join(', ')}`);
+    }
+    if (dto.policy !== undefined && dto.policy !== 'default') {
+      throw new VaultError(ErrorCode.NotFound, `No policy named ${dto.policy}`);
+    }
+    const entities = this.engine.detect(dto.text, { entities: dto.entities });
+    return { entities: entities.map(({ type, start, end, score, text }) => ({ type, start, end, score, text })) };
+  }
+}

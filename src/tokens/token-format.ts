@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+
+/** Crockford base32: no I, L, O, U, so tokens survive being read aloud or retyped by a model. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const TOKEN_ID_LENGTH = 6;
+
+/**
+ * The one documented token pattern: `[TYPE_ID]`, TYPE an UPPER_SNAKE entity type, ID 6–12 Crockford
+ * base32 characters. Bounded quantifiers keep matching linear.
+ */
+export const TOKEN_PATTERN = /\[([A-Z][A-Z0-9_]{0,47})_([0-9A-HJKMNP-TV-Z]{6,12})\]/g;
+const WHOLE_TOKEN = /^\[([A-Z][A-Z0-9_]{0,47})_([0-9A-HJKMNP-TV-Z]{6,12})\]$/;
+
+export function mintPlaceholderToken(entityType: string, idLength = TOKEN_ID_LENGTH): string {
+  const bytes = randomBytes(idLength);
+  let id = '';
+  for (let i = 0; i < idLength; i++) id += ALPHABET[bytes[i] & 31];
+  return `[${entityType}_${id}]`;
+}
+
+/** The entity type a well-formed token names, or undefined if the string is not a token. */
+export function tokenType(token: string): string | undefined {
+  return WHOLE_TOKEN.exec(token)?.[1];
+}
+
+export interface TokenOccurrence {
+  token: string;
+  start: number;
+  end: number;
+}
+
+export function findTokens(text: string): TokenOccurrence[] {
+  const found: TokenOccurrence[] = [];
+  for (const match of text.matchAll(TOKEN_PATTERN)) {
+    found.push({ token: match[0], start: match.index, end: match.index + match[0].length });
+  }
+  return found;
+}

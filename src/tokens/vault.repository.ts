@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EncryptedValue } from '../crypto/vault-cipher.service';
+
+export interface NewVaultEntry extends EncryptedValue {
+  token: string;
+  entityType: string;
+  blindIndex: Buffer;
+}
+
+export interface StoredVaultEntry extends EncryptedValue {
+  token: string;
+  entityType: string;
+  expiresAt: Date | null;
+}
+
+interface TokenRow {
+  entity_type: string;
+  blind_index: Buffer;
+  token: string;
+}
+
+interface EntryRow {
+  token: string;
+  entity_type: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  auth_tag: Buffer;
+  key_version: number;
+  expires_at: Date | null;
+}
+
+/** Key of a value in the vault: its type and blind index (hex), within one tenant and scope. */
+export const valueKey = (entityType: string, blindIndex: Buffer): string =>
+  `${entityType}:${blindIndex.toString('hex')}`;
+
+/** SQL for the vault_entries table; every statement is one round trip and autocommits. */
+@Injectable()
+export class VaultRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Tokens already issued for these (type, blind index) pairs, keyed by valueKey. */
+  async findTokens(
+    tenantId: string,
+    scope: string,
+    keys: readonly { entityType: string; blindIndex: Buffer }[],
+  ): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = (await this.db.query(
+      `SELECT v.entity_type, v.blind_index, v.token
+         FROM vault_entries v
+         JOIN unnest($3::text[], $4::bytea[]) AS k(entity_type, blind_index)
+           ON v.entity_type = k.entity_type AND v.blind_index = k.blind_index
+        WHERE v.tenant_id = $1 AND v.scope = $2`,
+      [tenantId, scope, keys.map((k) => k.entityType), keys.map((k) => k.blindIndex)],
+    )) as TokenRow[];
+    return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
+  }
+
+  /**
+   * Inserts new entries; a value another request stored first is skipped (ON CONFLICT on the
+   * value key), so the caller re-reads its token. Returns the tokens this call stored.
+   * A clash on the token itself raises unique_violation on vault_entries_token_uq.
+   */
+  async insertNew(tenantId: string, scope: string, entries: readonly NewVaultEntry[]): Promise<Map<string, string>> {
+    if (entries.length === 0) return new Map();
+    const rows = (await this.db.query(
+      `INSERT INTO vault_entries
+              (tenant_id, scope, token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version)
+       SELECT $1, $2, e.token, e.entity_type, e.blind_index, e.ciphertext, e.iv, e.auth_tag, e.key_version
+         FROM unnest($3::text[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[], $9::int[])
+              AS e(token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version)
+       ON CONFLICT (tenant_id, entity_type, scope, blind_index) DO NOTHING
+       RETURNING entity_type, blind_index, token`,
+      [
+        tenantId,
+        scope,
+        entries.map((e) => e.token),
+        entries.map((e) => e.entityType),
+        entries.map((e) => e.blindIndex),
+        entries.map((e) => e.ciphertext),
+        entries.map((e) => e.iv),
+        entries.map((e) => e.tag),
+        entries.map((e) => e.keyVersion),
+      ],
+    )) as TokenRow[];
+    return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
+  }
+
+  async findByTokens(tenantId: string, tokens: readonly string[]): Promise<Map<string, StoredVaultEntry>> {
+    if (tokens.length === 0) return new Map();
+    const rows = (await this.db.query(
+      `SELECT token, entity_type, ciphertext, iv, auth_tag, key_version, expires_at
+         FROM vault_entries WHERE tenant_id = $1 AND token = ANY($2::text[])`,
+      [tenantId, tokens],
+    )) as EntryRow[];
+    return new Map(
+      rows.map((r) => [
+        r.token,
+        {
+          token: r.token,
+          entityType: r.entity_type,
+          ciphertext: r.ciphertext,
+          iv: r.iv,
+          tag: r.auth_tag,
+          keyVersion: r.key_version,
+          expiresAt: r.expires_at,
+        },
+      ]),
+    );
+  }
+}
+
+/** True when a driver error is a unique violation on the token column (a random token clash). */
+export function isTokenClash(error: unknown): boolean {
+  const driver = ((error as { driverError?: unknown }).driverError ?? error) as { code?: string; constraint?: string };
+  return driver.code === '23505' && driver.constraint === 'vault_entries_token_uq';
+}
