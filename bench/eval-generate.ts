@@ -161,10 +161,14 @@ const supportChat: Template[] = [
     return `${e('PERSON', p.first)} here 😊 quick question: is the ${c.v.pick(['Pro', 'Plus', 'Team'])} plan ${c.price()}/month? My colleague ${c.mention(c.person())} said so. Reply to ${e('EMAIL_ADDRESS', c.email(p))} pls`;
   },
   (c) =>
-    `Caller says her ${e('US_SSN', c.v.ssn())} was used to open an account in ${e('LOCATION', c.city())}. Callback number ${e('PHONE_NUMBER', c.phone())}. Case ${c.v.int(100000, 999999)} opened.`,
+    `Caller says her SSN ${e('US_SSN', c.v.ssn())} was used to open an account in ${e('LOCATION', c.city())}. Callback number ${e('PHONE_NUMBER', c.phone())}. Case ${c.v.int(100000, 999999)} opened.`,
 ];
 
 const clinicalNote: Template[] = [
+  (c) => {
+    const doc = c.person();
+    return `Credentialing: Dr. ${e('PERSON', doc.full)}, state medical license ${e('MEDICAL_LICENSE', c.v.medicalLicense())}, NPI ${e('US_NPI', c.v.npi())}, privileges at ${e('ORGANIZATION', c.v.pick(HOSPITALS))} through ${e('DATE_TIME', c.date())}.`;
+  },
   (c) => {
     const pt = c.person();
     const doc = c.person();
@@ -243,6 +247,8 @@ const email: Template[] = [
 
 const serverLog: Template[] = [
   (c) =>
+    `${e('DATE_TIME', c.v.isoTimestamp())} INFO  [wifi] client ${e('MAC_ADDRESS', c.v.mac())} associated with AP ${e('MAC_ADDRESS', c.v.mac())} (rssi -${c.v.int(30, 90)} dBm, channel ${c.v.int(1, 11)}), assigned ${e('IP_ADDRESS', c.v.ipv4())}`,
+  (c) =>
     `${e('DATE_TIME', c.v.isoTimestamp())} INFO  [auth] login ok user=${e('EMAIL_ADDRESS', c.email(c.person()))} ip=${e('IP_ADDRESS', c.v.ipv4())} req_id=${c.f.string.uuid()} latency=${c.v.int(3, 900)}ms`,
   (c) =>
     `${e('DATE_TIME', c.v.isoTimestamp())} WARN  [api] rate limit exceeded for key ${e('API_KEY', c.v.apiKey())} from ${e('IP_ADDRESS', c.v.ipv6())} (limit=100/min, build 4.${c.v.int(0, 20)}.${c.v.int(0, 9)})`,
@@ -294,6 +300,14 @@ const secrets: Template[] = [
 const crmNote: Template[] = [
   (c) => {
     const p = c.person();
+    const slug = `${p.first}-${p.last}`
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z-]/g, '');
+    return `${e('PERSON', p.full)} shared a profile ${e('URL', `https://www.linkedin.com/in/${slug}-${c.v.digits(4)}`)} and a booking link ${e('URL', `https://calendly.com/${slug}/30min`)}; wants pricing for ${c.v.int(5, 500)} seats.`;
+  },
+  (c) => {
+    const p = c.person();
     return `Call with ${e('PERSON', p.full)} (${c.f.person.jobTitle()} at ${e('ORGANIZATION', c.org())}) on ${e('DATE_TIME', c.date())}. Interested in the enterprise tier, budget around ${c.v.int(20, 400)}k. Follow up via ${e('EMAIL_ADDRESS', c.email(p))} or mobile ${e('PHONE_NUMBER', c.phone())}. Based in ${e('LOCATION', c.city())}, ${e('LOCATION', c.country())}.`;
   },
   (c) => {
@@ -314,6 +328,8 @@ const crmNote: Template[] = [
 ];
 
 const form: Template[] = [
+  (c) =>
+    `Form 1040 prepared for ${e('PERSON', c.person().full)}, ITIN ${e('US_ITIN', c.v.itin())}, ZIP ${e('ZIP_CODE', c.f.location.zipCode('#####'))}; refund ${c.price()} by direct deposit.`,
   (c) => {
     const p = c.person();
     const dl = c.v.driverLicense();
@@ -403,13 +419,13 @@ const GENRES: Record<
   string,
   { templates: Template[]; count: number; locales?: readonly Locale[] }
 > = {
-  support_chat: { templates: supportChat, count: 70 },
-  clinical_note: { templates: clinicalNote, count: 80, locales: ['en_US'] },
+  support_chat: { templates: supportChat, count: 72 },
+  clinical_note: { templates: clinicalNote, count: 90, locales: ['en_US'] },
   email: { templates: email, count: 50 },
-  server_log: { templates: serverLog, count: 60 },
+  server_log: { templates: serverLog, count: 70 },
   secrets: { templates: secrets, count: 25 },
   crm_note: { templates: crmNote, count: 50 },
-  form: { templates: form, count: 45, locales: ['en_US'] },
+  form: { templates: form, count: 49, locales: ['en_US'] },
   billing: { templates: billing, count: 50, locales: ['en_US', 'en_US', 'en_GB', 'de', 'fr'] },
   crypto: { templates: cryptoWallet, count: 20 },
   vehicle: { templates: vehicle, count: 20, locales: ['en_US'] },
@@ -443,7 +459,7 @@ function loadHardCases(): EvalRecord[] {
   return records;
 }
 
-function generate(): EvalRecord[] {
+export function generate(): EvalRecord[] {
   const rng = allFakers.base;
   rng.seed(SEED);
   const values = new ValueFactory(rng);
