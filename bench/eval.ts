@@ -82,11 +82,11 @@ export function printReport(report: Report, title: string): void {
     if (prf(overlap).f1 < target) misses.overlap.push(type);
   }
   console.log(row('OVERALL (micro)', report.overall.exact, report.overall.overlap));
-  console.log('\nper genre (micro over all types)       exact F1   overlap F1');
+  console.log('\nper genre (micro over all types)       exact F1   overlap F1   overlap FP');
   for (const [genre, overlap] of [...report.byGenre.overlap].sort()) {
     const exact = report.byGenre.exact.get(genre) ?? zero;
     console.log(
-      `  ${pad(genre, 20)} ${pad(goldCount(overlap), 5, true)} gold   ${fmt(prf(exact).f1)}      ${fmt(prf(overlap).f1)}`,
+      `  ${pad(genre, 20)} ${pad(goldCount(overlap), 5, true)} gold   ${fmt(prf(exact).f1)}      ${fmt(prf(overlap).f1)}      ${pad(overlap.fp, 4, true)}`,
     );
   }
   console.log(
