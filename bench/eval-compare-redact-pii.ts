@@ -8,6 +8,7 @@
  *
  * Run: npm run build && node dist/bench/eval-compare-redact-pii.js
  */
+import { readFileSync } from 'node:fs';
 import { SyncRedactor } from 'redact-pii';
 import { DetectionEngine } from '../src/detection';
 import { loadDataset, type EvalRecord } from './lib/eval-dataset';
@@ -208,7 +209,8 @@ function main(): void {
 
 function redactPiiVersion(): string {
   try {
-    return (require('redact-pii/package.json') as { version: string }).version;
+    const manifest = readFileSync(require.resolve('redact-pii/package.json'), 'utf8');
+    return (JSON.parse(manifest) as { version: string }).version;
   } catch {
     return '';
   }
