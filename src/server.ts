@@ -2,6 +2,7 @@ import { LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiKeysService } from './access/api-keys.service';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { ErrorCode } from './common/errors';
@@ -18,7 +19,9 @@ export interface RunningServer {
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Where the data lives: the configured server, or an embedded one under the data dir. */
-export async function connectDatabase(config: AppConfig): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+export async function connectDatabase(
+  config: AppConfig,
+): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL };
   const embedded = await startEmbeddedPostgres(config.dataDir);
   return { url: embedded.url, embedded };
@@ -31,12 +34,19 @@ function requireJsonBodies(app: NestFastifyApplication): void {
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
       const length = request.headers['content-length'];
-      const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+      const hasBody =
+        (length !== undefined && length !== '0') ||
+        request.headers['transfer-encoding'] !== undefined;
       const type = request.headers['content-type'] ?? '';
       if (!hasBody || /^application\/json\b/i.test(type) || request.method === 'GET') return done();
       void reply
         .status(415)
-        .send({ error: { code: ErrorCode.UnsupportedMediaType, message: 'Content-Type must be application/json' } });
+        .send({
+          error: {
+            code: ErrorCode.UnsupportedMediaType,
+            message: 'Content-Type must be application/json',
+          },
+        });
     });
 }
 
@@ -70,6 +80,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
         .build(),
     );
     SwaggerModule.setup('docs', app, document);
+    await app.get(ApiKeysService).bootstrapAdminKey();
     await app.listen(config.PORT, config.HOST);
     return {
       address: await app.getUrl(),

@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
-
 import { createDatabase, createKey, newMasterKey, Service, withClient } from './support/service';
 
 interface Tokenized {
@@ -63,7 +62,9 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     );
     for (const entity of tokenized.body.entities) {
       expect(text.slice(entity.start, entity.end)).toBe(
-        { EMAIL_ADDRESS: v.email, PHONE_NUMBER: v.phone, US_SSN: v.ssn, CREDIT_CARD: v.card }[entity.type],
+        { EMAIL_ADDRESS: v.email, PHONE_NUMBER: v.phone, US_SSN: v.ssn, CREDIT_CARD: v.card }[
+          entity.type
+        ],
       );
       expect(entity.token).toMatch(/^\[([A-Z][A-Z0-9_]{0,47})_([0-9A-HJKMNP-TV-Z]{6,12})\]$/);
     }
@@ -71,7 +72,9 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     expect(emails).toHaveLength(2);
     expect(emails[0].token).toBe(emails[1].token);
 
-    const restored = await service.post<Detokenized>('/v1/detokenize', { text: tokenized.body.text });
+    const restored = await service.post<Detokenized>('/v1/detokenize', {
+      text: tokenized.body.text,
+    });
     expect(restored.status).toBe(200);
     expect(restored.body.text).toBe(text);
     expect(restored.body.tokens.every((t) => t.outcome === 'revealed')).toBe(true);
@@ -94,9 +97,18 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
 
   it('keeps tokens apart per scope when a scope is given', async () => {
     const v = uniqueValues();
-    const one = await service.post<Tokenized>('/v1/tokenize', { text: v.email, scope: 'conversation-1' });
-    const two = await service.post<Tokenized>('/v1/tokenize', { text: v.email, scope: 'conversation-2' });
-    const again = await service.post<Tokenized>('/v1/tokenize', { text: v.email, scope: 'conversation-1' });
+    const one = await service.post<Tokenized>('/v1/tokenize', {
+      text: v.email,
+      scope: 'conversation-1',
+    });
+    const two = await service.post<Tokenized>('/v1/tokenize', {
+      text: v.email,
+      scope: 'conversation-2',
+    });
+    const again = await service.post<Tokenized>('/v1/tokenize', {
+      text: v.email,
+      scope: 'conversation-1',
+    });
     expect(one.body.entities[0].token).not.toBe(two.body.entities[0].token);
     expect(again.body.entities[0].token).toBe(one.body.entities[0].token);
   });
@@ -104,14 +116,19 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
   it('creates one vault entry when 50 concurrent requests tokenize the same new value', async () => {
     const v = uniqueValues();
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => service.post<Tokenized>('/v1/tokenize', { text: `pay with ${v.card}` })),
+      Array.from({ length: 50 }, () =>
+        service.post<Tokenized>('/v1/tokenize', { text: `pay with ${v.card}` }),
+      ),
     );
     expect(responses.every((r) => r.status === 200)).toBe(true);
     const tokens = new Set(responses.map((r) => r.body.entities[0].token));
     expect(tokens.size).toBe(1);
     const [token] = [...tokens];
     const rows = await withClient(db.url, (c) =>
-      c.query(`SELECT count(*)::int AS n FROM vault_entries WHERE entity_type = 'CREDIT_CARD' AND token = $1`, [token]),
+      c.query(
+        `SELECT count(*)::int AS n FROM vault_entries WHERE entity_type = 'CREDIT_CARD' AND token = $1`,
+        [token],
+      ),
     );
     expect(rows.rows[0].n).toBe(1);
     const all = await withClient(db.url, (c) =>
@@ -143,15 +160,31 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     const tenantA = await createKey(service, ['admin'], 'tenant-a');
     const tenantB = await createKey(service, ['admin'], 'tenant-b');
     const v = uniqueValues();
-    const tokenized = await service.post<Tokenized>('/v1/tokenize', { text: `SSN ${v.ssn}` }, tenantB);
+    const tokenized = await service.post<Tokenized>(
+      '/v1/tokenize',
+      { text: `SSN ${v.ssn}` },
+      tenantB,
+    );
     const token = tokenized.body.entities[0].token;
 
-    const asA = await service.post<Detokenized>('/v1/detokenize', { text: `value: ${token}` }, tenantA);
+    const asA = await service.post<Detokenized>(
+      '/v1/detokenize',
+      { text: `value: ${token}` },
+      tenantA,
+    );
     expect(asA.status).toBe(200);
     expect(asA.body.text).toBe(`value: ${token}`);
     expect(asA.body.tokens).toEqual([{ token, type: 'US_SSN', outcome: 'unknown' }]);
-    const neverIssued = await service.post<Detokenized>('/v1/detokenize', { tokens: ['[US_SSN_ZZZZZZ]'] }, tenantA);
-    expect(neverIssued.body.tokens[0]).toEqual({ token: '[US_SSN_ZZZZZZ]', type: 'US_SSN', outcome: 'unknown' });
+    const neverIssued = await service.post<Detokenized>(
+      '/v1/detokenize',
+      { tokens: ['[US_SSN_ZZZZZZ]'] },
+      tenantA,
+    );
+    expect(neverIssued.body.tokens[0]).toEqual({
+      token: '[US_SSN_ZZZZZZ]',
+      type: 'US_SSN',
+      outcome: 'unknown',
+    });
 
     const asB = await service.post<Detokenized>('/v1/detokenize', { tokens: [token] }, tenantB);
     expect(asB.body.tokens[0]).toMatchObject({ token, outcome: 'revealed', value: v.ssn });
@@ -171,9 +204,17 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     const support = await createKey(service, ['support']);
     const v = uniqueValues();
     const tokenized = await service.post<Tokenized>('/v1/tokenize', { text: `mail ${v.email}` });
-    const asDetokenizer = await service.post<Detokenized>('/v1/detokenize', { text: tokenized.body.text }, detokenizer);
+    const asDetokenizer = await service.post<Detokenized>(
+      '/v1/detokenize',
+      { text: tokenized.body.text },
+      detokenizer,
+    );
     expect(asDetokenizer.body.text).toBe(`mail ${v.email}`);
-    const asSupport = await service.post<Detokenized>('/v1/detokenize', { text: tokenized.body.text }, support);
+    const asSupport = await service.post<Detokenized>(
+      '/v1/detokenize',
+      { text: tokenized.body.text },
+      support,
+    );
     expect(asSupport.status).toBe(200);
     expect(asSupport.body.text).toBe(tokenized.body.text);
     expect(asSupport.body.tokens[0].outcome).toBe('denied');
@@ -188,9 +229,13 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     expect(forbidden.status).toBe(403);
     expect(forbidden.body).toMatchObject({ error: { code: 'forbidden' } });
 
-    const created = await service.request<{ id: string; key: string }>('POST', '/v1/admin/api-keys', {
-      body: { name: 'temp', roles: ['detokenizer'] },
-    });
+    const created = await service.request<{ id: string; key: string }>(
+      'POST',
+      '/v1/admin/api-keys',
+      {
+        body: { name: 'temp', roles: ['detokenizer'] },
+      },
+    );
     expect(created.status).toBe(201);
     expect(created.body.key).toMatch(/^pvk_[a-z2-7]{16}_[A-Za-z0-9_-]{43}$/);
     expect((await service.post('/v1/tokenize', { text: 'hi' }, created.body.key)).status).toBe(200);
@@ -205,25 +250,119 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     expect(after.status).toBe(401);
     expect(after.body).toMatchObject({ error: { code: 'unauthenticated' } });
     const secretRows = await withClient(db.url, (c) => c.query(`SELECT secret_hash FROM api_keys`));
-    for (const row of secretRows.rows as { secret_hash: string }[]) expect(row.secret_hash).toMatch(/^\$argon2id\$/);
+    for (const row of secretRows.rows as { secret_hash: string }[])
+      expect(row.secret_hash).toMatch(/^\$argon2id\$/);
   });
 
   describe('bad input gets a clear 4xx JSON error, never a 500', () => {
-    const cases: { name: string; status: number; code: string; mentions?: string; send: () => Promise<{ status: number; body: unknown }> }[] = [
-      { name: 'malformed JSON', status: 400, code: 'invalid_json', send: () => service.request('POST', '/v1/tokenize', { rawBody: '{"text": "abc' }) },
-      { name: 'missing text', status: 400, code: 'invalid_request', mentions: 'text', send: () => service.post('/v1/tokenize', {}) },
-      { name: 'text of the wrong type', status: 400, code: 'invalid_request', mentions: 'text must be a string', send: () => service.post('/v1/tokenize', { text: 42 }) },
-      { name: 'texts of the wrong type', status: 400, code: 'invalid_request', mentions: 'texts', send: () => service.post('/v1/tokenize', { texts: 'abc' }) },
-      { name: 'an unknown field', status: 400, code: 'invalid_request', mentions: 'colour', send: () => service.post('/v1/tokenize', { text: 'a', colour: 'red' }) },
-      { name: 'both text and texts', status: 400, code: 'invalid_request', mentions: 'not both', send: () => service.post('/v1/tokenize', { text: 'a', texts: ['b'] }) },
-      { name: 'a bad scope', status: 400, code: 'invalid_request', mentions: 'scope', send: () => service.post('/v1/tokenize', { text: 'a', scope: 'has spaces' }) },
-      { name: 'detokenize tokens of the wrong type', status: 400, code: 'invalid_request', mentions: 'tokens', send: () => service.post('/v1/detokenize', { tokens: [1, 2] }) },
-      { name: 'a body over the limit', status: 413, code: 'payload_too_large', send: () => service.post('/v1/tokenize', { text: 'x'.repeat(1024 * 1024 + 10) }) },
-      { name: 'a non-JSON content type', status: 415, code: 'unsupported_media_type', send: () => service.request('POST', '/v1/tokenize', { rawBody: 'text=a', headers: { 'content-type': 'text/plain' } }) },
-      { name: 'a missing API key', status: 401, code: 'unauthenticated', send: () => service.post('/v1/tokenize', { text: 'a' }, null) },
-      { name: 'a wrong API key', status: 401, code: 'unauthenticated', send: () => service.post('/v1/tokenize', { text: 'a' }, 'pvk_aaaaaaaaaaaaaaaa_' + 'A'.repeat(43)) },
-      { name: 'a malformed Authorization header', status: 401, code: 'unauthenticated', send: () => service.request('POST', '/v1/tokenize', { key: null, body: { text: 'a' }, headers: { authorization: 'Basic abc' } }) },
-      { name: 'an unknown route', status: 404, code: 'not_found', send: () => service.post('/v1/nothing-here', { text: 'a' }) },
+    const cases: {
+      name: string;
+      status: number;
+      code: string;
+      mentions?: string;
+      send: () => Promise<{ status: number; body: unknown }>;
+    }[] = [
+      {
+        name: 'malformed JSON',
+        status: 400,
+        code: 'invalid_json',
+        send: () => service.request('POST', '/v1/tokenize', { rawBody: '{"text": "abc' }),
+      },
+      {
+        name: 'missing text',
+        status: 400,
+        code: 'invalid_request',
+        mentions: 'text',
+        send: () => service.post('/v1/tokenize', {}),
+      },
+      {
+        name: 'text of the wrong type',
+        status: 400,
+        code: 'invalid_request',
+        mentions: 'text must be a string',
+        send: () => service.post('/v1/tokenize', { text: 42 }),
+      },
+      {
+        name: 'texts of the wrong type',
+        status: 400,
+        code: 'invalid_request',
+        mentions: 'texts',
+        send: () => service.post('/v1/tokenize', { texts: 'abc' }),
+      },
+      {
+        name: 'an unknown field',
+        status: 400,
+        code: 'invalid_request',
+        mentions: 'colour',
+        send: () => service.post('/v1/tokenize', { text: 'a', colour: 'red' }),
+      },
+      {
+        name: 'both text and texts',
+        status: 400,
+        code: 'invalid_request',
+        mentions: 'not both',
+        send: () => service.post('/v1/tokenize', { text: 'a', texts: ['b'] }),
+      },
+      {
+        name: 'a bad scope',
+        status: 400,
+        code: 'invalid_request',
+        mentions: 'scope',
+        send: () => service.post('/v1/tokenize', { text: 'a', scope: 'has spaces' }),
+      },
+      {
+        name: 'detokenize tokens of the wrong type',
+        status: 400,
+        code: 'invalid_request',
+        mentions: 'tokens',
+        send: () => service.post('/v1/detokenize', { tokens: [1, 2] }),
+      },
+      {
+        name: 'a body over the limit',
+        status: 413,
+        code: 'payload_too_large',
+        send: () => service.post('/v1/tokenize', { text: 'x'.repeat(1024 * 1024 + 10) }),
+      },
+      {
+        name: 'a non-JSON content type',
+        status: 415,
+        code: 'unsupported_media_type',
+        send: () =>
+          service.request('POST', '/v1/tokenize', {
+            rawBody: 'text=a',
+            headers: { 'content-type': 'text/plain' },
+          }),
+      },
+      {
+        name: 'a missing API key',
+        status: 401,
+        code: 'unauthenticated',
+        send: () => service.post('/v1/tokenize', { text: 'a' }, null),
+      },
+      {
+        name: 'a wrong API key',
+        status: 401,
+        code: 'unauthenticated',
+        send: () =>
+          service.post('/v1/tokenize', { text: 'a' }, 'pvk_aaaaaaaaaaaaaaaa_' + 'A'.repeat(43)),
+      },
+      {
+        name: 'a malformed Authorization header',
+        status: 401,
+        code: 'unauthenticated',
+        send: () =>
+          service.request('POST', '/v1/tokenize', {
+            key: null,
+            body: { text: 'a' },
+            headers: { authorization: 'Basic abc' },
+          }),
+      },
+      {
+        name: 'an unknown route',
+        status: 404,
+        code: 'not_found',
+        send: () => service.post('/v1/nothing-here', { text: 'a' }),
+      },
     ];
     it.each(cases)('$name → $status $code', async ({ status, code, mentions, send }) => {
       const res = await send();
@@ -240,10 +379,18 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     const health = await service.request('GET', '/health', { key: null });
     expect(health.status).toBe(200);
     expect(health.body).toEqual({ status: 'ok', database: 'up' });
-    const spec = await service.request<{ paths: Record<string, unknown> }>('GET', '/docs-json', { key: null });
+    const spec = await service.request<{ paths: Record<string, unknown> }>('GET', '/docs-json', {
+      key: null,
+    });
     expect(spec.status).toBe(200);
     expect(Object.keys(spec.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/tokenize', '/v1/detokenize', '/v1/detect', '/v1/admin/api-keys', '/health']),
+      expect.arrayContaining([
+        '/v1/tokenize',
+        '/v1/detokenize',
+        '/v1/detect',
+        '/v1/admin/api-keys',
+        '/health',
+      ]),
     );
   });
 });
@@ -254,15 +401,21 @@ describe('durability and failure', () => {
     const masterKey = newMasterKey();
     const first = await Service.start({ databaseUrl: db.url, masterKey });
     const v = uniqueValues();
-    const tokenized = await first.post<Tokenized>('/v1/tokenize', { text: `call ${v.phone} or ${v.email}` });
+    const tokenized = await first.post<Tokenized>('/v1/tokenize', {
+      text: `call ${v.phone} or ${v.email}`,
+    });
     expect(await first.stop('SIGTERM')).toBe(0);
 
     const second = await Service.start({ databaseUrl: db.url, masterKey });
     try {
-      const restored = await second.post<Detokenized>('/v1/detokenize', { text: tokenized.body.text });
+      const restored = await second.post<Detokenized>('/v1/detokenize', {
+        text: tokenized.body.text,
+      });
       expect(restored.body.text).toBe(`call ${v.phone} or ${v.email}`);
       const again = await second.post<Tokenized>('/v1/tokenize', { text: v.email });
-      expect(again.body.entities[0].token).toBe(tokenized.body.entities.find((e) => e.type === 'EMAIL_ADDRESS')!.token);
+      expect(again.body.entities[0].token).toBe(
+        tokenized.body.entities.find((e) => e.type === 'EMAIL_ADDRESS')!.token,
+      );
     } finally {
       await second.stop();
     }
@@ -296,7 +449,9 @@ describe('durability and failure', () => {
       expect((await service.post('/v1/tokenize', { text: 'warm up' })).status).toBe(200);
       await withClient(new URL('/postgres', db.url).toString(), async (c) => {
         await c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
-        await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [db.name]);
+        await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [
+          db.name,
+        ]);
       });
       const tok = await service.post('/v1/tokenize', { text: `secret ${v.email}` });
       expect(tok.status).toBe(503);
@@ -344,4 +499,3 @@ async function dumpDatabase(url: string): Promise<string> {
     return dump;
   });
 }
-

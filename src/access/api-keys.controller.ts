@@ -16,8 +16,15 @@ export class ApiKeysController {
 
   @Post()
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  create(@Body() dto: CreateApiKeyDto, @CurrentPrincipal() caller: Principal): Promise<CreatedApiKeyDto> {
-    return this.apiKeys.create({ name: dto.name, roles: dto.roles, tenant: targetTenant(dto.tenant, caller) });
+  create(
+    @Body() dto: CreateApiKeyDto,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<CreatedApiKeyDto> {
+    return this.apiKeys.create({
+      name: dto.name,
+      roles: dto.roles,
+      tenant: targetTenant(dto.tenant, caller),
+    });
   }
 
   @Get()
@@ -28,8 +35,14 @@ export class ApiKeysController {
 
   @Delete(':id')
   @ApiOkResponse({ type: ApiKeySummaryDto, description: 'The key, now revoked' })
-  revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<ApiKeySummaryDto> {
-    return this.apiKeys.revoke(id, caller.roles.includes(ROLE_OPERATOR) ? undefined : caller.tenantId);
+  revoke(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<ApiKeySummaryDto> {
+    return this.apiKeys.revoke(
+      id,
+      caller.roles.includes(ROLE_OPERATOR) ? undefined : caller.tenantId,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -36,7 +36,7 @@ const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
  * (by SHA-256 of the key) for PII_VAULT_API_KEY_CACHE_SECONDS so a request does not pay argon2.
  */
 @Injectable()
-export class ApiKeysService implements OnApplicationBootstrap {
+export class ApiKeysService {
   private readonly logger = new Logger('ApiKeys');
   private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
@@ -45,10 +45,6 @@ export class ApiKeysService implements OnApplicationBootstrap {
     private readonly tenants: TenantsService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.bootstrapAdminKey();
-  }
 
   async authenticate(key: string): Promise<Principal | undefined> {
     const fingerprint = createHash('sha256').update(key).digest('base64');
@@ -66,12 +62,21 @@ export class ApiKeysService implements OnApplicationBootstrap {
     const row = rows[0];
     if (!row || row.revoked_at || !(await verify(row.secret_hash, secret))) return undefined;
 
-    const principal: Principal = { keyId: row.id, tenantId: row.tenant_id, tenantName: row.tenant, roles: row.roles };
+    const principal: Principal = {
+      keyId: row.id,
+      tenantId: row.tenant_id,
+      tenantName: row.tenant,
+      roles: row.roles,
+    };
     this.remember(fingerprint, principal);
     return principal;
   }
 
-  async create(input: { name: string; roles: string[]; tenant: string }): Promise<ApiKeySummary & { key: string }> {
+  async create(input: {
+    name: string;
+    roles: string[];
+    tenant: string;
+  }): Promise<ApiKeySummary & { key: string }> {
     const generated = generateApiKey();
     return this.insert(input, generated.lookupId, generated.secret, generated.key);
   }
@@ -131,12 +136,13 @@ export class ApiKeysService implements OnApplicationBootstrap {
   private remember(fingerprint: string, principal: Principal): void {
     const ttl = this.config.PII_VAULT_API_KEY_CACHE_SECONDS * 1000;
     if (ttl === 0) return;
-    if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value as string);
+    if (this.verified.size >= CACHE_LIMIT)
+      this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(fingerprint, { principal, until: Date.now() + ttl });
   }
 
   /** First start with no keys: the configured bootstrap key, or a generated one printed once. */
-  private async bootstrapAdminKey(): Promise<void> {
+  async bootstrapAdminKey(): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_ID]);
       const existing = (await tx.query(`SELECT 1 FROM api_keys LIMIT 1`)) as unknown[];
@@ -145,7 +151,9 @@ export class ApiKeysService implements OnApplicationBootstrap {
       const generated = configured ? undefined : generateApiKey();
       const lookupId = configured ? parseApiKey(configured).lookupId : generated!.lookupId;
       const secret = configured ? parseApiKey(configured).secret : generated!.secret;
-      await tx.query(`INSERT INTO tenants (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [DEFAULT_TENANT]);
+      await tx.query(`INSERT INTO tenants (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [
+        DEFAULT_TENANT,
+      ]);
       await tx.query(
         `INSERT INTO api_keys (tenant_id, name, lookup_id, secret_hash, roles)
          SELECT id, 'bootstrap admin', $2, $3, $4 FROM tenants WHERE name = $1`,
@@ -156,13 +164,17 @@ export class ApiKeysService implements OnApplicationBootstrap {
           `\nNo API keys existed: generated the bootstrap admin key (shown once, store it now):\n\n    ${generated.key}\n\n`,
         );
       } else {
-        this.logger.log(`Bootstrap admin key from PII_VAULT_BOOTSTRAP_ADMIN_KEY installed (lookup ${lookupId === BOOTSTRAP_LOOKUP_ID ? 'custom' : 'standard'})`);
+        this.logger.log(
+          `Bootstrap admin key from PII_VAULT_BOOTSTRAP_ADMIN_KEY installed (lookup ${lookupId === BOOTSTRAP_LOOKUP_ID ? 'custom' : 'standard'})`,
+        );
       }
     });
   }
 }
 
-function toSummary(row: Pick<ApiKeyRow, 'id' | 'name' | 'tenant' | 'roles' | 'created_at' | 'revoked_at'>): ApiKeySummary {
+function toSummary(
+  row: Pick<ApiKeyRow, 'id' | 'name' | 'tenant' | 'roles' | 'created_at' | 'revoked_at'>,
+): ApiKeySummary {
   return {
     id: row.id,
     name: row.name,

@@ -29,7 +29,8 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = bearerToken(request.headers.authorization);
-    if (!key) throw new VaultError(ErrorCode.Unauthenticated, 'Missing Authorization: Bearer <api key>');
+    if (!key)
+      throw new VaultError(ErrorCode.Unauthenticated, 'Missing Authorization: Bearer <api key>');
     const principal = await this.apiKeys.authenticate(key);
     if (!principal) throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
     request.principal = principal;

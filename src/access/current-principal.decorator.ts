@@ -4,8 +4,10 @@ import type { AuthenticatedRequest } from './auth.guard';
 import type { Principal } from './principal';
 
 /** The authenticated caller of this request (set by AuthGuard). */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (!principal) throw new VaultError(ErrorCode.Unauthenticated, 'Not authenticated');
-  return principal;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal => {
+    const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+    if (!principal) throw new VaultError(ErrorCode.Unauthenticated, 'Not authenticated');
+    return principal;
+  },
+);

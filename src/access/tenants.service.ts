@@ -13,8 +13,12 @@ export class TenantsService {
   async ensure(name: string): Promise<string> {
     const cached = this.ids.get(name);
     if (cached) return cached;
-    await this.db.query(`INSERT INTO tenants (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
-    const rows = (await this.db.query(`SELECT id FROM tenants WHERE name = $1`, [name])) as { id: string }[];
+    await this.db.query(`INSERT INTO tenants (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [
+      name,
+    ]);
+    const rows = (await this.db.query(`SELECT id FROM tenants WHERE name = $1`, [name])) as {
+      id: string;
+    }[];
     this.ids.set(name, rows[0].id);
     return rows[0].id;
   }

@@ -19,7 +19,14 @@ interface ErrorBody {
 
 /** PostgreSQL SQLSTATE classes meaning the server is unreachable or refusing work. */
 const DB_DOWN_SQLSTATE = /^(08|53|57P0[1-4]|3D000|28000|28P01)/;
-const DB_DOWN_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const DB_DOWN_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 
 /**
  * One place maps every error to `{ error: { code, message, details? } }`. Unknown errors become a
@@ -42,15 +49,23 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { code: exception.code, message: exception.message, details: exception.details };
     }
     // Nest wraps Fastify's body-parsing errors in an HttpException whose cause is the original.
-    const fastify = fastifyBody(exception instanceof HttpException ? (exception.cause ?? exception) : exception);
+    const fastify = fastifyBody(
+      exception instanceof HttpException ? (exception.cause ?? exception) : exception,
+    );
     if (fastify) return fastify;
     if (exception instanceof BadRequestException) return validationBody(exception);
     if (exception instanceof HttpException) return httpBody(exception);
     if (exception instanceof KeyUnavailableError || exception instanceof DecryptionError) {
-      return { code: ErrorCode.KeyUnavailable, message: 'The vault key for this tenant is unavailable' };
+      return {
+        code: ErrorCode.KeyUnavailable,
+        message: 'The vault key for this tenant is unavailable',
+      };
     }
     if (isDatabaseDown(exception)) {
-      return { code: ErrorCode.DatabaseUnavailable, message: 'The database is unavailable; nothing was done' };
+      return {
+        code: ErrorCode.DatabaseUnavailable,
+        message: 'The database is unavailable; nothing was done',
+      };
     }
     return { code: ErrorCode.Internal, message: 'Internal error' };
   }
@@ -85,7 +100,8 @@ function httpBody(exception: HttpException): ErrorBody {
               : status < 500
                 ? ErrorCode.InvalidRequest
                 : ErrorCode.Internal;
-  const message = status === 404 ? 'No such route' : status < 500 ? exception.message : 'Internal error';
+  const message =
+    status === 404 ? 'No such route' : status < 500 ? exception.message : 'Internal error';
   return { code, message };
 }
 
@@ -94,9 +110,15 @@ function fastifyBody(exception: unknown): ErrorBody | undefined {
   const code = (exception as { code?: unknown } | null)?.code;
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { code: ErrorCode.PayloadTooLarge, message: 'Request body exceeds the configured limit' };
+      return {
+        code: ErrorCode.PayloadTooLarge,
+        message: 'Request body exceeds the configured limit',
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { code: ErrorCode.UnsupportedMediaType, message: 'Content-Type must be application/json' };
+      return {
+        code: ErrorCode.UnsupportedMediaType,
+        message: 'Content-Type must be application/json',
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { code: ErrorCode.InvalidJson, message: 'Request body is empty' };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -104,7 +126,10 @@ function fastifyBody(exception: unknown): ErrorBody | undefined {
     default:
       break;
   }
-  if (exception instanceof SyntaxError && (exception as { statusCode?: number }).statusCode === 400) {
+  if (
+    exception instanceof SyntaxError &&
+    (exception as { statusCode?: number }).statusCode === 400
+  ) {
     return { code: ErrorCode.InvalidJson, message: 'Request body is not valid JSON' };
   }
   return undefined;

@@ -94,11 +94,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = plainToInstance(AppConfig, picked);
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
-    const lines = errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }));
+    const lines = errors.flatMap((e) =>
+      Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }),
+    );
     throw new ConfigError(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
   }
-  if (config.PII_VAULT_MASTER_KEY && Buffer.from(config.PII_VAULT_MASTER_KEY, 'base64').length !== 32) {
-    throw new ConfigError('Invalid configuration:\n  - PII_VAULT_MASTER_KEY must be base64 of 32 bytes');
+  if (
+    config.PII_VAULT_MASTER_KEY &&
+    Buffer.from(config.PII_VAULT_MASTER_KEY, 'base64').length !== 32
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  - PII_VAULT_MASTER_KEY must be base64 of 32 bytes',
+    );
   }
   return config;
 }

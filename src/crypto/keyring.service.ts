@@ -93,7 +93,11 @@ export class KeyringService {
     return key;
   }
 
-  private async load(tenantId: string, purpose: KeyPurpose, version: number): Promise<TenantKeyRow | undefined> {
+  private async load(
+    tenantId: string,
+    purpose: KeyPurpose,
+    version: number,
+  ): Promise<TenantKeyRow | undefined> {
     const rows = (await this.db.query(
       `SELECT version, wrapped_key, wrap_iv, wrap_tag, master_key_id FROM tenant_keys
         WHERE tenant_id = $1 AND purpose = $2 AND version = $3`,

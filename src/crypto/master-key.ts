@@ -17,7 +17,8 @@ const KEY_FILE = 'master.key';
  * the data dir (mode 0600). With an external database and no key, start-up fails.
  */
 export function resolveMasterKey(config: AppConfig): MasterKey {
-  if (config.PII_VAULT_MASTER_KEY) return fromBytes(Buffer.from(config.PII_VAULT_MASTER_KEY, 'base64'));
+  if (config.PII_VAULT_MASTER_KEY)
+    return fromBytes(Buffer.from(config.PII_VAULT_MASTER_KEY, 'base64'));
   if (config.DATABASE_URL) {
     throw new ConfigError(
       'PII_VAULT_MASTER_KEY is required when DATABASE_URL is set (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)',

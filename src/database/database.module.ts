@@ -7,7 +7,13 @@ export class DatabaseModule {
   static forRoot(url: string, poolSize: number): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, poolSize), retryAttempts: 2, retryDelay: 1000 })],
+      imports: [
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(url, poolSize),
+          retryAttempts: 2,
+          retryDelay: 1000,
+        }),
+      ],
     };
   }
 }

@@ -129,7 +129,9 @@ function readOwner(dataDir: string): { pid: number; port: number } | undefined {
 
 function postmasterPid(clusterDir: string): number | undefined {
   try {
-    const pid = Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const pid = Number(
+      fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
     return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
   } catch {
     return undefined;

@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { BUILTIN_ENTITY_TYPES, DetectionEngine } from '../detection';
 import { ErrorCode, VaultError } from '../common/errors';
@@ -11,7 +17,10 @@ export class DetectRequestDto {
   @IsOptional()
   @IsArray({ message: 'entities must be an array of entity type names' })
   @ArrayMaxSize(100)
-  @Matches(/^[A-Z][A-Z0-9_]{0,47}$/, { each: true, message: 'entities must hold UPPER_SNAKE entity type names' })
+  @Matches(/^[A-Z][A-Z0-9_]{0,47}$/, {
+    each: true,
+    message: 'entities must hold UPPER_SNAKE entity type names',
+  })
   entities?: string[];
 
   @ApiPropertyOptional({ example: 'en' })
@@ -19,7 +28,9 @@ export class DetectRequestDto {
   @Matches(/^en(-[A-Z]{2})?$/, { message: 'language must be en (the only language supported)' })
   language?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'policy must be a policy name' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'policy must be a policy name' })
   policy?: string;
 }
 
@@ -49,12 +60,23 @@ export class DetectController {
   detect(@Body() dto: DetectRequestDto): DetectResultDto {
     const unknown = dto.entities?.filter((t) => !KNOWN_TYPES.has(t)) ?? [];
     if (unknown.length > 0) {
-      throw new VaultError(ErrorCode.InvalidRequest, `entities: unknown entity type ${unknown.join(', ')}`);
+      throw new VaultError(
+        ErrorCode.InvalidRequest,
+        `entities: unknown entity type ${unknown.join(', ')}`,
+      );
     }
     if (dto.policy !== undefined && dto.policy !== 'default') {
       throw new VaultError(ErrorCode.NotFound, `No policy named ${dto.policy}`);
     }
     const entities = this.engine.detect(dto.text, { entities: dto.entities });
-    return { entities: entities.map(({ type, start, end, score, text }) => ({ type, start, end, score, text })) };
+    return {
+      entities: entities.map(({ type, start, end, score, text }) => ({
+        type,
+        start,
+        end,
+        score,
+        text,
+      })),
+    };
   }
 }

@@ -31,10 +31,15 @@ export class DetokenizeService {
     const wellFormed = distinct.filter((t) => tokenType(t) !== undefined);
     const entries = await this.vault.findByTokens(caller.tenantId, wellFormed);
     const now = Date.now();
-    return Promise.all(distinct.map((token) => this.resolveOne(caller, token, entries.get(token), now)));
+    return Promise.all(
+      distinct.map((token) => this.resolveOne(caller, token, entries.get(token), now)),
+    );
   }
 
-  async detokenizeText(caller: Principal, text: string): Promise<{ text: string; tokens: TokenResolution[] }> {
+  async detokenizeText(
+    caller: Principal,
+    text: string,
+  ): Promise<{ text: string; tokens: TokenResolution[] }> {
     const occurrences = findTokens(text);
     const resolutions = await this.resolve(
       caller,
@@ -49,7 +54,10 @@ export class DetokenizeService {
       out += text.slice(cursor, occurrence.start) + value;
       cursor = occurrence.end;
     }
-    return { text: out + text.slice(cursor), tokens: resolutions.map(({ value: _, ...rest }) => rest) };
+    return {
+      text: out + text.slice(cursor),
+      tokens: resolutions.map(({ value: _, ...rest }) => rest),
+    };
   }
 
   private async resolveOne(
@@ -60,10 +68,14 @@ export class DetokenizeService {
   ): Promise<TokenResolution> {
     if (!entry) return { token, type: tokenType(token) ?? null, outcome: 'unknown' };
     const type = entry.entityType;
-    if (entry.expiresAt && entry.expiresAt.getTime() <= now) return { token, type, outcome: 'expired' };
+    if (entry.expiresAt && entry.expiresAt.getTime() <= now)
+      return { token, type, outcome: 'expired' };
     const level = builtinRevealLevel(caller.roles, type);
     if (level === 'deny') return { token, type, outcome: 'denied' };
-    const value = await this.cipher.decrypt({ tenantId: caller.tenantId, token, entityType: type }, entry);
+    const value = await this.cipher.decrypt(
+      { tenantId: caller.tenantId, token, entityType: type },
+      entry,
+    );
     return { token, type, outcome: 'revealed', value };
   }
 }

@@ -48,7 +48,8 @@ export class TokenizeService {
       for (const entity of entities) {
         const blindIndex = await this.cipher.blindIndex(tenantId, entity.type, entity.text);
         const key = valueKey(entity.type, blindIndex);
-        if (!distinct.has(key)) distinct.set(key, { entityType: entity.type, value: entity.text, blindIndex, key });
+        if (!distinct.has(key))
+          distinct.set(key, { entityType: entity.type, value: entity.text, blindIndex, key });
         keys.push(key);
       }
       keysPerText.push(keys);
@@ -64,35 +65,57 @@ export class TokenizeService {
         if (!token) throw new Error('tokenize: a detected value has no token');
         out += text.slice(cursor, entity.start) + token;
         cursor = entity.end;
-        entities.push({ type: entity.type, start: entity.start, end: entity.end, token, score: entity.score });
+        entities.push({
+          type: entity.type,
+          start: entity.start,
+          end: entity.end,
+          token,
+          score: entity.score,
+        });
       }
       return { text: out + text.slice(cursor), entities };
     });
   }
 
   /** Existing tokens first; then one INSERT for the new values; then re-read any lost races. */
-  private async tokensFor(tenantId: string, scope: string, values: DistinctValue[]): Promise<Map<string, string>> {
+  private async tokensFor(
+    tenantId: string,
+    scope: string,
+    values: DistinctValue[],
+  ): Promise<Map<string, string>> {
     const tokens = await this.vault.findTokens(tenantId, scope, values);
     let missing = values.filter((v) => !tokens.has(v.key));
     for (let attempt = 0; missing.length > 0; attempt++) {
-      const entries = await Promise.all(missing.map((v) => this.newEntry(tenantId, v, TOKEN_ID_LENGTH + attempt)));
+      const entries = await Promise.all(
+        missing.map((v) => this.newEntry(tenantId, v, TOKEN_ID_LENGTH + attempt)),
+      );
       try {
-        for (const [key, token] of await this.vault.insertNew(tenantId, scope, entries)) tokens.set(key, token);
+        for (const [key, token] of await this.vault.insertNew(tenantId, scope, entries))
+          tokens.set(key, token);
       } catch (error) {
         if (!isTokenClash(error) || attempt >= MAX_TOKEN_CLASH_RETRIES) throw error;
         continue;
       }
       const raced = missing.filter((v) => !tokens.has(v.key));
-      for (const [key, token] of await this.vault.findTokens(tenantId, scope, raced)) tokens.set(key, token);
+      for (const [key, token] of await this.vault.findTokens(tenantId, scope, raced))
+        tokens.set(key, token);
       missing = missing.filter((v) => !tokens.has(v.key));
-      if (missing.length > 0 && attempt >= MAX_TOKEN_CLASH_RETRIES) throw new Error('tokenize: values stayed without token');
+      if (missing.length > 0 && attempt >= MAX_TOKEN_CLASH_RETRIES)
+        throw new Error('tokenize: values stayed without token');
     }
     return tokens;
   }
 
-  private async newEntry(tenantId: string, value: DistinctValue, idLength: number): Promise<NewVaultEntry> {
+  private async newEntry(
+    tenantId: string,
+    value: DistinctValue,
+    idLength: number,
+  ): Promise<NewVaultEntry> {
     const token = mintPlaceholderToken(value.entityType, idLength);
-    const encrypted = await this.cipher.encrypt({ tenantId, token, entityType: value.entityType }, value.value);
+    const encrypted = await this.cipher.encrypt(
+      { tenantId, token, entityType: value.entityType },
+      value.value,
+    );
     return { ...encrypted, token, entityType: value.entityType, blindIndex: value.blindIndex };
   }
 }

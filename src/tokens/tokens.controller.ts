@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import type { Principal } from '../access/principal';
 import { ErrorCode, VaultError } from '../common/errors';
@@ -26,7 +32,12 @@ export class TokensController {
   @Post('tokenize')
   @HttpCode(200)
   @ApiOkResponse({
-    schema: { oneOf: [{ $ref: getSchemaPath(TokenizeResultDto) }, { $ref: getSchemaPath(TokenizeBatchResultDto) }] },
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(TokenizeResultDto) },
+        { $ref: getSchemaPath(TokenizeBatchResultDto) },
+      ],
+    },
   })
   async tokenize(
     @Body() dto: TokenizeRequestDto,
@@ -34,14 +45,21 @@ export class TokensController {
   ): Promise<TokenizeResultDto | TokenizeBatchResultDto> {
     assertOneOf(dto.text, dto.texts, 'text or texts');
     assertBuiltinPolicy(dto.policy);
-    const results = await this.tokenizer.tokenize(caller.tenantId, dto.texts ?? [dto.text!], dto.scope);
+    const results = await this.tokenizer.tokenize(
+      caller.tenantId,
+      dto.texts ?? [dto.text!],
+      dto.scope,
+    );
     return dto.texts ? { results } : results[0];
   }
 
   @Post('detokenize')
   @HttpCode(200)
   @ApiOkResponse({ type: DetokenizeResultDto })
-  async detokenize(@Body() dto: DetokenizeRequestDto, @CurrentPrincipal() caller: Principal): Promise<DetokenizeResultDto> {
+  async detokenize(
+    @Body() dto: DetokenizeRequestDto,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<DetokenizeResultDto> {
     assertOneOf(dto.text, dto.tokens, 'text or tokens');
     if (dto.tokens) return { tokens: await this.detokenizer.resolve(caller, dto.tokens) };
     return this.detokenizer.detokenizeText(caller, dto.text!);

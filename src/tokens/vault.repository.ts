@@ -62,7 +62,11 @@ export class VaultRepository {
    * value key), so the caller re-reads its token. Returns the tokens this call stored.
    * A clash on the token itself raises unique_violation on vault_entries_token_uq.
    */
-  async insertNew(tenantId: string, scope: string, entries: readonly NewVaultEntry[]): Promise<Map<string, string>> {
+  async insertNew(
+    tenantId: string,
+    scope: string,
+    entries: readonly NewVaultEntry[],
+  ): Promise<Map<string, string>> {
     if (entries.length === 0) return new Map();
     const rows = (await this.db.query(
       `INSERT INTO vault_entries
@@ -87,7 +91,10 @@ export class VaultRepository {
     return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
   }
 
-  async findByTokens(tenantId: string, tokens: readonly string[]): Promise<Map<string, StoredVaultEntry>> {
+  async findByTokens(
+    tenantId: string,
+    tokens: readonly string[],
+  ): Promise<Map<string, StoredVaultEntry>> {
     if (tokens.length === 0) return new Map();
     const rows = (await this.db.query(
       `SELECT token, entity_type, ciphertext, iv, auth_tag, key_version, expires_at
@@ -113,6 +120,9 @@ export class VaultRepository {
 
 /** True when a driver error is a unique violation on the token column (a random token clash). */
 export function isTokenClash(error: unknown): boolean {
-  const driver = ((error as { driverError?: unknown }).driverError ?? error) as { code?: string; constraint?: string };
+  const driver = ((error as { driverError?: unknown }).driverError ?? error) as {
+    code?: string;
+    constraint?: string;
+  };
   return driver.code === '23505' && driver.constraint === 'vault_entries_token_uq';
 }

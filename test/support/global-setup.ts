@@ -17,7 +17,9 @@ export default async function globalSetup(): Promise<void> {
   const db = await startEmbeddedPostgres(dataDir);
   process.env.TEST_DATABASE_URL = db.url;
   process.env.TEST_PG_DATA_DIR = dataDir;
-  (globalThis as { __piiVaultTestDb?: { stop(): Promise<void>; dataDir: string } }).__piiVaultTestDb = {
+  (
+    globalThis as { __piiVaultTestDb?: { stop(): Promise<void>; dataDir: string } }
+  ).__piiVaultTestDb = {
     stop: db.stop,
     dataDir,
   };

@@ -8,7 +8,8 @@ const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
 export function testDatabaseServerUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run e2e tests through jest (global setup)');
+  if (!url)
+    throw new Error('TEST_DATABASE_URL is not set: run e2e tests through jest (global setup)');
   return url;
 }
 
@@ -80,28 +81,45 @@ export class Service {
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
-      void exit.then((code) => reject(new Error(`service exited with ${code} before listening:\n${output}`)));
-      setTimeout(() => reject(new Error(`service did not start in 45 s:\n${output}`)), 45_000).unref();
+      void exit.then((code) =>
+        reject(new Error(`service exited with ${code} before listening:\n${output}`)),
+      );
+      setTimeout(
+        () => reject(new Error(`service did not start in 45 s:\n${output}`)),
+        45_000,
+      ).unref();
     });
     return new Service(child, baseUrl, exit, () => output);
   }
 
   /** Starts a service expected to fail; resolves with its exit code and output. */
-  static async startFailing(options: ServiceOptions): Promise<{ code: number | null; output: string }> {
+  static async startFailing(
+    options: ServiceOptions,
+  ): Promise<{ code: number | null; output: string }> {
     try {
       const service = await Service.start(options);
       await service.stop();
       return { code: 0, output: service.logs() };
     } catch (error) {
       const message = (error as Error).message;
-      return { code: /exited with (\d+)/.test(message) ? Number(/exited with (\d+)/.exec(message)![1]) : null, output: message };
+      return {
+        code: /exited with (\d+)/.test(message)
+          ? Number(/exited with (\d+)/.exec(message)![1])
+          : null,
+        output: message,
+      };
     }
   }
 
   async request<T = Record<string, unknown>>(
     method: string,
     route: string,
-    options: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    options: {
+      key?: string | null;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<ResponseOf<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const key = options.key === undefined ? ADMIN_KEY : options.key;
@@ -109,7 +127,8 @@ export class Service {
     let body: string | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    if (body !== undefined && !headers['content-type'])
+      headers['content-type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${route}`, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = text;
@@ -121,7 +140,11 @@ export class Service {
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
-  post<T = Record<string, unknown>>(route: string, body: unknown, key?: string | null): Promise<ResponseOf<T>> {
+  post<T = Record<string, unknown>>(
+    route: string,
+    body: unknown,
+    key?: string | null,
+  ): Promise<ResponseOf<T>> {
     return this.request<T>('POST', route, { body, key });
   }
 
@@ -134,11 +157,17 @@ export class Service {
 }
 
 /** Creates an API key through the admin API and returns the secret. */
-export async function createKey(service: Service, roles: string[], tenant?: string, adminKey = ADMIN_KEY): Promise<string> {
+export async function createKey(
+  service: Service,
+  roles: string[],
+  tenant?: string,
+  adminKey = ADMIN_KEY,
+): Promise<string> {
   const res = await service.request<{ key: string }>('POST', '/v1/admin/api-keys', {
     key: adminKey,
     body: { name: `key-${roles.join('-')}`, roles, ...(tenant ? { tenant } : {}) },
   });
-  if (res.status !== 201) throw new Error(`creating key failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`creating key failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.key;
 }

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'support-desk' })
@@ -7,17 +15,28 @@ export class CreateApiKeyDto {
   @Length(1, 100)
   name!: string;
 
-  @ApiProperty({ example: ['detokenizer'], description: 'Role names; policies decide what each may see' })
+  @ApiProperty({
+    example: ['detokenizer'],
+    description: 'Role names; policies decide what each may see',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
-  @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { each: true, message: 'each role must match ^[a-z][a-z0-9_-]{0,31}$' })
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/, {
+    each: true,
+    message: 'each role must match ^[a-z][a-z0-9_-]{0,31}$',
+  })
   roles!: string[];
 
-  @ApiPropertyOptional({ example: 'acme', description: 'Tenant name (operator only; defaults to your tenant)' })
+  @ApiPropertyOptional({
+    example: 'acme',
+    description: 'Tenant name (operator only; defaults to your tenant)',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'tenant must match ^[a-z0-9][a-z0-9_-]{0,62}$' })
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+    message: 'tenant must match ^[a-z0-9][a-z0-9_-]{0,62}$',
+  })
   tenant?: string;
 }
 

@@ -21,7 +21,10 @@ export class TokenizeRequestDto {
   @IsString({ message: 'text must be a string' })
   text?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Batch of texts, tokenized consistently together' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Batch of texts, tokenized consistently together',
+  })
   @ValidateIf((o: TokenizeRequestDto) => o.texts !== undefined)
   @IsArray({ message: 'texts must be an array of strings' })
   @ArrayMinSize(1, { message: 'texts must hold at least 1 text' })
@@ -34,7 +37,9 @@ export class TokenizeRequestDto {
   @Matches(POLICY_NAME_PATTERN, { message: 'policy must be a policy name' })
   policy?: string;
 
-  @ApiPropertyOptional({ description: 'Consistency scope: the same value gets one token per scope' })
+  @ApiPropertyOptional({
+    description: 'Consistency scope: the same value gets one token per scope',
+  })
   @IsOptional()
   @IsString({ message: 'scope must be a string' })
   @Matches(SCOPE_PATTERN, { message: 'scope must be 1-128 characters of A-Z a-z 0-9 . _ : / -' })
@@ -85,7 +90,8 @@ export class TokenResolutionDto {
   @ApiProperty() token!: string;
   @ApiProperty({ nullable: true, type: String }) type!: string | null;
   @ApiProperty({ enum: ['revealed', 'masked', 'denied', 'unknown', 'expired'] }) outcome!: string;
-  @ApiPropertyOptional({ description: 'Only in tokens mode, when revealed or masked' }) value?: string;
+  @ApiPropertyOptional({ description: 'Only in tokens mode, when revealed or masked' })
+  value?: string;
 }
 
 export class DetokenizeResultDto {

@@ -1,0 +1,104 @@
+import 'reflect-metadata';
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Command } from 'commander';
+import { AccessModule } from '../access/access.module';
+import { ApiKeysService } from '../access/api-keys.service';
+import { TenantsService } from '../access/tenants.service';
+import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { CryptoModule } from '../crypto/crypto.module';
+import { KeyringService } from '../crypto/keyring.service';
+import { resolveMasterKey } from '../crypto/master-key';
+import { runMigrations } from '../database/data-source';
+import { DatabaseModule } from '../database/database.module';
+import { connectDatabase } from '../server';
+
+/** Runs `work` with the same services the HTTP API uses, on the configured or embedded database. */
+async function withServices<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const masterKey = resolveMasterKey(config);
+  const { url, embedded } = await connectDatabase(config);
+  try {
+    await runMigrations(url);
+    @Module({
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(url, 2),
+        CryptoModule.forRoot(masterKey),
+        AccessModule,
+      ],
+    })
+    class CliModule {}
+    const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+    try {
+      return await work(app);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+const program = new Command('pii-vault').description('PII Vault command line');
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const config: AppConfig = loadConfig();
+    const { url, embedded } = await connectDatabase(config);
+    try {
+      const applied = await runMigrations(url);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Schema is up to date');
+    } finally {
+      await embedded?.stop();
+    }
+  });
+
+const apiKeys = program.command('api-keys').description('manage API keys');
+apiKeys
+  .command('create')
+  .requiredOption('--name <name>', 'a label for the key')
+  .requiredOption('--roles <roles>', 'comma-separated role names, e.g. detokenizer,support')
+  .option('--tenant <tenant>', 'tenant name', 'default')
+  .action(async (options: { name: string; roles: string; tenant: string }) => {
+    const roles = options.roles.split(',').map((r) => r.trim()).filter(Boolean);
+    const created = await withServices((app) =>
+      app.get(ApiKeysService).create({ name: options.name, roles, tenant: options.tenant }),
+    );
+    console.log(`id:     ${created.id}\ntenant: ${created.tenant}\nroles:  ${created.roles.join(', ')}`);
+    console.log(`key:    ${created.key}\n(shown once: store it now)`);
+  });
+apiKeys
+  .command('list')
+  .option('--tenant <tenant>', 'tenant name', 'default')
+  .action(async (options: { tenant: string }) => {
+    const keys = await withServices(async (app) =>
+      app.get(ApiKeysService).list(await app.get(TenantsService).ensure(options.tenant)),
+    );
+    console.table(keys);
+  });
+apiKeys
+  .command('revoke <id>')
+  .action(async (id: string) => {
+    const revoked = await withServices((app) => app.get(ApiKeysService).revoke(id, undefined));
+    console.log(`revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}`);
+  });
+
+program
+  .command('rotate-data-key')
+  .description('add a new data-key version for a tenant; older versions keep decrypting')
+  .option('--tenant <tenant>', 'tenant name', 'default')
+  .action(async (options: { tenant: string }) => {
+    const version = await withServices(async (app) =>
+      app.get(KeyringService).rotateDataKey(await app.get(TenantsService).ensure(options.tenant)),
+    );
+    console.log(`tenant ${options.tenant}: data key version ${version} now encrypts new values`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
