@@ -96,6 +96,15 @@ class Ctx {
     return this.v.phone(this.locale);
   }
 
+  /** An address laid out on lines, as in a letter head; still one STREET_ADDRESS span. */
+  addressLines(): string {
+    return this.address().replace(', ', '\n');
+  }
+
+  firstName(): string {
+    return this.f.person.firstName();
+  }
+
   date(): string {
     return this.v.date(this.locale);
   }
@@ -134,6 +143,12 @@ type Template = (c: Ctx) => string;
 const supportChat: Template[] = [
   (c) => {
     const p = c.person();
+    return `Agent: Thanks ${e('PERSON', p.first)}! I've updated the phone number on your account to ${e('PHONE_NUMBER', c.phone())}. Anything else?\n${e('PERSON', p.first)}: no thats all, cheers`;
+  },
+  (c) =>
+    `Customer wrote: "My name is ${e('PERSON', c.person().full)} and I was born on ${e('DATE_TIME', c.dob())}. I can't access the account I opened in ${e('LOCATION', c.city())}." Please verify with the code sent to ${e('PHONE_NUMBER', c.phone())}.`,
+  (c) => {
+    const p = c.person();
     return `Customer: Hi, I'm ${e('PERSON', p.full)}. My order ${c.orderNo()} (${c.price()}) hasn't arrived. You can reach me at ${e('PHONE_NUMBER', c.phone())} or ${e('EMAIL_ADDRESS', c.email(p))}.\nAgent: Thanks ${e('PERSON', p.first)}, I see the parcel went to ${e('STREET_ADDRESS', c.address())}. I've escalated ticket ${c.v.int(10000, 99999)}.`;
   },
   (c) =>
@@ -165,6 +180,11 @@ const supportChat: Template[] = [
 ];
 
 const clinicalNote: Template[] = [
+  (c) => {
+    const pt = c.person();
+    const doc = c.person();
+    return `Telehealth visit ${e('DATE_TIME', c.date())}. ${e('PERSON', pt.first)} reports improved sleep on melatonin 3 mg. Grandmother (age ${e('AGE', String(c.v.int(90, 99)))}) has dementia; mother is 64. Next appointment ${e('DATE_TIME', c.date())} with Dr. ${e('PERSON', doc.last)}. Portal message sent to ${e('EMAIL_ADDRESS', c.email(pt))}.`;
+  },
   (c) => {
     const doc = c.person();
     return `Credentialing: Dr. ${e('PERSON', doc.full)}, state medical license ${e('MEDICAL_LICENSE', c.v.medicalLicense())}, NPI ${e('US_NPI', c.v.npi())}, privileges at ${e('ORGANIZATION', c.v.pick(HOSPITALS))} through ${e('DATE_TIME', c.date())}.`;
@@ -221,6 +241,12 @@ const clinicalNote: Template[] = [
 const email: Template[] = [
   (c) => {
     const a = c.person();
+    return `${e('PERSON', a.full)}\n${e('STREET_ADDRESS', c.addressLines())}\n\n${e('DATE_TIME', c.date())}\n\nDear Mr. ${e('PERSON', c.person().last)},\n\nI am writing to dispute the charge of ${c.price()} on my statement. My customer number is ${c.v.int(100000, 999999)}.\n\nYours faithfully,\n${e('PERSON', a.full)}`;
+  },
+  (c) =>
+    `Attendees: ${e('PERSON', c.person().full)}, ${e('PERSON', c.person().full)}, ${e('PERSON', c.person().full)} (${e('ORGANIZATION', c.org())}); notes by ${e('PERSON', c.firstName())}. Action items: send deck v${c.v.int(2, 9)}, book room 4.${c.v.int(1, 20)}, confirm budget of ${c.price()}.`,
+  (c) => {
+    const a = c.person();
     const b = c.person();
     const org = c.org();
     return `From: ${e('PERSON', a.full)} <${e('EMAIL_ADDRESS', c.email(a))}>\nTo: ${e('PERSON', b.full)} <${e('EMAIL_ADDRESS', c.email(b))}>\nSubject: Contract renewal\n\nHi ${e('PERSON', b.first)},\n\nattached is the signed contract for ${e('ORGANIZATION', org)}. Please wire the deposit of ${c.price()} to IBAN ${e('IBAN_CODE', c.v.iban())} by ${e('DATE_TIME', c.date())}.\n\nBest regards,\n${e('PERSON', a.full)}\n${e('ORGANIZATION', org)}\n${e('PHONE_NUMBER', c.phone())}`;
@@ -246,6 +272,10 @@ const email: Template[] = [
 ];
 
 const serverLog: Template[] = [
+  (c) =>
+    `${e('DATE_TIME', c.v.isoTimestamp())} INFO  [http] GET /healthz 200 ${c.v.int(1, 9)}ms; GC pause ${c.v.int(2, 40)}ms heap=${c.v.int(128, 2048)}MB; queue depth ${c.v.int(0, 500)}`,
+  (c) =>
+    `sshd[${c.v.int(1000, 60000)}]: Accepted publickey for deploy from ${e('IP_ADDRESS', c.v.ipv4())} port ${c.v.int(30000, 65000)} ssh2: RSA SHA256:${c.f.string.alphanumeric(43)}`,
   (c) =>
     `${e('DATE_TIME', c.v.isoTimestamp())} INFO  [wifi] client ${e('MAC_ADDRESS', c.v.mac())} associated with AP ${e('MAC_ADDRESS', c.v.mac())} (rssi -${c.v.int(30, 90)} dBm, channel ${c.v.int(1, 11)}), assigned ${e('IP_ADDRESS', c.v.ipv4())}`,
   (c) =>
@@ -298,6 +328,8 @@ const secrets: Template[] = [
 ];
 
 const crmNote: Template[] = [
+  (c) =>
+    `Yesterday ${e('PERSON', c.firstName())} told me that ${e('ORGANIZATION', c.org())} is opening an office in ${e('LOCATION', c.city())}. Her manager, ${e('PERSON', c.person().full)}, will own the budget from ${e('DATE_TIME', c.date())}.`,
   (c) => {
     const p = c.person();
     const slug = `${p.first}-${p.last}`
@@ -329,6 +361,8 @@ const crmNote: Template[] = [
 
 const form: Template[] = [
   (c) =>
+    `Applicant: ${e('PERSON', c.person().full)}; date of birth ${e('DATE_TIME', c.v.dob('en_US'))}; mother's maiden name: ${e('PERSON', c.f.person.lastName())}; security answer: blue.`,
+  (c) =>
     `Form 1040 prepared for ${e('PERSON', c.person().full)}, ITIN ${e('US_ITIN', c.v.itin())}, ZIP ${e('ZIP_CODE', c.f.location.zipCode('#####'))}; refund ${c.price()} by direct deposit.`,
   (c) => {
     const p = c.person();
@@ -357,6 +391,8 @@ const form: Template[] = [
 ];
 
 const billing: Template[] = [
+  (c) =>
+    `Chargeback opened ${e('DATE_TIME', c.date())}: cardholder ${e('PERSON', c.person().full)}, card ${e('CREDIT_CARD', c.v.card())}, merchant ${e('ORGANIZATION', c.org())}, amount ${c.price()}, reason code 13.1.`,
   (c) => {
     const p = c.person();
     return `INVOICE INV-${c.v.int(2024, 2025)}-${c.v.digits(4)}\nFrom: ${e('ORGANIZATION', c.org())}\nBill to: ${e('PERSON', p.full)}, ${e('STREET_ADDRESS', c.address())}\nAmount due: ${c.price()} by ${e('DATE_TIME', c.date())}\nPay by ACH: routing ${e('ABA_ROUTING_NUMBER', c.v.routing())}, account ${e('US_BANK_NUMBER', c.v.bankAccount())}\nOr card on file ${e('CREDIT_CARD', c.v.card())}.`;
@@ -399,6 +435,10 @@ const vehicle: Template[] = [
 
 /** Non-English texts: real prompts are not all English. */
 const multilingual: Template[] = [
+  (c) =>
+    `Gentile ${e('PERSON', c.person().full)}, la fattura n. ${c.v.int(100, 9999)}/${c.v.int(2023, 2025)} è stata inviata a ${e('EMAIL_ADDRESS', c.email(c.person()))}. Per assistenza chiami il ${e('PHONE_NUMBER', c.phone())}.`,
+  (c) =>
+    `Beste ${e('PERSON', c.firstName())}, je pakket wordt op ${e('DATE_TIME', c.date())} bezorgd op ${e('STREET_ADDRESS', c.address())}. Vragen? Bel ${e('PHONE_NUMBER', c.phone())}.`,
   (c) => {
     const p = c.person();
     return `Sehr geehrte Frau ${e('PERSON', p.last)},\nIhre Bestellung ${c.orderNo()} wurde an ${e('STREET_ADDRESS', c.address())} versandt. Bei Fragen erreichen Sie uns unter ${e('PHONE_NUMBER', c.phone())}.\nMit freundlichen Grüßen\n${e('PERSON', c.person().full)}`;
@@ -415,21 +455,48 @@ const multilingual: Template[] = [
     `🎉 Congrats ${e('PERSON', c.person().full)}! 🎂 Your ${e('ORGANIZATION', c.org())} gift card ships to ${e('STREET_ADDRESS', c.address())} — tracking sent to ${e('EMAIL_ADDRESS', c.email(c.person()))} ✨`,
 ];
 
+/** Prompts as applications send them to a model: the product's main traffic. */
+const llmPrompt: Template[] = [
+  (c) => {
+    const p = c.person();
+    return `Summarize the following complaint and suggest a reply:\n"${e('PERSON', p.full)} (${e('EMAIL_ADDRESS', c.email(p))}) says the package sent to ${e('STREET_ADDRESS', c.address())} arrived damaged on ${e('DATE_TIME', c.date())}. She wants a refund to card ${e('CREDIT_CARD', c.v.card())}."`;
+  },
+  (c) =>
+    `Write a polite follow-up email to ${c.mention(c.person())} at ${e('ORGANIZATION', c.org())} about overdue invoice ${c.v.int(1000, 9999)} (${c.price()}). Mention that our ${e('LOCATION', c.city())} office can be reached at ${e('PHONE_NUMBER', c.phone())}.`,
+  (c) =>
+    `Translate to German: "Dear ${e('PERSON', c.person().full)}, your appointment with Dr. ${e('PERSON', c.f.person.lastName())} is on ${e('DATE_TIME', c.date())}. Please bring your insurance card (member ID ${e('HEALTH_PLAN_ID', c.v.healthPlanId())})."`,
+  (c) =>
+    `Extract name, date of birth and SSN as JSON from: "${e('PERSON', c.person().full)}, born ${e('DATE_TIME', c.v.dob('en_US'))}, SSN ${e('US_SSN', c.v.ssn())}, lives in ${e('LOCATION', c.city())}."`,
+  (c) =>
+    `Why does this fail? Error: connect ECONNREFUSED ${e('IP_ADDRESS', c.v.ipv4())}:5432\n    at TCPConnectWrap.afterConnect (node:net:1555:16)\nconfig: { user: '${e('EMAIL_ADDRESS', c.email(c.person()))}', apiKey: '${e('API_KEY', c.v.apiKey())}' }`,
+  (c) =>
+    `Rewrite this for the patient in plain language: "${e('AGE', String(c.v.int(90, 99)))} yo F w/ ${e('ICD10_CODE', c.v.icd10()[0])}, MRN ${e('MEDICAL_RECORD_NUMBER', c.v.mrn())}, d/c'd ${e('DATE_TIME', c.date())} to daughter ${e('PERSON', c.person().full)}."`,
+  (c) =>
+    `You are a helpful assistant. The user ${e('PERSON', c.person().full)} from ${e('ORGANIZATION', c.org())} asks: how do I move my ${c.v.int(2, 40)} licences to the ${e('LOCATION', c.city())} team before ${e('DATE_TIME', c.date())}?`,
+  (c) =>
+    `Classify the sentiment of this review (1-5): "Ordered a ${c.v.pick(['blender', 'lamp', 'jacket', 'phone case'])} for ${c.price()}, arrived late. ${e('PERSON', c.firstName())} from support was great though! Order ${c.orderNo()}."`,
+];
+
 const GENRES: Record<
   string,
   { templates: Template[]; count: number; locales?: readonly Locale[] }
 > = {
   support_chat: { templates: supportChat, count: 72 },
   clinical_note: { templates: clinicalNote, count: 90, locales: ['en_US'] },
-  email: { templates: email, count: 50 },
+  email: { templates: email, count: 56 },
   server_log: { templates: serverLog, count: 70 },
   secrets: { templates: secrets, count: 25 },
-  crm_note: { templates: crmNote, count: 50 },
+  crm_note: { templates: crmNote, count: 54 },
   form: { templates: form, count: 49, locales: ['en_US'] },
   billing: { templates: billing, count: 50, locales: ['en_US', 'en_US', 'en_GB', 'de', 'fr'] },
   crypto: { templates: cryptoWallet, count: 20 },
   vehicle: { templates: vehicle, count: 20, locales: ['en_US'] },
-  multilingual: { templates: multilingual, count: 30, locales: ['de', 'fr', 'es', 'en_GB'] },
+  llm_prompt: { templates: llmPrompt, count: 48 },
+  multilingual: {
+    templates: multilingual,
+    count: 36,
+    locales: ['de', 'fr', 'es', 'it', 'nl', 'en_GB'],
+  },
 };
 
 function makeRecord(id: string, genre: string, locale: string, marked: string): EvalRecord {
