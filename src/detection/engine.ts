@@ -1,0 +1,51 @@
+import { applyContext } from './context';
+import { runCustomRecognizers } from './custom';
+import { applyAllowList, findDenyListTerms, mergeDenyList } from './lists';
+import { NamedEntityRecognizer } from './nlp/named-entity-recognizer';
+import { resolveOverlaps } from './overlap';
+import { PATTERN_RECOGNIZERS } from './recognizers';
+import type { Candidate, DetectedEntity, DetectOptions, Recognizer } from './types';
+
+/** Spans below this score are not reported unless the caller asks for a lower minScore. */
+export const DEFAULT_MIN_SCORE = 0.4;
+
+/**
+ * Runs every recognizer, applies context, allow/deny lists and overlap resolution. Construction
+ * loads gazetteers once; `detect` keeps no state between calls, so one engine serves everyone.
+ */
+export class DetectionEngine {
+  private readonly recognizers: readonly Recognizer[];
+
+  constructor(recognizers?: readonly Recognizer[]) {
+    this.recognizers = recognizers ?? [...PATTERN_RECOGNIZERS, new NamedEntityRecognizer()];
+  }
+
+  detect(text: string, options: DetectOptions = {}): DetectedEntity[] {
+    if (text.length === 0) return [];
+    const wanted = options.entities && options.entities.length > 0 ? new Set(options.entities) : undefined;
+    const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
+
+    let candidates: Candidate[] = [];
+    for (const recognizer of this.recognizers) {
+      if (wanted && !recognizer.types.some((t) => wanted.has(t))) continue;
+      candidates.push(...recognizer.analyze(text));
+    }
+    if (options.customRecognizers?.length) candidates.push(...runCustomRecognizers(text, options.customRecognizers));
+    if (wanted) candidates = candidates.filter((c) => wanted.has(c.type));
+
+    candidates = applyContext(text, candidates);
+    candidates = mergeDenyList(candidates, findDenyListTerms(text, options.denyList ?? []));
+    candidates = applyAllowList(text, candidates, options.allowList ?? []);
+    candidates = candidates.filter((c) => c.score >= minScore || c.type === 'DENY_LIST');
+
+    return resolveOverlaps(candidates).map((c) => ({
+      type: c.type,
+      start: c.start,
+      end: c.end,
+      score: Math.round(c.score * 100) / 100,
+      text: text.slice(c.start, c.end),
+      recognizer: c.recognizer,
+      explanation: c.explanation,
+    }));
+  }
+}

@@ -1,0 +1,376 @@
+import { US_STATES } from '../recognizers/us-states';
+import type { Candidate, Recognizer } from '../types';
+import {
+  NAME_CONNECTORS,
+  NAME_PARTICLES,
+  ORG_PREFIXES,
+  ORG_SUFFIXES,
+  PERSON_CUES_AFTER,
+  PERSON_CUES_BEFORE,
+  PLACE_CUES_BEFORE,
+  PLACE_SUFFIXES,
+  STRONG_ORG_SUFFIXES,
+  TITLES,
+} from './cues';
+import { gazetteers, type Gazetteers } from './gazetteers';
+import { tokenize, type Token } from './tokens';
+
+type NamedType = 'PERSON' | 'LOCATION' | 'ORGANIZATION';
+
+/** How much a word on its own says "this is a person's name". */
+type NameStrength = 'strong' | 'weak' | 'unknown' | 'none';
+
+interface Word extends Token {
+  possessive: boolean;
+  /** On a line written mostly in capitals, where capitals say nothing. */
+  capsLine: boolean;
+}
+
+const MAX_NGRAM = 5;
+const STATE_CODES = new Set(Object.keys(US_STATES));
+
+/**
+ * PERSON, LOCATION and ORGANIZATION from capitalisation, gazetteers (compromise's lexicon,
+ * cspell people names, GeoNames cities) and cue words, in one linear pass over the tokens.
+ * Running the full compromise tagger on every text is too slow for the 1 MB/s budget; its
+ * lexicon carries most of what it knows about names, places and organizations.
+ */
+export class NamedEntityRecognizer implements Recognizer {
+  readonly name = 'NamedEntityRecognizer';
+  readonly types = ['PERSON', 'LOCATION', 'ORGANIZATION'];
+  private readonly g: Gazetteers;
+
+  constructor(g: Gazetteers = gazetteers()) {
+    this.g = g;
+  }
+
+  analyze(text: string): Candidate[] {
+    const words = toWords(tokenize(text));
+    const out: Candidate[] = [];
+    let i = 0;
+    while (i < words.length) {
+      if (!words[i].capitalized) {
+        i++;
+        continue;
+      }
+      const end = this.runEnd(words, i);
+      this.classifyRun(text, words, i, end, out);
+      i = end;
+    }
+    this.findLowercaseNames(words, out);
+    return out;
+  }
+
+  /** Capitalised words joined by single spaces, "&", initials' dots and lowercase name particles. */
+  private runEnd(words: readonly Word[], start: number): number {
+    let j = start + 1;
+    while (j < words.length) {
+      const prev = words[j - 1];
+      const next = words[j];
+      if (prev.possessive || next.sentenceStart) break;
+      const gap = next.gapBefore;
+      const joinable = /^ {1,2}$/.test(gap) || /^\s?&\s?$/.test(gap) || (/^\. ?$/.test(gap) && (prev.initial || TITLES.has(prev.lower)));
+      if (!joinable) break;
+      if (next.capitalized) {
+        j++;
+        continue;
+      }
+      const after = words[j + 1];
+      const bridge = (NAME_PARTICLES.has(next.lower) || NAME_CONNECTORS.has(next.lower)) && after?.capitalized && / {1,2}/.test(after.gapBefore) && !after.sentenceStart;
+      if (!bridge) break;
+      j += 2;
+    }
+    return j;
+  }
+
+  private classifyRun(text: string, words: readonly Word[], start: number, end: number, out: Candidate[]): void {
+    const capsLine = words[start].capsLine;
+    let k = start;
+    let titled = false;
+    while (k < end && TITLES.has(words[k].lower) && k + 1 < end) {
+      titled = true;
+      k++;
+    }
+    if (titled) {
+      const stop = this.personEnd(words, k, end);
+      if (stop > k) out.push(this.candidate('PERSON', words, k, stop, 0.9, 'title'));
+      if (stop < end) this.classifyRun(text, words, stop, end, out);
+      return;
+    }
+    while (k < end) {
+      const consumed = this.matchAt(text, words, k, end, capsLine, out);
+      k = consumed > k ? consumed : k + 1;
+    }
+  }
+
+  /** Tries organization, place and person readings at word k; returns the index after the match. */
+  private matchAt(text: string, words: readonly Word[], k: number, end: number, capsLine: boolean, out: Candidate[]): number {
+    const w = words[k];
+    const org = this.organizationAt(words, k, end);
+    if (org > k) {
+      out.push(this.candidate('ORGANIZATION', words, k, org, 0.85, 'organization'));
+      return org;
+    }
+    const place = this.placeAt(text, words, k, end);
+    if (place) {
+      out.push(this.candidate('LOCATION', words, k, place.end, place.score, place.rule));
+      return place.end;
+    }
+    if (this.isFiller(w) && !this.startsName(words, k, end) && !this.cuedName(words, k)) return k + 1;
+    const stop = this.personEnd(words, k, end);
+    if (stop === k) return k + 1;
+    const score = this.personScore(words, k, stop, capsLine);
+    if (score > 0) out.push(this.candidate('PERSON', words, k, stop, score, 'name'));
+    return stop;
+  }
+
+  /** A capitalised word that is plainly an ordinary word ("Yesterday", "Customer", "The"). */
+  private isFiller(w: Word): boolean {
+    if (this.g.firstNames.has(w.lower) && !this.g.commonWords.has(w.lower)) return false;
+    return this.g.commonWords.has(w.lower) || (this.g.dictionary.has(w.lower) && !this.g.names.has(w.lower)) || TITLES.has(w.lower);
+  }
+
+  /** "Ask Will", "Dear Rose": a word that is also a name, with a person cue around it. */
+  private cuedName(words: readonly Word[], k: number): boolean {
+    return this.g.names.has(words[k].lower) && !words[k].sentenceStart && this.personCue(words, k, k + 1);
+  }
+
+  /** "Will Smith", "Rose Garcia": a name-like word followed by a surname. */
+  private startsName(words: readonly Word[], k: number, end: number): boolean {
+    const next = words[k + 1];
+    if (k + 1 >= end || !next) return false;
+    return this.g.names.has(words[k].lower) && this.strength(next) !== 'none' && !this.isFiller(next);
+  }
+
+  private strength(w: Word): NameStrength {
+    const { firstNames, names, commonWords, dictionary } = this.g;
+    if (w.initial) return 'weak';
+    // Acronyms ("SSN", "ICU") in ordinary text are not names.
+    if (w.allCaps && w.text.length <= 5 && !names.has(w.lower) && !firstNames.has(w.lower) && !w.capsLine) return 'none';
+    if (firstNames.has(w.lower)) return commonWords.has(w.lower) ? 'weak' : 'strong';
+    if (names.has(w.lower)) return commonWords.has(w.lower) || dictionary.has(w.lower) ? 'weak' : 'strong';
+    if (commonWords.has(w.lower) || dictionary.has(w.lower)) return 'none';
+    if (this.g.places.has(w.lower) || ORG_SUFFIXES.has(w.lower)) return 'none';
+    return /^[\p{L}\p{M}'’-]+$/u.test(w.text) ? 'unknown' : 'none';
+  }
+
+  /** Extends a person's name over name-like words, particles and initials. */
+  private personEnd(words: readonly Word[], k: number, end: number): number {
+    let j = k;
+    while (j < end) {
+      const w = words[j];
+      if (ORG_SUFFIXES.has(w.lower) || PLACE_SUFFIXES.has(w.lower)) break;
+      if (!w.capitalized) {
+        if (!NAME_PARTICLES.has(w.lower) || j === k) break;
+        j++;
+        continue;
+      }
+      if (j > k && this.strength(w) === 'none') break;
+      j++;
+      if (w.possessive) break;
+    }
+    while (j > k && !words[j - 1].capitalized) j--;
+    return j;
+  }
+
+  private personScore(words: readonly Word[], k: number, stop: number, capsLine: boolean): number {
+    const parts = words.slice(k, stop).filter((w) => w.capitalized && !w.initial);
+    if (parts.length === 0) return 0;
+    const strengths = parts.map((w) => this.strength(w));
+    const first = words[k];
+    const firstIsGiven = this.g.firstNames.has(first.lower) && !this.g.commonWords.has(first.lower);
+    const cue = this.personCue(words, k, stop);
+    let score: number;
+    if (parts.length >= 2) {
+      if (strengths.includes('none')) score = 0;
+      else if (firstIsGiven) score = 0.9;
+      else if (strengths.every((s) => s === 'unknown')) score = capsLine ? 0 : 0.6;
+      else if (strengths.some((s) => s === 'strong')) score = 0.8;
+      else score = 0.6;
+    } else {
+      const s = strengths[0];
+      if (firstIsGiven) score = first.sentenceStart ? 0.65 : 0.75;
+      else if (s === 'strong') score = first.sentenceStart ? 0.35 : 0.55;
+      else if (s === 'weak') score = first.sentenceStart ? 0 : 0.3;
+      else if (s === 'unknown') score = first.sentenceStart || capsLine ? 0.2 : 0.35;
+      else score = 0;
+    }
+    if (score > 0 && cue) score = Math.min(0.95, score + 0.25);
+    if (capsLine && !firstIsGiven && !cue) score = Math.min(score, 0.35);
+    return score;
+  }
+
+  private personCue(words: readonly Word[], k: number, stop: number): boolean {
+    const before = words[k - 1];
+    const after = words[stop];
+    const beforeCue =
+      before !== undefined &&
+      PERSON_CUES_BEFORE.has(before.lower) &&
+      /^[\s,:.]{0,3}$/.test(words[k].gapBefore) &&
+      !['is', 'and', 'or', 'to', 'for', 'from', 'with', 'as', 'by'].includes(before.lower);
+    const afterCue =
+      after !== undefined && PERSON_CUES_AFTER.has(after.lower) && /^,? {1,2}$/.test(after.gapBefore) && !words[stop - 1].possessive;
+    return beforeCue || afterCue || words[stop - 1].possessive;
+  }
+
+  private organizationAt(words: readonly Word[], k: number, end: number): number {
+    const gazetteer = this.longestGazetteerMatch(words, k, end, (key) => this.g.organizations.has(key));
+    if (gazetteer > k) return gazetteer;
+    if (ORG_PREFIXES.has(words[k].lower) && words[k + 1]?.lower === 'of' && k + 2 < end) return this.extendOrgTail(words, k + 2, end);
+    let m = k;
+    while (m < end) {
+      const w = words[m];
+      if (/&/.test(w.gapBefore) && m > k) return this.extendOrgTail(words, m, end);
+      if (m > k && ORG_SUFFIXES.has(w.lower) && (STRONG_ORG_SUFFIXES.has(w.lower) || m - k >= 1) && !this.allFiller(words, k, m)) {
+        return this.extendOrgTail(words, m, end);
+      }
+      if (!w.capitalized && !NAME_CONNECTORS.has(w.lower)) break;
+      m++;
+    }
+    return k;
+  }
+
+  private allFiller(words: readonly Word[], k: number, m: number): boolean {
+    for (let i = k; i < m; i++) if (!this.g.commonWords.has(words[i].lower) || words[i].allCaps) return false;
+    return true;
+  }
+
+  /** An organization name runs on over further capitalised words and legal suffixes. */
+  private extendOrgTail(words: readonly Word[], from: number, end: number): number {
+    let j = from + 1;
+    while (j < end && words[j].capitalized && !words[j - 1].possessive) j++;
+    return j;
+  }
+
+  private placeAt(text: string, words: readonly Word[], k: number, end: number): { end: number; score: number; rule: string } | undefined {
+    const { places } = this.g;
+    const stop = this.longestGazetteerMatch(words, k, end, (key) => places.has(key));
+    const before = words[k - 1];
+    const cue = before !== undefined && PLACE_CUES_BEFORE.has(before.lower) && / {1,2}$/.test(words[k].gapBefore);
+    const stateAfter = this.stateFollows(text, words, stop > k ? stop : end);
+    if (stop > k) {
+      const key = keyOf(words, k, stop);
+      const kind = places.get(key);
+      const single = stop - k === 1;
+      const w = words[k];
+      const nameLike = single && (this.g.names.has(w.lower) || this.g.firstNames.has(w.lower));
+      const common = single && (this.g.commonWords.has(w.lower) || this.g.dictionary.has(w.lower));
+      // "Austin Miller", "Jordan said": a place name used as a given name.
+      if (nameLike && (this.startsName(words, k, end) || TITLES.has(before?.lower ?? ''))) return undefined;
+      if (common && !cue && !stateAfter) return undefined;
+      if (nameLike && !cue && !stateAfter && kind === 'city') return undefined;
+      if (nameLike && words[k + 1]?.lower === 'said') return undefined;
+      if (w.sentenceStart && common) return undefined;
+      const base = kind === 'city' ? 0.75 : 0.85;
+      const rule = kind === 'major_city' ? 'city' : kind;
+      return { end: stop, score: cue || stateAfter ? Math.max(base, 0.85) : base, rule: `gazetteer_${rule ?? 'place'}` };
+    }
+    // "Springfield, IL": an unknown capitalised run right before a state is a city.
+    if (stateAfter && !this.allFiller(words, k, end)) return { end, score: 0.8, rule: 'city_before_state' };
+    if (this.isStateCodeAfterCity(text, words, k)) return { end: k + 1, score: 0.75, rule: 'state_code' };
+    const last = words[end - 1];
+    if (end - k >= 2 && PLACE_SUFFIXES.has(last.lower) && !this.allFiller(words, k, end - 1)) {
+      return { end, score: 0.7, rule: 'place_suffix' };
+    }
+    return undefined;
+  }
+
+  /** Whether ", IL" or ", Illinois" follows the word before index `end`. */
+  private stateFollows(text: string, words: readonly Word[], end: number): boolean {
+    const next = words[end];
+    if (!next || !/^, ?$/.test(next.gapBefore)) return false;
+    return (next.allCaps && STATE_CODES.has(next.text)) || this.g.places.get(next.lower) === 'state';
+  }
+
+  private isStateCodeAfterCity(text: string, words: readonly Word[], k: number): boolean {
+    const w = words[k];
+    const prev = words[k - 1];
+    return w.allCaps && STATE_CODES.has(w.text) && prev !== undefined && prev.capitalized && /^, ?$/.test(w.gapBefore);
+  }
+
+  private longestGazetteerMatch(words: readonly Word[], k: number, end: number, has: (key: string) => boolean): number {
+    const limit = Math.min(end, k + MAX_NGRAM);
+    for (let stop = limit; stop > k; stop--) {
+      if (words[stop - 1].possessive && stop - 1 < limit - 1) continue;
+      if (!words[stop - 1].capitalized) continue;
+      if (has(keyOf(words, k, stop))) return stop;
+    }
+    return k;
+  }
+
+  /** "spoke with john smith", "my name is maria garcia": names written in lowercase. */
+  private findLowercaseNames(words: readonly Word[], out: Candidate[]): void {
+    const { firstNames, names, commonWords } = this.g;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      if (w.capitalized || !firstNames.has(w.lower) || commonWords.has(w.lower)) continue;
+      const next = words[i + 1];
+      const hasSurname =
+        next !== undefined && !next.capitalized && / {1,2}/.test(next.gapBefore) && next.gapBefore.length <= 2 && names.has(next.lower) && !commonWords.has(next.lower);
+      const prev = words[i - 1];
+      const cue = prev !== undefined && ['is', 'named', 'dear', 'hi', 'hello', 'hey', 'thanks', 'patient', 'mr', 'mrs', 'ms', 'dr'].includes(prev.lower);
+      if (!hasSurname && !cue) continue;
+      const stop = hasSurname ? i + 2 : i + 1;
+      out.push(this.candidate('PERSON', words, i, stop, hasSurname && cue ? 0.8 : hasSurname ? 0.6 : 0.5, 'lowercase_name'));
+      i = stop - 1;
+    }
+  }
+
+  private candidate(type: NamedType, words: readonly Word[], k: number, stop: number, score: number, rule: string): Candidate {
+    return {
+      type,
+      start: words[k].start,
+      end: words[stop - 1].end,
+      score,
+      recognizer: this.name,
+      explanation: { pattern: `nlp_${rule}`, baseScore: score, validation: 'not_applicable' },
+    };
+  }
+}
+
+/** Strips possessive "'s" and marks words on lines written mostly in capitals. */
+function toWords(tokens: readonly Token[]): Word[] {
+  const words: Word[] = tokens.map((t) => {
+    const possessive = /['’]s$/i.test(t.text) && t.text.length > 3;
+    if (!possessive) return { ...t, possessive: false, capsLine: false };
+    const text = t.text.slice(0, -2);
+    return { ...t, text, lower: text.toLowerCase(), end: t.end - 2, possessive: true, capsLine: false };
+  });
+  markCapsNeighbourhoods(words);
+  return words;
+}
+
+/** A word whose neighbours (3 each side) are mostly in capitals is in capitals text. */
+function markCapsNeighbourhoods(words: Word[]): void {
+  const radius = 3;
+  const caps = words.map((w) => (w.text.length >= 2 && w.allCaps ? 1 : 0));
+  const long = words.map((w) => (w.text.length >= 2 ? 1 : 0));
+  let capsSum = 0;
+  let longSum = 0;
+  for (let i = 0; i < Math.min(radius, words.length); i++) {
+    capsSum += caps[i];
+    longSum += long[i];
+  }
+  for (let i = 0; i < words.length; i++) {
+    const enter = i + radius;
+    const leave = i - radius - 1;
+    if (enter < words.length) {
+      capsSum += caps[enter];
+      longSum += long[enter];
+    }
+    if (leave >= 0) {
+      capsSum -= caps[leave];
+      longSum -= long[leave];
+    }
+    words[i].capsLine = longSum >= 2 && capsSum / longSum > 0.6;
+  }
+}
+
+function keyOf(words: readonly Word[], k: number, stop: number): string {
+  let key = words[k].lower;
+  for (let i = k + 1; i < stop; i++) {
+    const gap = words[i].gapBefore.replace(/\s+/g, ' ');
+    key += gap + words[i].lower;
+  }
+  return key;
+}

@@ -1,0 +1,60 @@
+/** A word of the text with its offsets and the facts the NLP rules look at. */
+export interface Token {
+  text: string;
+  lower: string;
+  start: number;
+  end: number;
+  /** First letter uppercase. */
+  capitalized: boolean;
+  /** Two or more letters, all uppercase. */
+  allCaps: boolean;
+  /** A capital letter followed by "." (an initial such as "J."). */
+  initial: boolean;
+  /** First word of a sentence, a line or a field value: its capital says nothing. */
+  sentenceStart: boolean;
+  /** Text between the previous token and this one. */
+  gapBefore: string;
+}
+
+// Letters, then letters/digits or an inner apostrophe, hyphen or dot followed by a letter.
+const WORD = /[\p{L}\p{M}](?:[\p{L}\p{M}\p{N}]|['’.-](?=[\p{L}\p{M}]))*/gu;
+const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'mt', 'jr', 'sr', 'vs', 'etc', 'inc', 'ltd', 'co', 'corp', 'no', 'rev', 'capt', 'sgt', 'lt', 'gen', 'col', 'gov', 'sen', 'rep', 'hon', 'ave', 'blvd', 'dept', 'univ', 'approx', 'e.g', 'i.e']);
+
+function isUpper(ch: string): boolean {
+  return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
+}
+
+/** Whether a gap ends a sentence: ".", "!", "?", a newline, or a colon/bullet that opens a value. */
+function gapStartsSentence(gap: string, previous: Token | undefined): boolean {
+  if (!previous) return true;
+  if (gap.includes('\n') || /[!?;:|>•*]/.test(gap) || /["“(\[]\s*$/.test(gap)) return true;
+  if (!gap.includes('.')) return false;
+  return !(previous.initial || ABBREVIATIONS.has(previous.lower));
+}
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let previous: Token | undefined;
+  for (const m of text.matchAll(WORD)) {
+    const word = m[0];
+    const start = m.index;
+    const end = start + word.length;
+    const gapBefore = text.slice(previous ? previous.end : Math.max(0, start - 8), start);
+    const first = word[0];
+    const capitalized = isUpper(first);
+    const token: Token = {
+      text: word,
+      lower: word.toLowerCase(),
+      start,
+      end,
+      capitalized,
+      allCaps: word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase(),
+      initial: word.length === 1 && capitalized && text[end] === '.',
+      sentenceStart: gapStartsSentence(previous ? gapBefore : text.slice(0, start), previous),
+      gapBefore,
+    };
+    tokens.push(token);
+    previous = token;
+  }
+  return tokens;
+}

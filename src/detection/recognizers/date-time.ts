@@ -1,0 +1,76 @@
+import { PatternRecognizer } from './pattern-recognizer';
+
+const MONTH =
+  '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+const WEEKDAY = '(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)';
+const DAY = '(?:[12]\\d|3[01]|0?[1-9])(?:st|nd|rd|th)?';
+const YEAR = '(?:1[89]\\d{2}|20\\d{2})';
+const TIME = '(?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:[.,]\\d{1,9})?)?(?:\\s?[AaPp]\\.?[Mm]\\.?)?';
+const TZ = '(?:\\s?(?:Z|UTC|GMT|[ECMP][SD]T|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d))?';
+
+function re(source: string, flags = 'g'): RegExp {
+  return new RegExp(source, flags);
+}
+
+/** Dates and times in common written and numeric forms; versions, prices and ids are rejected. */
+export const dateTimeRecognizer = new PatternRecognizer({
+  name: 'DateTimeRecognizer',
+  type: 'DATE_TIME',
+  context: ['date', 'dob', 'd.o.b', 'born', 'birth', 'birthday', 'date of birth', 'admitted', 'discharged', 'visit', 'appointment', 'since', 'expires', 'exp', 'dated'],
+  patterns: [
+    {
+      name: 'iso_datetime',
+      regex: re(`(?<![\\w.:/-])${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}${TZ})?(?![\\w-]|[.:/]\\d)`),
+      score: 0.85,
+    },
+    {
+      name: 'numeric_date',
+      regex: re(`(?<![\\w.:/$€£-])(?:0?[1-9]|[12]\\d|3[01])([/.-])(?:0?[1-9]|[12]\\d|3[01])\\1(?:${YEAR}|\\d{2})(?:,?\\s${TIME}${TZ})?(?![\\w-]|[.:/]\\d)`),
+      score: 0.6,
+    },
+    { name: 'ymd_slash', regex: re(`(?<![\\w.:/-])${YEAR}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])(?![\\w/-]|\\.\\d)`), score: 0.75 },
+    {
+      name: 'month_day_year',
+      regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${MONTH}\\.?\\s{1,2}${DAY},?\\s{1,2}${YEAR}(?:,?\\s{1,2}(?:at\\s{1,2})?${TIME}${TZ})?\\b`, 'gi'),
+      score: 0.85,
+    },
+    {
+      name: 'day_month_year',
+      regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${DAY}(?:\\s{1,2}of)?[\\s-]{1,2}${MONTH}\\.?[\\s,-]{1,3}${YEAR}(?:,?\\s{1,2}${TIME}${TZ})?\\b`, 'gi'),
+      score: 0.85,
+    },
+    { name: 'month_year', regex: re(`\\b${MONTH}\\.?,?\\s{1,2}${YEAR}\\b`, 'gi'), score: 0.6 },
+    { name: 'month_day', regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${MONTH}\\.?\\s{1,2}${DAY}\\b(?!:|\\s?\\d)`, 'g'), score: 0.6 },
+    { name: 'day_month', regex: re(`\\b${DAY}(?:\\s{1,2}of)?\\s{1,2}${MONTH}\\b(?![\\s,-]{1,3}\\d)`, 'g'), score: 0.55 },
+    { name: 'weekday_time', regex: re(`\\b${WEEKDAY},?\\s{1,2}(?:at\\s)?${TIME}\\b`, 'g'), score: 0.6 },
+    { name: 'time_12h', regex: re(`(?<![\\w:.])(?:1[0-2]|0?[1-9])(?::[0-5]\\d)?\\s?[AaPp]\\.?[Mm]\\b\\.?(?:\\s?(?:[ECMP][SD]T|UTC|GMT))?`, 'g'), score: 0.6 },
+    { name: 'time_24h', regex: re(`(?<![\\w:.$/-])(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?(?![\\w:]|\\.\\d)`, 'g'), score: 0.45 },
+  ],
+  trimEnd: (value) => value.replace(/\s+$/, ''),
+  validate: (value, text, start, pattern) => {
+    const before = text.slice(Math.max(0, start - 10), start).toLowerCase();
+    // "v1.2.2023", "version 10.12.20", "build 3-4-21": versions and build numbers, not dates.
+    if (/(?:\b(?:v|version|ver\.?|build|release|rev\.?)|#)\s*$/.test(before)) return 'drop';
+    if (pattern === 'numeric_date') return numericDateVerdict(value);
+    if (pattern === 'month_day' || pattern === 'day_month') return monthIsAnotherWord(value) ? 'drop' : 'keep';
+    return 'keep';
+  },
+});
+
+/** "5.3.21" or "3-4-21" only count when day and month are plausible; dotted short forms need more. */
+function numericDateVerdict(value: string): number | 'keep' | 'drop' {
+  const [datePart] = value.split(/[,\s]/);
+  const parts = datePart.split(/[/.-]/).map(Number);
+  const [a, b] = parts;
+  if (a > 12 && b > 12) return 'drop';
+  const sep = datePart.match(/[/.-]/)?.[0];
+  const shortYear = datePart.length - datePart.lastIndexOf(sep ?? '/') - 1 === 2;
+  if (sep === '.' && shortYear) return 0.4;
+  return shortYear ? 0.5 : 'keep';
+}
+
+/** "May 5" is a date; "may 5" is a verb and a number (month words double as ordinary words). */
+function monthIsAnotherWord(value: string): boolean {
+  const first = value[0];
+  return first !== first.toUpperCase();
+}

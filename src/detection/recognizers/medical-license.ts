@@ -1,0 +1,13 @@
+import { PatternRecognizer } from './pattern-recognizer';
+
+/** Medical licence numbers (state boards): letters and digits, decided by a licence label. */
+export const medicalLicenseRecognizer = new PatternRecognizer({
+  name: 'MedicalLicenseRecognizer',
+  type: 'MEDICAL_LICENSE',
+  context: ['medical license', 'medical licence', 'license number', 'licence number', 'license #', 'license no', 'lic #', 'lic', 'state license', 'board', 'physician', 'nursing license', 'rn license', 'md license', 'licensed', 'medical board'],
+  requiresContext: true,
+  patterns: [
+    { name: 'license_alnum', regex: /(?<![\w.-])[A-Z]{1,3}-?\d{4,10}(?![\w-]|\.\d)/g, score: 0.5 },
+    { name: 'license_digits', regex: /(?<![\w.-])\d{5,10}(?![\w-]|\.\d)/g, score: 0.35 },
+  ],
+});

@@ -1,0 +1,89 @@
+import type { Candidate, Recognizer } from '../types';
+
+/** Outcome of a validator: keep with a new score (and context need), keep as is, or drop. */
+export type Verdict = number | 'keep' | 'drop' | { score: number; requiresContext: boolean };
+
+export interface Pattern {
+  name: string;
+  /** Must carry the `g` flag; add `d` when `group` is used. Reviewed for linear-time matching. */
+  regex: RegExp;
+  score: number;
+  /** Capture group that is the reported span; the whole match when omitted. */
+  group?: number;
+  /** Overrides the recognizer's requiresContext for this pattern. */
+  requiresContext?: boolean;
+}
+
+export interface PatternRecognizerSpec {
+  name: string;
+  type: string;
+  patterns: readonly Pattern[];
+  /** Lowercase words or phrases that raise the score when near the span. */
+  context?: readonly string[];
+  /** Drop a match unless a context word is near it (weak, number-only shapes). */
+  requiresContext?: boolean;
+  /** Shortens a match from the right (e.g. trailing punctuation); must return a prefix of value. */
+  trimEnd?: (value: string) => string;
+  /** Checksum or rule check on the matched value; `text`/`start` allow looking around. */
+  validate?: (value: string, text: string, start: number, patternName: string) => Verdict;
+}
+
+/** A recognizer made of scored regular expressions, a validator and context words (Presidio-style). */
+export class PatternRecognizer implements Recognizer {
+  readonly name: string;
+  readonly types: readonly string[];
+
+  constructor(private readonly spec: PatternRecognizerSpec) {
+    this.name = spec.name;
+    this.types = [spec.type];
+    for (const p of spec.patterns) {
+      if (!p.regex.global) throw new Error(`pattern ${p.name} of ${spec.name} needs the g flag`);
+      if (p.group !== undefined && !p.regex.hasIndices) throw new Error(`pattern ${p.name} of ${spec.name} needs the d flag`);
+    }
+  }
+
+  analyze(text: string): Candidate[] {
+    const out: Candidate[] = [];
+    for (const pattern of this.spec.patterns) {
+      // matchAll works on a clone of the regex, so concurrent calls never share lastIndex.
+      for (const m of text.matchAll(pattern.regex)) {
+        const span = pattern.group === undefined ? [m.index, m.index + m[0].length] : m.indices?.[pattern.group];
+        if (!span) continue;
+        const [start, end] = span;
+        if (end <= start) continue;
+        const candidate = this.judge(text, start, end, pattern);
+        if (candidate) out.push(candidate);
+      }
+    }
+    return out;
+  }
+
+  private judge(text: string, start: number, matchEnd: number, pattern: Pattern): Candidate | undefined {
+    let end = matchEnd;
+    let value = text.slice(start, end);
+    if (this.spec.trimEnd) {
+      value = this.spec.trimEnd(value);
+      end = start + value.length;
+      if (value === '') return undefined;
+    }
+    const verdict = this.spec.validate ? this.spec.validate(value, text, start, pattern.name) : 'keep';
+    if (verdict === 'drop') return undefined;
+    const score = typeof verdict === 'number' ? verdict : typeof verdict === 'object' ? verdict.score : pattern.score;
+    const requiresContext =
+      typeof verdict === 'object' ? verdict.requiresContext : (pattern.requiresContext ?? this.spec.requiresContext);
+    return {
+      type: this.spec.type,
+      start,
+      end,
+      score,
+      recognizer: this.name,
+      explanation: {
+        pattern: pattern.name,
+        baseScore: pattern.score,
+        validation: this.spec.validate ? 'passed' : 'not_applicable',
+      },
+      context: this.spec.context,
+      requiresContext,
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { Candidate, Recognizer } from '../types';
+
+/**
+ * Candidate runs: optional "+" or "00", then digits with spaces, dots, dashes or brackets, 7 to
+ * 15 digits in all. One bounded character class, so matching stays linear.
+ */
+const CANDIDATE = /(?<![\w+#$€£¥/.:-])(?:\+|\b00)?\(?\d[\d ().-]{5,22}\d(?:\s?(?:x|ext\.?|#)\s?\d{1,5})?(?![\w/-]|[.:]\d)/gi;
+
+/** Countries tried for numbers written in national form (leading trunk 0) when US fails. */
+const NATIONAL_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IN', 'AU', 'IT', 'ES', 'NL', 'BR', 'IE', 'JP', 'MX', 'PL', 'SE', 'CH', 'BE', 'AT', 'IL', 'ZA', 'NG', 'CN'];
+const CONTEXT = ['phone', 'tel', 'telephone', 'call', 'mobile', 'cell', 'fax', 'contact', 'number', 'text', 'sms', 'whatsapp', 'reach', 'ph', 'mob'];
+
+/** Phone numbers parsed and validated by libphonenumber (US and international formats). */
+export class PhoneNumberRecognizer implements Recognizer {
+  readonly name = 'PhoneNumberRecognizer';
+  readonly types = ['PHONE_NUMBER'];
+
+  analyze(text: string): Candidate[] {
+    const out: Candidate[] = [];
+    for (const m of text.matchAll(CANDIDATE)) {
+      let value = m[0];
+      let start = m.index;
+      // An opening bracket is part of the number only when it closes inside it.
+      if (value.startsWith('(') && !/^\(\d{1,4}\)/.test(value)) {
+        value = value.slice(1);
+        start++;
+      }
+      value = value.replace(/[\s(.-]+$/, '');
+      const candidate = this.judge(value, start);
+      if (candidate) out.push(candidate);
+    }
+    return out;
+  }
+
+  private judge(value: string, start: number): Candidate | undefined {
+    const digits = value.replace(/\D/g, '');
+    if (digits.length < 7 || digits.length > 15) return undefined;
+    if (!this.separatorsLookLikePhone(value)) return undefined;
+    const score = this.score(value, digits);
+    if (score === 0) return undefined;
+    return {
+      type: 'PHONE_NUMBER',
+      start,
+      end: start + value.length,
+      score,
+      recognizer: this.name,
+      explanation: { pattern: value.startsWith('+') ? 'phone_international' : 'phone_national', baseScore: score, validation: 'passed' },
+      context: CONTEXT,
+      requiresContext: score < 0.4,
+    };
+  }
+
+  /** Dates and decimals share digits with phones; reject separator shapes phones never use. */
+  private separatorsLookLikePhone(value: string): boolean {
+    if (/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$/.test(value)) return false;
+    if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/.test(value)) return false;
+    const dots = value.split('.').length - 1;
+    if (dots === 1) return false;
+    return true;
+  }
+
+  private score(value: string, digits: string): number {
+    const international = value.startsWith('+') || value.startsWith('00');
+    const normalized = value.startsWith('00') ? '+' + value.slice(2) : value;
+    const formatted = /[\s().-]/.test(value);
+    if (international) {
+      const parsed = parsePhoneNumberFromString(normalized);
+      return parsed?.isValid() ? 0.9 : 0;
+    }
+    const us = parsePhoneNumberFromString(value, 'US');
+    if (us?.isValid()) {
+      if (/^\(\d{3}\)\s?\d{3}[\s.-]\d{4}/.test(value) || /^(?:1[\s.-])?\d{3}([\s.-])\d{3}\1\d{4}/.test(value)) return 0.75;
+      return formatted ? 0.5 : 0.35;
+    }
+    if (!digits.startsWith('0')) return 0;
+    for (const region of NATIONAL_REGIONS) {
+      const parsed = parsePhoneNumberFromString(value, region);
+      if (parsed?.isValid()) return formatted ? 0.6 : 0.35;
+    }
+    return 0;
+  }
+}
+
+export const phoneNumberRecognizer = new PhoneNumberRecognizer();

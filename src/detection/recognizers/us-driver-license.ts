@@ -1,0 +1,14 @@
+import { PatternRecognizer } from './pattern-recognizer';
+
+/** US driver licence numbers vary by state; shapes are weak, so a licence word must be near. */
+export const usDriverLicenseRecognizer = new PatternRecognizer({
+  name: 'UsDriverLicenseRecognizer',
+  type: 'US_DRIVER_LICENSE',
+  context: ['driver', 'drivers', "driver's", 'driving', 'dl', 'dl#', 'dln', 'dmv', 'license', 'licence', 'lic', 'permit', 'operator'],
+  requiresContext: true,
+  patterns: [
+    { name: 'dl_letter_digits', regex: /(?<![\w.-])[A-Z]{1,2}\d{4,14}(?![\w-]|\.\d)/g, score: 0.45 },
+    { name: 'dl_grouped', regex: /(?<![\w.-])[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?(?![\w-]|\.\d)/g, score: 0.5 },
+    { name: 'dl_digits', regex: /(?<![\w.-])\d{7,12}(?![\w-]|\.\d)/g, score: 0.35 },
+  ],
+});

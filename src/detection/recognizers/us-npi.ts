@@ -1,0 +1,11 @@
+import { npiValid } from '../validators';
+import { PatternRecognizer } from './pattern-recognizer';
+
+/** National Provider Identifiers: 10 digits, Luhn with the 80840 prefix. */
+export const usNpiRecognizer = new PatternRecognizer({
+  name: 'UsNpiRecognizer',
+  type: 'US_NPI',
+  context: ['npi', 'national provider', 'provider', 'prescriber', 'physician', 'provider id', 'billing provider', 'rendering'],
+  patterns: [{ name: 'npi', regex: /(?<![\w.-])[12]\d{9}(?![\w-]|\.\d)/g, score: 0.45 }],
+  validate: (value) => (npiValid(value) ? 'keep' : 'drop'),
+});

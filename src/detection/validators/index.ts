@@ -1,0 +1,11 @@
+export { luhnValid } from './luhn';
+export { ibanValid, normalizeIban } from './iban';
+export { abaValid } from './aba';
+export { npiValid } from './npi';
+export { deaValid } from './dea';
+export { vinCheckDigitValid, vinShapeValid } from './vin';
+export { ssnVerdict, itinValid } from './ssn';
+export { base58CheckValid } from './base58check';
+export { bech32Valid } from './bech32';
+export { eip55Verdict } from './eip55';
+export { ipv4Valid, ipv6Valid } from './ip';
