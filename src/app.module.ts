@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
+import { BenchCeilingModule } from './bench-ceiling/bench-ceiling.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
@@ -28,6 +29,7 @@ export class AppModule {
         DetectionHttpModule,
         TokensModule,
         HealthModule,
+        ...(runtime.config.PII_VAULT_BENCH_ENDPOINTS ? [BenchCeilingModule] : []),
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBase64,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -60,6 +61,10 @@ export class AppConfig {
   @Max(200, { message: 'PII_VAULT_DB_POOL_SIZE must be <= 200' })
   PII_VAULT_DB_POOL_SIZE: number = 16;
 
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  PII_VAULT_BENCH_ENDPOINTS: boolean = false;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, log, debug, verbose',
   })
@@ -84,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_BODY_LIMIT_BYTES',
     'PII_VAULT_API_KEY_CACHE_SECONDS',
     'PII_VAULT_DB_POOL_SIZE',
+    'PII_VAULT_BENCH_ENDPOINTS',
     'LOG_LEVEL',
   ] as const satisfies readonly (keyof AppConfig)[];
   const picked: Record<string, string> = {};

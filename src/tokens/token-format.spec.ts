@@ -13,7 +13,11 @@ describe('placeholder tokens', () => {
   it('are found in a model answer with exact offsets, also after emoji', () => {
     const text = '👋 [PERSON_7QX2KD] emailed [PERSON_7QX2KD] about [US_SSN_M3P9TA].';
     const found = findTokens(text);
-    expect(found.map((f) => f.token)).toEqual(['[PERSON_7QX2KD]', '[PERSON_7QX2KD]', '[US_SSN_M3P9TA]']);
+    expect(found.map((f) => f.token)).toEqual([
+      '[PERSON_7QX2KD]',
+      '[PERSON_7QX2KD]',
+      '[US_SSN_M3P9TA]',
+    ]);
     for (const f of found) expect(text.slice(f.start, f.end)).toBe(f.token);
   });
 

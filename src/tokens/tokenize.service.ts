@@ -77,31 +77,34 @@ export class TokenizeService {
     });
   }
 
-  /** Existing tokens first; then one INSERT for the new values; then re-read any lost races. */
+  /**
+   * One upsert stores the new values and returns every token; values a concurrent request stored
+   * meanwhile are re-read; a random token clash retries those values with a longer token.
+   */
   private async tokensFor(
     tenantId: string,
     scope: string,
     values: DistinctValue[],
   ): Promise<Map<string, string>> {
-    const tokens = await this.vault.findTokens(tenantId, scope, values);
-    let missing = values.filter((v) => !tokens.has(v.key));
+    const tokens = new Map<string, string>();
+    let missing = values;
     for (let attempt = 0; missing.length > 0; attempt++) {
+      if (attempt > MAX_TOKEN_CLASH_RETRIES)
+        throw new Error('tokenize: values stayed without a token');
       const entries = await Promise.all(
         missing.map((v) => this.newEntry(tenantId, v, TOKEN_ID_LENGTH + attempt)),
       );
       try {
-        for (const [key, token] of await this.vault.insertNew(tenantId, scope, entries))
+        for (const [key, token] of await this.vault.upsert(tenantId, scope, entries))
           tokens.set(key, token);
       } catch (error) {
-        if (!isTokenClash(error) || attempt >= MAX_TOKEN_CLASH_RETRIES) throw error;
+        if (!isTokenClash(error)) throw error;
         continue;
       }
       const raced = missing.filter((v) => !tokens.has(v.key));
       for (const [key, token] of await this.vault.findTokens(tenantId, scope, raced))
         tokens.set(key, token);
       missing = missing.filter((v) => !tokens.has(v.key));
-      if (missing.length > 0 && attempt >= MAX_TOKEN_CLASH_RETRIES)
-        throw new Error('tokenize: values stayed without token');
     }
     return tokens;
   }

@@ -46,36 +46,41 @@ export class VaultRepository {
     keys: readonly { entityType: string; blindIndex: Buffer }[],
   ): Promise<Map<string, string>> {
     if (keys.length === 0) return new Map();
+    // blind_index = ANY(...) lets the planner walk the unique index once per value; the type
+    // is part of the HMAC input anyway, and checked again by the map key.
     const rows = (await this.db.query(
-      `SELECT v.entity_type, v.blind_index, v.token
-         FROM vault_entries v
-         JOIN unnest($3::text[], $4::bytea[]) AS k(entity_type, blind_index)
-           ON v.entity_type = k.entity_type AND v.blind_index = k.blind_index
-        WHERE v.tenant_id = $1 AND v.scope = $2`,
-      [tenantId, scope, keys.map((k) => k.entityType), keys.map((k) => k.blindIndex)],
+      `SELECT entity_type, blind_index, token FROM vault_entries
+        WHERE tenant_id = $1 AND scope = $2 AND entity_type = ANY($3::text[]) AND blind_index = ANY($4::bytea[])`,
+      [tenantId, scope, [...new Set(keys.map((k) => k.entityType))], keys.map((k) => k.blindIndex)],
     )) as TokenRow[];
     return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
   }
 
   /**
-   * Inserts new entries; a value another request stored first is skipped (ON CONFLICT on the
-   * value key), so the caller re-reads its token. Returns the tokens this call stored.
-   * A clash on the token itself raises unique_violation on vault_entries_token_uq.
+   * One round trip for the common case: inserts the entries whose value is new and returns the
+   * token of every entry, new or already stored. A value a concurrent request committed after this
+   * statement's snapshot is in neither half; the caller re-reads it with findTokens.
+   * A clash on the random token itself raises unique_violation on vault_entries_token_uq.
    */
-  async insertNew(
+  async upsert(
     tenantId: string,
     scope: string,
     entries: readonly NewVaultEntry[],
   ): Promise<Map<string, string>> {
     if (entries.length === 0) return new Map();
     const rows = (await this.db.query(
-      `INSERT INTO vault_entries
-              (tenant_id, scope, token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version)
-       SELECT $1, $2, e.token, e.entity_type, e.blind_index, e.ciphertext, e.iv, e.auth_tag, e.key_version
-         FROM unnest($3::text[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[], $9::int[])
-              AS e(token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version)
-       ON CONFLICT (tenant_id, entity_type, scope, blind_index) DO NOTHING
-       RETURNING entity_type, blind_index, token`,
+      `WITH inserted AS (
+         INSERT INTO vault_entries
+                (tenant_id, scope, token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version)
+         SELECT $1, $2, e.token, e.entity_type, e.blind_index, e.ciphertext, e.iv, e.auth_tag, e.key_version
+           FROM unnest($3::text[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[], $9::int[])
+                AS e(token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version)
+         ON CONFLICT (tenant_id, entity_type, scope, blind_index) DO NOTHING
+         RETURNING entity_type, blind_index, token)
+       SELECT entity_type, blind_index, token FROM inserted
+       UNION ALL
+       SELECT entity_type, blind_index, token FROM vault_entries
+        WHERE tenant_id = $1 AND scope = $2 AND entity_type = ANY($4::text[]) AND blind_index = ANY($5::bytea[])`,
       [
         tenantId,
         scope,
