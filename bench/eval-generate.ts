@@ -205,7 +205,7 @@ const clinicalNote: Template[] = [
   (c) => {
     const pt = c.person();
     const doc = c.person();
-    return `DISCHARGE SUMMARY\n${e('PERSON', pt.last.toUpperCase())}, ${e('PERSON', pt.first.toUpperCase())}   ${c.v.int(24, 88)} y/o   MRN ${e('MEDICAL_RECORD_NUMBER', c.v.mrn())}\nAdmitted ${e('DATE_TIME', c.date())}; discharged ${e('DATE_TIME', c.date())}.\nAttending: Dr. ${e('PERSON', doc.full)}, medical license ${e('MEDICAL_LICENSE', c.v.medicalLicense())}.\nFollow-up in 2 weeks; metformin 500 mg twice daily.`;
+    return `DISCHARGE SUMMARY\n${e('PERSON', `${pt.last}, ${pt.first}`.toUpperCase())}   ${c.v.int(24, 88)} y/o   MRN ${e('MEDICAL_RECORD_NUMBER', c.v.mrn())}\nAdmitted ${e('DATE_TIME', c.date())}; discharged ${e('DATE_TIME', c.date())}.\nAttending: Dr. ${e('PERSON', doc.full)}, medical license ${e('MEDICAL_LICENSE', c.v.medicalLicense())}.\nFollow-up in 2 weeks; metformin 500 mg twice daily.`;
   },
   (c) => {
     const pt = c.person();
