@@ -179,6 +179,18 @@ function main(): void {
       prfCells(rb.overall.overlap),
   );
 
+  const inexpressible = new Map<string, number>();
+  for (const r of records) {
+    for (const g of r.entities) {
+      if (!COMPARABLE.includes(g.type))
+        inexpressible.set(g.type, (inexpressible.get(g.type) ?? 0) + 1);
+    }
+  }
+  const missing = [...inexpressible.values()].reduce((x, y) => x + y, 0);
+  console.log(
+    `\nredact-pii has no label for ${missing} gold spans of ${inexpressible.size} types: ${[...inexpressible.keys()].join(', ')}`,
+  );
+
   const fa = evaluate(records, a.predict);
   const fb = evaluate(records, b.predict);
   console.log(
