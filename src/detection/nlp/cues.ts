@@ -28,6 +28,15 @@ export const PERSON_CUES_AFTER = new Set([
   'worked', 'md', 'do', 'rn', 'np', 'pa', 'phd', 'dds', 'jr', 'sr', 'ii', 'iii', 'esq', 'cpa',
 ]);
 
+/** Verbs after a word that fit a person and a company alike ("Maria is", "Spotify is"). */
+export const WEAK_CUES_AFTER = new Set(['was', 'is', 'has', 'had', 'will', 'would', 'can', 'could', 'should', 'wants', 'wanted', 'needs', 'needed', 'agreed', 'agrees', 'reported', 'reports', 'approved']);
+
+/** Labels and verbs before a name that say an organization follows ("Company:", "insurer", "works at"). */
+export const ORG_CUES_BEFORE = new Set(['company', 'employer', 'insurer', 'insurance', 'plan', 'carrier', 'payer', 'payor', 'vendor', 'supplier', 'firm', 'organization', 'organisation', 'org', 'joined', 'bank', 'lender', 'provider', 'agency', 'brokerage', 'startup', 'competitor', 'partner', 'account', 'merchant', 'retailer', 'manufacturer', 'airline', 'hospital', 'clinic', 'university', 'school']);
+
+/** Prepositions before a name that fit an organization as well as a place or person. */
+export const WEAK_ORG_CUES_BEFORE = new Set(['at', 'from', 'with', 'for', 'by', 'of', 'to', 'via']);
+
 /** Words before a place ("in Boston", "born in", "moved to"). */
 export const PLACE_CUES_BEFORE = new Set(['in', 'from', 'to', 'at', 'near', 'into', 'toward', 'towards', 'via', 'outside', 'around', 'across', 'visiting', 'city', 'town', 'location', 'located', 'based', 'born', 'lives', 'moved', 'relocated', 'travel', 'traveling', 'travelling', 'flew', 'flight', 'state', 'country']);
 
@@ -44,7 +53,8 @@ export const ORG_SUFFIXES = new Set([
   'consulting', 'motors', 'airlines', 'airways', 'logistics', 'industries', 'enterprises', 'international',
   'worldwide', 'global', 'energy', 'electric', 'telecom', 'communications', 'foods', 'brands', 'stores',
   'center', 'centre', 'centers', 'network', 'alliance', 'union', 'federation', 'club', 'press', 'news',
-  'magazine', 'times', 'post', 'journal', 'gazette', 'llc.', 'inc.',
+  'magazine', 'times', 'post', 'journal', 'gazette', 'analytics', 'labs', 'dynamics', 'robotics', 'bio',
+  'biosciences', 'therapeutics', 'diagnostics', 'logistics', 'markets', 'retail', 'realty', 'properties',
 ]);
 
 /** Suffixes that alone ("Mayo Clinic") can only be an organization; others need 2+ words. */

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import nlp from 'compromise';
 import { cityMapping } from 'city-timezones';
 import { US_STATES } from '../recognizers/us-states';
+import { KNOWN_ORGANIZATIONS } from './organizations';
 
 /** Lowercase lookup tables used by the named-entity recognizer. Loaded once per process. */
 export interface Gazetteers {
@@ -94,11 +95,11 @@ function buildGazetteers(): Gazetteers {
     if (tags.includes('Country')) places.set(word, 'country');
     else if (tags.includes('Region')) places.set(word, 'region');
     else if (tags.includes('City')) places.set(word, 'city');
-    // Short acronyms ("DEA", "BBC") are more often labels in forms than organizations.
-    if (tags.includes('Organization') && word.length > 3) organizations.add(word);
+    if (tags.includes('Organization') && word.length >= 3) organizations.add(word);
     if (tags.some((t) => NON_NAME_TAGS.has(t)) && !word.includes(' ')) commonWords.add(word);
   }
   for (const name of loadPeopleNames()) names.add(name.toLowerCase());
+  for (const org of KNOWN_ORGANIZATIONS) if (org.length >= 3) organizations.add(org);
   for (const city of cityMapping) {
     if (city.pop < 20000) continue;
     for (const variant of [city.city, city.city_ascii]) {

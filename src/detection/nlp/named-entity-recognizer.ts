@@ -2,6 +2,9 @@ import { US_STATES } from '../recognizers/us-states';
 import type { Candidate, Recognizer } from '../types';
 import {
   NAME_CONNECTORS,
+  ORG_CUES_BEFORE,
+  WEAK_CUES_AFTER,
+  WEAK_ORG_CUES_BEFORE,
   NAME_PARTICLES,
   ORG_PREFIXES,
   ORG_SUFFIXES,
@@ -13,6 +16,7 @@ import {
   TITLES,
 } from './cues';
 import { gazetteers, type Gazetteers } from './gazetteers';
+import { NOT_ORGANIZATIONS } from './organizations';
 import { tokenize, type Token } from './tokens';
 
 type NamedType = 'PERSON' | 'LOCATION' | 'ORGANIZATION';
@@ -87,6 +91,13 @@ export class NamedEntityRecognizer implements Recognizer {
     const capsLine = words[start].capsLine;
     let k = start;
     let titled = false;
+    // "St. Mary's Hospital" is an organization, not Saint Mary.
+    const orgFirst = this.organizationAt(words, start, end);
+    if (orgFirst > start) {
+      out.push(this.candidate('ORGANIZATION', words, start, orgFirst, 0.85, 'organization'));
+      if (orgFirst < end) this.classifyRun(text, words, orgFirst, end, out);
+      return;
+    }
     while (k < end && TITLES.has(words[k].lower) && k + 1 < end) {
       titled = true;
       k++;
@@ -179,7 +190,7 @@ export class NamedEntityRecognizer implements Recognizer {
     const strengths = parts.map((w) => this.strength(w));
     const first = words[k];
     const firstIsGiven = this.g.firstNames.has(first.lower) && !this.g.commonWords.has(first.lower);
-    const cue = this.personCue(words, k, stop);
+    const cue = this.personCue(words, k, stop, parts.length === 1 && strengths[0] !== 'strong');
     let score: number;
     if (parts.length >= 2) {
       if (strengths.includes('none')) score = 0;
@@ -200,7 +211,7 @@ export class NamedEntityRecognizer implements Recognizer {
     return score;
   }
 
-  private personCue(words: readonly Word[], k: number, stop: number): boolean {
+  private personCue(words: readonly Word[], k: number, stop: number, strongOnly = false): boolean {
     const before = words[k - 1];
     const after = words[stop];
     const beforeCue =
@@ -209,13 +220,30 @@ export class NamedEntityRecognizer implements Recognizer {
       /^[\s,:.]{0,3}$/.test(words[k].gapBefore) &&
       !['is', 'and', 'or', 'to', 'for', 'from', 'with', 'as', 'by'].includes(before.lower);
     const afterCue =
-      after !== undefined && PERSON_CUES_AFTER.has(after.lower) && /^,? {1,2}$/.test(after.gapBefore) && !words[stop - 1].possessive;
+      after !== undefined &&
+      PERSON_CUES_AFTER.has(after.lower) &&
+      !(strongOnly && WEAK_CUES_AFTER.has(after.lower)) &&
+      /^,? {1,2}$/.test(after.gapBefore) &&
+      !words[stop - 1].possessive;
     return beforeCue || afterCue || words[stop - 1].possessive;
   }
 
   private organizationAt(words: readonly Word[], k: number, end: number): number {
+    if (this.isFieldLabel(words, k)) return k;
+    const cue = this.orgCue(words, k);
+    // "2015 Honda", "2023 Mahindra & Mahindra": a make after a model year is a product.
+    if (/\b(?:19|20)\d{2} $/.test(words[k].gapBefore)) return k;
     const gazetteer = this.longestGazetteerMatch(words, k, end, (key) => this.g.organizations.has(key));
-    if (gazetteer > k) return gazetteer;
+    if (gazetteer > k && this.orgReadingHolds(words, k, gazetteer, end)) {
+      const ambiguous = NOT_ORGANIZATIONS.has(keyOf(words, k, gazetteer));
+      if (!ambiguous || cue !== 'none') {
+        let j = gazetteer;
+        while (j < end && ORG_SUFFIXES.has(words[j].lower) && !words[j - 1].possessive) j++;
+        return j;
+      }
+    }
+    // "Company: Quitzon Analytics", "insurer Anthem": a label says what the capitalised run is.
+    if (cue === 'strong' && !this.g.firstNames.has(words[k].lower) && !this.isFiller(words[k])) return this.extendOrgTail(words, k, end);
     if (ORG_PREFIXES.has(words[k].lower) && words[k + 1]?.lower === 'of' && k + 2 < end) return this.extendOrgTail(words, k + 2, end);
     let m = k;
     while (m < end) {
@@ -228,6 +256,41 @@ export class NamedEntityRecognizer implements Recognizer {
       m++;
     }
     return k;
+  }
+
+  /**
+   * A known organization's name can be something else: an acronym must be written in capitals
+   * ("IBM", not "Mit"); a brand before a number is a product ("2015 Honda", "Amex 4618 …"); a
+   * name before a surname is a person ("Delta Nitzsche").
+   */
+  private orgReadingHolds(words: readonly Word[], k: number, stop: number, end: number): boolean {
+    const key = keyOf(words, k, stop);
+    if (key.length <= 4 && stop - k === 1 && !words[k].allCaps) return false;
+    const next = words[stop];
+    const textAfter = next?.gapBefore ?? '';
+    if (/^ \d/.test(textAfter)) return false;
+    if (stop - k === 1 && stop < end && this.strength(words[stop]) !== 'none' && !ORG_SUFFIXES.has(words[stop].lower)) return false;
+    return true;
+  }
+
+  /** "DEA AB1234563", "NPI: 1234567893": an acronym labelling an id is a field name. */
+  private isFieldLabel(words: readonly Word[], k: number): boolean {
+    const w = words[k];
+    if (!w.allCaps) return false;
+    const next = words[k + 1];
+    const gap = next?.gapBefore ?? '';
+    return /^\s?[:#]/.test(gap) || /\d/.test(gap) || /\d/.test(next?.text ?? '');
+  }
+
+  private orgCue(words: readonly Word[], k: number): 'strong' | 'weak' | 'none' {
+    const before = words[k - 1];
+    if (!before || !/^[\s:,(|-]{1,4}$/.test(words[k].gapBefore)) return 'none';
+    if (ORG_CUES_BEFORE.has(before.lower)) return 'strong';
+    if (WEAK_ORG_CUES_BEFORE.has(before.lower) && / {1,2}/.test(words[k].gapBefore)) {
+      const verb = words[k - 2]?.lower ?? '';
+      return ['works', 'worked', 'working', 'employed', 'interview', 'job', 'role', 'position', 'customer', 'client', 'clients', 'account'].includes(verb) ? 'strong' : 'weak';
+    }
+    return 'none';
   }
 
   private allFiller(words: readonly Word[], k: number, m: number): boolean {

@@ -41,7 +41,10 @@ export function tokenize(text: string): Token[] {
     const end = start + word.length;
     const gapBefore = text.slice(previous ? previous.end : Math.max(0, start - 8), start);
     const first = word[0];
-    const capitalized = isUpper(first);
+    // "C03005988" or "B2B" are codes, not names: a word with digits never starts a name.
+    // Words glued to "_" are identifiers in code or config (AWS_ACCESS_KEY_ID), not names.
+    const identifier = text[end] === '_' || text[start - 1] === '_';
+    const capitalized = isUpper(first) && !/\d/.test(word) && !identifier;
     const token: Token = {
       text: word,
       lower: word.toLowerCase(),

@@ -35,7 +35,7 @@ const PROVIDER_PATTERNS: readonly SecretPattern[] = [
  * (entropy and character mix) so "password: hunter" or "token: none" stay out.
  */
 const LABELLED_SECRET =
-  /\b(?:api[_ -]?key|apikey|api[_ -]?secret|secret(?:[_ -]?key)?|client[_ -]?secret|access[_ -]?(?:key|token)|auth[_ -]?token|bearer|token|private[_ -]?key|password|passwd|pwd|aws_secret_access_key)["']?\s{0,3}(?:[:=]|\bis\b|=>)\s{0,3}["']?([A-Za-z0-9_\-+/=.~!@$%^&*]{12,512})/dgi;
+  /\b(?:api[_ -]?key|apikey|api[_ -]?secret|secret(?:[_ -]?key)?|client[_ -]?secret|access[_ -]?(?:key|token)|auth[_ -]?token|bearer|token|private[_ -]?key|password|passwd|pwd|aws_secret_access_key)["']?\s{0,3}(?:[:=]|\bis\b|=>|\s)\s{0,3}["']?([A-Za-z0-9_\-+/=.~!@$%^&*]{12,512})/dgi;
 const BEARER = /\bBearer\s{1,3}([A-Za-z0-9_\-+/=.~]{16,4096})/dg;
 
 const PEM_BEGIN = /-----BEGIN ((?:[A-Z0-9]{1,12} ){0,3})PRIVATE KEY( BLOCK)?-----/g;

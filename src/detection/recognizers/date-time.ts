@@ -2,6 +2,9 @@ import { PatternRecognizer } from './pattern-recognizer';
 
 const MONTH =
   '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+/** Month names in the languages the product sees most (de, fr, es, it, nl, pt). */
+const FOREIGN_MONTH =
+  '(?:Januar|Jänner|Februar|März|Maerz|Mai|Juni|Juli|Oktober|Dezember|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|april|mei|augustus|oktober|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro)';
 const WEEKDAY = '(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)';
 const DAY = '(?:[12]\\d|3[01]|0?[1-9])(?:st|nd|rd|th)?';
 const YEAR = '(?:1[89]\\d{2}|20\\d{2})';
@@ -12,7 +15,11 @@ function re(source: string, flags = 'g'): RegExp {
   return new RegExp(source, flags);
 }
 
-/** Dates and times in common written and numeric forms; versions, prices and ids are rejected. */
+/**
+ * Dates and date-times in common written and numeric forms, English and European month names,
+ * ISO and access-log timestamps. A bare time of day, a year alone or a weekday is not a date
+ * (scores under the default threshold); versions, prices and ids are rejected.
+ */
 export const dateTimeRecognizer = new PatternRecognizer({
   name: 'DateTimeRecognizer',
   type: 'DATE_TIME',
@@ -39,12 +46,21 @@ export const dateTimeRecognizer = new PatternRecognizer({
       regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${DAY}(?:\\s{1,2}of)?[\\s-]{1,2}${MONTH}\\.?[\\s,-]{1,3}${YEAR}(?:,?\\s{1,2}${TIME}${TZ})?\\b`, 'gi'),
       score: 0.85,
     },
+    {
+      name: 'foreign_day_month_year',
+      regex: re(`(?<![\\p{L}\\p{N}])(?:[12]\\d|3[01]|0?[1-9])(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}\\.?\\s{1,2}(?:de\\s{1,2}|del\\s{1,2})?${YEAR}(?![\\p{L}\\p{N}])`, 'giu'),
+      score: 0.85,
+    },
+    {
+      name: 'access_log',
+      regex: re(`(?<![\\w/])(?:0[1-9]|[12]\\d|3[01])/${MONTH}/${YEAR}(?::${TIME})?(?:\\s[+-]\\d{4})?`, 'g'),
+      score: 0.9,
+    },
     { name: 'month_year', regex: re(`\\b${MONTH}\\.?,?\\s{1,2}${YEAR}\\b`, 'gi'), score: 0.6 },
     { name: 'month_day', regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${MONTH}\\.?\\s{1,2}${DAY}\\b(?!:|\\s?\\d)`, 'g'), score: 0.6 },
     { name: 'day_month', regex: re(`\\b${DAY}(?:\\s{1,2}of)?\\s{1,2}${MONTH}\\b(?![\\s,-]{1,3}\\d)`, 'g'), score: 0.55 },
-    { name: 'weekday_time', regex: re(`\\b${WEEKDAY},?\\s{1,2}(?:at\\s)?${TIME}\\b`, 'g'), score: 0.6 },
-    { name: 'time_12h', regex: re(`(?<![\\w:.])(?:1[0-2]|0?[1-9])(?::[0-5]\\d)?\\s?[AaPp]\\.?[Mm]\\b\\.?(?:\\s?(?:[ECMP][SD]T|UTC|GMT))?`, 'g'), score: 0.6 },
-    { name: 'time_24h', regex: re(`(?<![\\w:.$/-])(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?(?![\\w:]|\\.\\d)`, 'g'), score: 0.45 },
+    { name: 'time_12h', regex: re(`(?<![\\w:.])(?:1[0-2]|0?[1-9])(?::[0-5]\\d)?\\s?[AaPp]\\.?[Mm]\\b\\.?(?:\\s?(?:[ECMP][SD]T|UTC|GMT))?`, 'g'), score: 0.3, context: [] },
+    { name: 'time_24h', regex: re(`(?<![\\w:.$/-])(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?(?![\\w:]|\\.\\d)`, 'g'), score: 0.3, context: [] },
   ],
   trimEnd: (value) => value.replace(/\s+$/, ''),
   validate: (value, text, start, pattern) => {
@@ -65,7 +81,7 @@ function numericDateVerdict(value: string): number | 'keep' | 'drop' {
   if (a > 12 && b > 12) return 'drop';
   const sep = datePart.match(/[/.-]/)?.[0];
   const shortYear = datePart.length - datePart.lastIndexOf(sep ?? '/') - 1 === 2;
-  if (sep === '.' && shortYear) return 0.4;
+  if (sep === '.' && shortYear) return 0.3;
   return shortYear ? 0.5 : 'keep';
 }
 

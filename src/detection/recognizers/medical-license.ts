@@ -8,6 +8,7 @@ export const medicalLicenseRecognizer = new PatternRecognizer({
   requiresContext: true,
   patterns: [
     { name: 'license_alnum', regex: /(?<![\w.-])[A-Z]{1,3}-?\d{4,10}(?![\w-]|\.\d)/g, score: 0.5 },
+    { name: 'license_state_coded', regex: /(?<![\w.-])\d{1,3}[A-Z]{1,3}\d{4,10}(?![\w-]|\.\d)/g, score: 0.55 },
     { name: 'license_digits', regex: /(?<![\w.-])\d{5,10}(?![\w-]|\.\d)/g, score: 0.35 },
   ],
 });

@@ -10,6 +10,8 @@ export interface Pattern {
   score: number;
   /** Capture group that is the reported span; the whole match when omitted. */
   group?: number;
+  /** Overrides the recognizer's context words for this pattern (empty: no boosting). */
+  context?: readonly string[];
   /** Overrides the recognizer's requiresContext for this pattern. */
   requiresContext?: boolean;
 }
@@ -82,7 +84,7 @@ export class PatternRecognizer implements Recognizer {
         baseScore: pattern.score,
         validation: this.spec.validate ? 'passed' : 'not_applicable',
       },
-      context: this.spec.context,
+      context: pattern.context ?? this.spec.context,
       requiresContext,
     };
   }

@@ -1,15 +1,15 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { Candidate, Recognizer } from '../types';
 
 /**
  * Candidate runs: optional "+" or "00", then digits with spaces, dots, dashes or brackets, 7 to
  * 15 digits in all. One bounded character class, so matching stays linear.
  */
-const CANDIDATE = /(?<![\w+#$€£¥/.:-])(?:\+|\b00)?\(?\d[\d ().-]{5,22}\d(?:\s?(?:x|ext\.?|#)\s?\d{1,5})?(?![\w/-]|[.:]\d)/gi;
+const CANDIDATE = /(?<![\w+#$€£¥/.:-])(?:\+|\b00)?\(?\d[\d ().-]{5,22}\d(?![\w/-]|[.:]\d)/g;
 
 /** Countries tried for numbers written in national form (leading trunk 0) when US fails. */
 const NATIONAL_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IN', 'AU', 'IT', 'ES', 'NL', 'BR', 'IE', 'JP', 'MX', 'PL', 'SE', 'CH', 'BE', 'AT', 'IL', 'ZA', 'NG', 'CN'];
-const CONTEXT = ['phone', 'tel', 'telephone', 'call', 'mobile', 'cell', 'fax', 'contact', 'number', 'text', 'sms', 'whatsapp', 'reach', 'ph', 'mob'];
+const CONTEXT = ['phone', 'tel', 'telephone', 'call', 'mobile', 'cell', 'fax', 'contact', 'text', 'sms', 'whatsapp', 'reach', 'reached', 'ph', 'mob', 'phone number', 'telefon', 'telefono', 'teléfono', 'téléphone', 'tél', 'tel.', 'chiami', 'chiamare', 'llamar', 'llamaremos', 'llame', 'bel', 'bellen', 'anrufen', 'rufen', 'appelez', 'appeler', 'portable', 'handy', 'cellulare', 'móvil', 'movil'];
 
 /** Phone numbers parsed and validated by libphonenumber (US and international formats). */
 export class PhoneNumberRecognizer implements Recognizer {
@@ -19,6 +19,7 @@ export class PhoneNumberRecognizer implements Recognizer {
   analyze(text: string): Candidate[] {
     const out: Candidate[] = [];
     for (const m of text.matchAll(CANDIDATE)) {
+      if (/\bISBN(?:-1[03])?:?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
       let value = m[0];
       let start = m.index;
       // An opening bracket is part of the number only when it closes inside it.
@@ -54,6 +55,8 @@ export class PhoneNumberRecognizer implements Recognizer {
   /** Dates and decimals share digits with phones; reject separator shapes phones never use. */
   private separatorsLookLikePhone(value: string): boolean {
     if (/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$/.test(value)) return false;
+    // SSN shape 3-2-4 and ISBN-like 1-3-5-1 groupings are never written phone numbers.
+    if (/^\d{3}-\d{2}-\d{4}$/.test(value) || /^\d{1,5}-\d{1,7}-\d{1,7}-[\dX]$/.test(value)) return false;
     if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/.test(value)) return false;
     const dots = value.split('.').length - 1;
     if (dots === 1) return false;
@@ -73,10 +76,12 @@ export class PhoneNumberRecognizer implements Recognizer {
       if (/^\(\d{3}\)\s?\d{3}[\s.-]\d{4}/.test(value) || /^(?:1[\s.-])?\d{3}([\s.-])\d{3}\1\d{4}/.test(value)) return 0.75;
       return formatted ? 0.5 : 0.35;
     }
-    if (!digits.startsWith('0')) return 0;
+    // National forms of other countries: a leading trunk 0 is telling; otherwise context must say so.
     for (const region of NATIONAL_REGIONS) {
       const parsed = parsePhoneNumberFromString(value, region);
-      if (parsed?.isValid()) return formatted ? 0.6 : 0.35;
+      if (!parsed?.isValid()) continue;
+      if (!digits.startsWith('0')) return formatted ? 0.35 : 0;
+      return formatted ? 0.6 : 0.35;
     }
     return 0;
   }

@@ -9,6 +9,8 @@ export const vinRecognizer = new PatternRecognizer({
   patterns: [{ name: 'vin', regex: /\b[A-HJ-NPR-Z0-9]{17}\b/g, score: 0.4, requiresContext: true }],
   validate: (value) => {
     if (!vinShapeValid(value)) return 'drop';
-    return vinCheckDigitValid(value) ? { score: 0.95, requiresContext: false } : 'keep';
+    if (vinCheckDigitValid(value)) return { score: 0.95, requiresContext: false };
+    // North American VINs (WMI 1-5) always carry a check digit; elsewhere position 9 is free.
+    return /^[1-5]/.test(value) ? 'drop' : 'keep';
   },
 });
