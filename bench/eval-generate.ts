@@ -86,7 +86,7 @@ class Ctx {
       case 'en_US':
         return `${street}, ${city}, ${this.f.location.state({ abbreviated: true })} ${this.f.location.zipCode('#####')}`;
       case 'en_GB':
-        return `${street}, ${city} ${this.f.location.zipCode()}`;
+        return `${street}, ${city} ${this.ukPostcode()}`;
       default:
         return `${street}, ${this.f.location.zipCode()} ${city}`;
     }
@@ -94,6 +94,29 @@ class Ctx {
 
   phone(): string {
     return this.v.phone(this.locale);
+  }
+
+  /** faker's en_GB postcodes do not follow the real format (e.g. `TW00 24Z`); real ones do. */
+  ukPostcode(): string {
+    const area = this.v.pick([
+      'SW',
+      'E',
+      'N',
+      'M',
+      'B',
+      'LS',
+      'G',
+      'EH',
+      'BS',
+      'CF',
+      'L',
+      'NG',
+      'OX',
+      'CB',
+    ]);
+    const inwardLetters = 'ABDEFGHJLNPQRSTUWXYZ';
+    const letter = () => this.v.pick(inwardLetters.split(''));
+    return `${area}${this.v.int(1, 20)} ${this.v.int(0, 9)}${letter()}${letter()}`;
   }
 
   /** An address laid out on lines, as in a letter head; still one STREET_ADDRESS span. */
