@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
 import { BenchCeilingModule } from './bench-ceiling/bench-ceiling.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -25,6 +26,7 @@ export class AppModule {
         ConfigModule.forRoot(runtime.config),
         DatabaseModule.forRoot(runtime.databaseUrl, runtime.config.PII_VAULT_DB_POOL_SIZE),
         CryptoModule.forRoot(runtime.masterKey),
+        AuditModule,
         AccessModule,
         DetectionHttpModule,
         TokensModule,

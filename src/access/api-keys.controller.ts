@@ -20,11 +20,10 @@ export class ApiKeysController {
     @Body() dto: CreateApiKeyDto,
     @CurrentPrincipal() caller: Principal,
   ): Promise<CreatedApiKeyDto> {
-    return this.apiKeys.create({
-      name: dto.name,
-      roles: dto.roles,
-      tenant: targetTenant(dto.tenant, caller),
-    });
+    return this.apiKeys.create(
+      { name: dto.name, roles: dto.roles, tenant: targetTenant(dto.tenant, caller) },
+      caller,
+    );
   }
 
   @Get()
@@ -42,6 +41,7 @@ export class ApiKeysController {
     return this.apiKeys.revoke(
       id,
       caller.roles.includes(ROLE_OPERATOR) ? undefined : caller.tenantId,
+      caller,
     );
   }
 }

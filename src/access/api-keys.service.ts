@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { ErrorCode, VaultError } from '../common/errors';
 import { BOOTSTRAP_LOOKUP_ID, generateApiKey, parseApiKey } from './api-key-format';
@@ -44,6 +45,7 @@ export class ApiKeysService {
     private readonly db: DataSource,
     private readonly tenants: TenantsService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async authenticate(key: string): Promise<Principal | undefined> {
@@ -72,13 +74,16 @@ export class ApiKeysService {
     return principal;
   }
 
-  async create(input: {
-    name: string;
-    roles: string[];
-    tenant: string;
-  }): Promise<ApiKeySummary & { key: string }> {
+  /** Creates a key; with an actor (a caller over HTTP) the creation is audited. */
+  async create(
+    input: { name: string; roles: string[]; tenant: string },
+    actor?: Principal,
+  ): Promise<ApiKeySummary & { key: string }> {
     const generated = generateApiKey();
-    return this.insert(input, generated.lookupId, generated.secret, generated.key);
+    const created = await this.insert(input, generated.lookupId, generated.secret, generated.key);
+    // If the audit write fails the secret is never shown, so the unaudited key cannot be used.
+    if (actor) await this.recordKeyEvent('api_key.create', created, actor);
+    return created;
   }
 
   async list(tenantId: string): Promise<ApiKeySummary[]> {
@@ -91,13 +96,17 @@ export class ApiKeysService {
     return rows.map(toSummary);
   }
 
-  /** Revokes a key of the given tenant (any tenant when tenantId is undefined). */
-  async revoke(id: string, tenantId: string | undefined): Promise<ApiKeySummary> {
+  /** Revokes a key of the tenant (any tenant when undefined); audited when an actor is given. */
+  async revoke(
+    id: string,
+    tenantId: string | undefined,
+    actor?: Principal,
+  ): Promise<ApiKeySummary> {
     const rows = (await this.db.query(
       `UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, now())
          FROM tenants t
         WHERE k.id = $1 AND t.id = k.tenant_id AND ($2::uuid IS NULL OR k.tenant_id = $2::uuid)
-        RETURNING k.id, k.name, t.name AS tenant, k.roles, k.created_at, k.revoked_at`,
+        RETURNING k.id, k.name, t.name AS tenant, k.tenant_id, k.roles, k.created_at, k.revoked_at`,
       [id, tenantId ?? null],
     )) as [ApiKeyRow[], number];
     const row = rows[0][0];
@@ -105,7 +114,25 @@ export class ApiKeysService {
     for (const [fingerprint, entry] of this.verified) {
       if (entry.principal.keyId === id) this.verified.delete(fingerprint);
     }
-    return toSummary(row);
+    const summary = toSummary(row);
+    if (actor) await this.recordKeyEvent('api_key.revoke', summary, actor, row.tenant_id);
+    return summary;
+  }
+
+  /** Key id, name, tenant and roles of the key, and who acted: never a secret. */
+  private async recordKeyEvent(
+    action: 'api_key.create' | 'api_key.revoke',
+    key: ApiKeySummary,
+    actor: Principal,
+    tenantId?: string,
+  ): Promise<void> {
+    await this.audit.record({
+      tenantId: tenantId ?? (await this.tenants.ensure(key.tenant)),
+      action,
+      apiKeyId: actor.keyId,
+      roles: actor.roles,
+      details: { keyId: key.id, name: key.name, tenant: key.tenant, roles: key.roles },
+    });
   }
 
   private async insert(

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { AuditDetails, AuditEvent, JsonValue } from './audit.types';
+
+/** prev_hash of a tenant's first row. */
+export const GENESIS_HASH = Buffer.alloc(32);
+
+/** Bumped if the hashed encoding ever changes; part of every hash. */
+const CHAIN_FORMAT = 1;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// PostgreSQL stores neither NUL nor lone UTF-16 surrogates; the pg driver would silently turn the
+// latter into U+FFFD, so the stored row would no longer match its hash. Replace both up front.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** An event exactly as PostgreSQL will store and return it. */
+export interface NormalizedEvent {
+  tenantId: string;
+  occurredAt: string;
+  action: string;
+  apiKeyId: string | null;
+  roles: string[];
+  purpose: string | null;
+  details: AuditDetails;
+}
+
+/** One row of the chain: the event, its position and the hash of the row before. */
+export interface ChainLink extends NormalizedEvent {
+  seq: string;
+  prevHash: Buffer;
+}
+
+/**
+ * Brings an event into the form its stored row will have: lower-case uuids, storable strings,
+ * details as JSON (undefined dropped) and a millisecond timestamp, which timestamptz keeps exactly.
+ * Throws on a malformed tenant or key id, so one bad event never fails a whole batch.
+ */
+export function normalizeEvent(event: AuditEvent, occurredAt: Date): NormalizedEvent {
+  const tenantId = event.tenantId.toLowerCase();
+  const apiKeyId = event.apiKeyId === null ? null : event.apiKeyId.toLowerCase();
+  if (!UUID.test(tenantId)) throw new TypeError('audit event: tenantId must be a uuid');
+  if (apiKeyId !== null && !UUID.test(apiKeyId)) {
+    throw new TypeError('audit event: apiKeyId must be a uuid or null');
+  }
+  const details = storable(JSON.parse(JSON.stringify(event.details ?? {})) as JsonValue);
+  return {
+    tenantId,
+    occurredAt: occurredAt.toISOString(),
+    action: storableText(event.action),
+    apiKeyId,
+    roles: event.roles.map(storableText),
+    purpose:
+      event.purpose === undefined || event.purpose === null ? null : storableText(event.purpose),
+    details: details as AuditDetails,
+  };
+}
+
+/** SHA-256 over the canonical JSON of every field of the link. */
+export function linkHash(link: ChainLink): Buffer {
+  const encoded = canonicalJson({
+    format: CHAIN_FORMAT,
+    tenantId: link.tenantId,
+    seq: link.seq,
+    occurredAt: link.occurredAt,
+    action: link.action,
+    apiKeyId: link.apiKeyId,
+    roles: link.roles,
+    purpose: link.purpose,
+    details: link.details as JsonValue,
+    prevHash: link.prevHash.toString('hex'),
+  });
+  return createHash('sha256').update(encoded, 'utf8').digest();
+}
+
+/** JSON with object keys sorted at every level and no whitespace: one text per value. */
+export function canonicalJson(value: JsonValue): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new TypeError('canonical JSON: numbers must be finite');
+    }
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value)
+    .filter((key) => value[key] !== undefined)
+    .sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+}
+
+function storable(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return storableText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(storable);
+  const out: { [key: string]: JsonValue } = {};
+  for (const [key, item] of Object.entries(value)) out[storableText(key)] = storable(item);
+  return out;
+}
+
+function storableText(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}

@@ -1,0 +1,38 @@
+import { Controller, Get, Query, ValidationPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { RequireRoles } from '../access/auth.guard';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import { ROLE_ADMIN, type Principal } from '../access/principal';
+import { AuditService } from './audit.service';
+import { AuditPageDto, AuditQueryDto, ChainVerificationDto } from './dto/audit.dto';
+
+/** Query strings arrive as text: this pipe also turns them into the DTO (limit to a number). */
+const queryPipe = new ValidationPipe({
+  transform: true,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  validationError: { target: false, value: false },
+});
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+@RequireRoles(ROLE_ADMIN)
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @ApiOkResponse({ type: AuditPageDto })
+  list(
+    @Query(queryPipe) query: AuditQueryDto,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<AuditPageDto> {
+    return this.audit.query(query.toQuery(caller.tenantId));
+  }
+
+  @Get('verify')
+  @ApiOkResponse({ type: ChainVerificationDto })
+  verify(@CurrentPrincipal() caller: Principal): Promise<ChainVerificationDto> {
+    return this.audit.verify(caller.tenantId);
+  }
+}
