@@ -1,27 +1,130 @@
-import { PatternRecognizer } from './pattern-recognizer';
+import type { Candidate, Recognizer } from '../types';
+import { STATE_CODE_ALTERNATION, STATE_NAME_ALTERNATION } from './us-states';
 
+/** USPS street suffixes (Publication 28), full and abbreviated, plus common UK ones. */
 const SUFFIX =
-  '(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Place|Pl|Terrace|Ter|Way|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq|Trail|Trl|Loop|Alley|Plaza|Plz|Crossing|Xing|Point|Pt|Pike|Run|Path|Row|Walk|Heights|Hts|Ridge|Rdg|Hill|Hills|Estates|Glen|Grove|Park|Pass|Commons|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke|Route|Rte|Center|Ctr|Station|Sta|Creek|Cove|Harbor|Meadow|Meadows|Landing|Junction|Jct|Manor|Mall|Ranch|Spur|Village|Vista|View|Ville|Well|Wells|Mill|Mills|Falls|Forest|Gardens|Gateway|Green|Haven|Island|Isle|Knoll|Lake|Lakes|Oval|Overpass|Port|Prairie|Shore|Shores|Springs|Spring|Summit|Track|Valley|Viaduct)';
-const DIRECTION = '(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Northeast|Northwest|Southeast|Southwest)\\.?';
+  '(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Courts|Place|Pl|Terrace|Ter|Way|Ways|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Circles|Square|Sq|Squares|Trail|Trl|Loop|Alley|Aly|Plaza|Plz|Crossing|Xing|Point|Pt|Points|Pike|Run|Path|Row|Walk|Heights|Hts|Ridge|Rdg|Ridges|Hill|Hills|Estates|Est|Glen|Glens|Grove|Groves|Park|Parks|Pass|Commons|Common|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke|Route|Rte|Center|Ctr|Centers|Station|Sta|Creek|Crk|Cove|Coves|Harbor|Harbors|Meadow|Meadows|Mdws|Landing|Lndg|Junction|Jct|Junctions|Manor|Manors|Mall|Ranch|Spur|Village|Vlg|Villages|Vista|Vis|View|Views|Vw|Ville|Well|Wells|Mill|Mills|Falls|Fls|Forest|Forge|Forges|Garden|Gardens|Gdns|Gateway|Green|Greens|Haven|Island|Islands|Isle|Knoll|Knolls|Lake|Lakes|Oval|Overpass|Port|Ports|Prairie|Shore|Shores|Spring|Springs|Summit|Track|Valley|Valleys|Viaduct|Bypass|Byp|Bluff|Bluffs|Bottom|Branch|Bridge|Brook|Brooks|Burg|Burgs|Camp|Canyon|Cape|Causeway|Cliff|Cliffs|Club|Corner|Corners|Crest|Curve|Dale|Dam|Divide|Extension|Ext|Fall|Ferry|Field|Fields|Flat|Flats|Ford|Fords|Fork|Forks|Fort|Freeway|Gap|Gateway|Grove|Harbour|Hollow|Inlet|Key|Keys|Knob|Lock|Locks|Lodge|Mews|Mission|Motorway|Mount|Mountain|Mountains|Neck|Orchard|Pines|Plain|Plains|Radial|Ramp|Rapid|Rapids|Rest|Road|Roads|Shoal|Shoals|Skyway|Stream|Stravenue|Throughway|Trace|Trafficway|Tunnel|Underpass|Union|Unions|Vale|Wall|Drove|Mead|Close|Crescent|Gate|Gardens|Hill|Parade|Rise|Wharf|Yard)';
+const DIRECTION = '(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?';
 const STREET_WORD = "(?:[A-Z][A-Za-z'’-]{0,24}|\\d{1,3}(?:st|nd|rd|th))";
-const UNIT = "(?:,?\\s{1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Lot|#)\\.?\\s{0,2}#?\\s?[A-Za-z0-9-]{1,6})?";
+const UNIT = '(?:,?\\s{1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Lot|#)\\.?\\s{0,2}#?\\s?[A-Za-z0-9-]{1,6})?';
+const CITY_WORD = "[A-Z][\\p{L}'’.-]{1,30}";
 
-/** US street addresses: house number, optional direction, street name words, suffix, unit. */
-export const streetAddressRecognizer = new PatternRecognizer({
-  name: 'StreetAddressRecognizer',
-  type: 'STREET_ADDRESS',
-  context: ['address', 'addr', 'street', 'lives', 'resides', 'residence', 'home', 'mailing', 'ship', 'shipping', 'billing', 'located'],
-  patterns: [
-    {
-      name: 'us_street',
-      regex: new RegExp(
-        `(?<![\\w.,-])\\d{1,6}(?:-\\d{1,4})?[A-Z]?\\s{1,2}(?:${DIRECTION}\\s{1,2})?(?:${STREET_WORD}\\s{1,2}){1,4}${SUFFIX}\\b\\.?(?:\\s{1,2}${DIRECTION}(?![\\w]))?${UNIT}`,
-        'g',
-      ),
-      score: 0.75,
-    },
-    { name: 'po_box', regex: /\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s{1,2}\d{1,8}\b/gi, score: 0.7 },
-  ],
-  trimEnd: (value) => value.replace(/[\s,]+$/, ''),
-  validate: (value) => (/^\d{4}\s(?:Dr|St|Pl)\b/.test(value) ? 0.5 : 'keep'),
-});
+/** A US street line without city: number, direction, name words, suffix, unit. */
+const US_STREET = new RegExp(
+  `(?<![\\w.,-])\\d{1,6}(?:-\\d{1,4})?[A-Z]?\\s{1,2}(?:${DIRECTION}\\s{1,2})?(?:${STREET_WORD}\\s{1,2}){1,4}${SUFFIX}\\b\\.?(?:\\s{1,2}${DIRECTION}(?![\\w]))?${UNIT}`,
+  'g',
+);
+const PO_BOX = /\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s{1,2}\d{1,8}\b/gi;
+
+/** The end of an address: ", City, ST 12345", ", City POSTCODE" (UK) or ", 12345 City" (Europe). */
+const TAILS: readonly RegExp[] = [
+  new RegExp(`(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:${CITY_WORD}[ \\t]){0,3}${CITY_WORD},?[ \\t]{1,2}(?:${STATE_CODE_ALTERNATION}|${STATE_NAME_ALTERNATION})\\.?(?:[ \\t]{1,2}\\d{5}(?:-\\d{4})?)?(?![\\p{L}\\p{N}])`, 'gu'),
+  new RegExp(`(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:${CITY_WORD}[ \\t]){0,2}${CITY_WORD},?[ \\t]{1,2}[A-Z]{1,2}\\d{1,2}[A-Z]?[ \\t]\\d{1,2}[A-Z]{1,2}(?![\\p{L}\\p{N}])`, 'gu'),
+  new RegExp(`(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:[A-Z]{1,2}-)?\\d{4,5}(?:[ \\t][A-Z]{2})?[ \\t]{1,2}${CITY_WORD}(?:[ \\t](?:am|an|im|sur|en|${CITY_WORD}))?(?:[ \\t]${CITY_WORD})?(?![\\p{L}\\p{N}])`, 'gu'),
+];
+
+/** Words that may sit inside a street part besides capitalised words and numbers. */
+const STREET_PARTICLES = new Set([
+  'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'des', 'du', 'la', 'le', 'les', 'el', 'van', 'von', 'der', 'den', 'dem',
+  'het', "'t", 'y', 'e', 'auf', 'an', 'am', 'im', 'zum', 'zur', 'bis', 'hoog', 'achter', 'voor', 'boven', 'huis', 'bus', 'piso', 'puerta', 'esc', 'int', 'sc',
+]);
+const UNIT_WORDS = /^(?:apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|lot|og|eg|hoog|achter|bus|piso|#\d+)\.?$/i;
+const LABEL_WORDS = new Set(['address', 'addr', 'home', 'mailing', 'shipping', 'billing', 'ship', 'to', 'lives', 'located', 'at', 'in', 'from', 'adresse', 'anschrift', 'dirección', 'direccion', 'indirizzo', 'adres']);
+const MAX_STREET_TOKENS = 10;
+const MAX_STREET_CHARS = 90;
+
+interface StreetToken {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Postal addresses as one span from the house number through city, state and postcode: US and
+ * UK ("221 Baker Street, London NW1 6XE") and continental ("Via Garau 282, 22495 Bologna").
+ * Found from the tail back, with bounded regexes and a token walk, so matching stays linear.
+ */
+export class StreetAddressRecognizer implements Recognizer {
+  readonly name = 'StreetAddressRecognizer';
+  readonly types = ['STREET_ADDRESS'];
+  private readonly context = ['address', 'addr', 'street', 'lives', 'resides', 'residence', 'home', 'mailing', 'ship', 'shipping', 'billing', 'located', 'moved'];
+
+  analyze(text: string): Candidate[] {
+    const out: Candidate[] = [];
+    for (const tail of TAILS) {
+      for (const m of text.matchAll(tail)) {
+        const start = this.streetStart(text, m.index, m[0].startsWith('\n'));
+        if (start !== undefined) out.push(this.candidate(start, m.index + m[0].length, 0.8, 'address_with_tail'));
+      }
+    }
+    for (const m of text.matchAll(US_STREET)) {
+      const value = m[0].replace(/[\s,]+$/, '');
+      const score = /^\d{4}\s(?:Dr|St|Pl)\b/.test(value) ? 0.5 : 0.75;
+      out.push(this.candidate(m.index, m.index + value.length, score, 'us_street'));
+    }
+    for (const m of text.matchAll(PO_BOX)) out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'po_box'));
+    return out;
+  }
+
+  /** Walks back from a tail over street tokens; returns where the street part starts. */
+  private streetStart(text: string, tailStart: number, tailOnNewLine: boolean): number | undefined {
+    const lineStart = text.lastIndexOf('\n', tailStart - 1) + 1;
+    const from = Math.max(lineStart, tailStart - MAX_STREET_CHARS);
+    const segment = text.slice(from, tailStart);
+    if (tailOnNewLine && segment.trim() === '') return undefined;
+    const tokens = [...segment.matchAll(/[^\s,]+/g)].map((m) => ({ text: m[0], start: from + m.index, end: from + m.index + m[0].length }));
+    const accepted: StreetToken[] = [];
+    let commas = 0;
+    for (let i = tokens.length - 1; i >= 0 && accepted.length < MAX_STREET_TOKENS; i--) {
+      const token = tokens[i];
+      const gapAfter = text.slice(token.end, accepted.length ? accepted[0].start : tailStart);
+      commas += (gapAfter.match(/,/g) ?? []).length;
+      if (commas > 2 || !this.isStreetToken(token.text, i === tokens.length - 1)) break;
+      accepted.unshift(token);
+    }
+    return this.trimStreet(accepted);
+  }
+
+  private isStreetToken(token: string, last: boolean): boolean {
+    if (/[:;()@"“”]/.test(token)) return false;
+    const abbreviated = /^(?:[A-Z][a-z]{0,4}|\p{Lu})\.$/u.test(token) || /(?:str|st|ave|rd|blvd|pl|av)\.$/i.test(token);
+    if (/\.$/.test(token) && !abbreviated && !last) return false;
+    if (/^\d{1,6}[a-zA-Z]{0,2}(?:-\d{1,4}[a-zA-Z]?)?$/.test(token) || /^#\d{1,6}$/.test(token)) return true;
+    if (/^[IVX]{1,4}$/.test(token) || UNIT_WORDS.test(token)) return true;
+    if (STREET_PARTICLES.has(token.toLowerCase())) return true;
+    return /^\p{Lu}[\p{L}\p{M}'’.-]*$/u.test(token);
+  }
+
+  /** Drops leading labels and words before a leading house number; needs a number and a name. */
+  private trimStreet(tokens: StreetToken[]): number | undefined {
+    let first = 0;
+    while (first < tokens.length && LABEL_WORDS.has(tokens[first].text.toLowerCase().replace(/[.:]$/, ''))) first++;
+    const isNumber = (t: StreetToken) => /^\d/.test(t.text);
+    const isName = (t: StreetToken) => /^\p{Lu}\p{Ll}/u.test(t.text) && !UNIT_WORDS.test(t.text);
+    // "Rose Tyler 221 Baker Street": a US-style house number starts the address.
+    for (let i = first; i < tokens.length - 1; i++) {
+      if (isNumber(tokens[i]) && isName(tokens[i + 1])) {
+        if (i > first && !tokens.slice(first, i).some(isNumber)) first = i;
+        break;
+      }
+    }
+    const street = tokens.slice(first);
+    if (!street.some(isNumber) || !street.some((t) => /\p{L}{2}/u.test(t.text) && !UNIT_WORDS.test(t.text))) return undefined;
+    while (street.length && STREET_PARTICLES.has(street[0].text) && street[0].text === street[0].text.toLowerCase() && !/^(?:de|van|von|auf)$/.test(street[0].text)) street.shift();
+    return street.length ? street[0].start : undefined;
+  }
+
+  private candidate(start: number, end: number, score: number, pattern: string): Candidate {
+    return {
+      type: 'STREET_ADDRESS',
+      start,
+      end,
+      score,
+      recognizer: this.name,
+      explanation: { pattern, baseScore: score, validation: 'not_applicable' },
+      context: this.context,
+    };
+  }
+}
+
+export const streetAddressRecognizer = new StreetAddressRecognizer();
