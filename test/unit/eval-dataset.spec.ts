@@ -83,6 +83,15 @@ describe('evaluation dataset', () => {
     expect(invalid).toEqual([]);
   });
 
+  it('keeps titles, possessives and leading articles outside spans, as the labelling guide says', () => {
+    const breaches = spans.filter(
+      ({ span }) =>
+        (span.type === 'PERSON' && /^(Dr|Mr|Mrs|Ms|Prof|Capt)\.?\s|'s$/i.test(span.value)) ||
+        (['ORGANIZATION', 'LOCATION'].includes(span.type) && /^the\s/i.test(span.value)),
+    );
+    expect(breaches.map(({ id, span }) => `${id}:${span.value}`)).toEqual([]);
+  });
+
   it('includes negatives: texts with no PII at all', () => {
     expect(records.filter((r) => r.entities.length === 0).length).toBeGreaterThanOrEqual(30);
   });
