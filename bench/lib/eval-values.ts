@@ -138,7 +138,7 @@ export const COUNTRY_OF: Record<Locale, string> = {
   fr: 'France',
   es: 'Spain',
   it: 'Italy',
-  nl: 'the Netherlands',
+  nl: 'Netherlands',
 };
 
 export const WELL_KNOWN_ORGS = [
