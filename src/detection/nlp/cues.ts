@@ -38,7 +38,10 @@ export const ORG_CUES_BEFORE = new Set(['company', 'employer', 'insurer', 'insur
 export const WEAK_ORG_CUES_BEFORE = new Set(['at', 'from', 'with', 'for', 'by', 'of', 'to', 'via']);
 
 /** Words before a place ("in Boston", "born in", "moved to"). */
-export const PLACE_CUES_BEFORE = new Set(['in', 'from', 'to', 'at', 'near', 'into', 'toward', 'towards', 'via', 'outside', 'around', 'across', 'visiting', 'city', 'town', 'location', 'located', 'based', 'born', 'lives', 'moved', 'relocated', 'travel', 'traveling', 'travelling', 'flew', 'flight', 'state', 'country']);
+export const PLACE_CUES_BEFORE = new Set(['in', 'from', 'to', 'at', 'near', 'into', 'toward', 'towards', 'via', 'outside', 'around', 'across', 'visiting', 'city', 'town', 'location', 'located', 'based', 'born', 'lives', 'moved', 'relocated', 'travel', 'traveling', 'travelling', 'flew', 'flight', 'state', 'country', 'birth', 'birthplace', 'hometown', 'city', 'residence', 'destination', 'origin', 'headquartered', 'office', 'offices', 'branch']);
+
+/** Nouns after "our X" / "the X" that make X a place ("our Leiden office"). */
+export const PLACE_NOUNS_AFTER = new Set(['office', 'offices', 'branch', 'expo', 'conference', 'campus', 'store', 'warehouse', 'site', 'plant', 'factory', 'headquarters', 'hq', 'team', 'clinic', 'hospital', 'airport', 'station', 'area', 'region', 'location']);
 
 /** Last words of an organization's name. */
 export const ORG_SUFFIXES = new Set([

@@ -59,6 +59,17 @@ const COMMON_NAME_WORDS = [
   'new', 'old', 'north', 'south', 'east', 'west', 'central', 'united', 'national', 'american', 'english',
 ];
 
+/** Native spellings of large European cities; the city list has only English exonyms. */
+const NATIVE_CITY_NAMES = [
+  'münchen', 'köln', 'nürnberg', 'düsseldorf', 'wien', 'zürich', 'genève', 'luzern', 'milano', 'roma', 'firenze',
+  'napoli', 'torino', 'venezia', 'genova', 'padova', 'den haag', "'s-gravenhage", 'bruxelles', 'brussel',
+  'antwerpen', 'gent', 'brugge', 'lisboa', 'porto', 'praha', 'warszawa', 'kraków', 'wrocław', 'moskva',
+  'sevilla', 'zaragoza', 'málaga', 'córdoba', 'a coruña', 'københavn', 'göteborg', 'athína', 'bucurești',
+  'beograd', 'den bosch', "'s-hertogenbosch", 'frankfurt am main', 'köln-bonn', 'tilburg', 'leiden', 'delft',
+  'groningen', 'nijmegen', 'maastricht', 'haarlem', 'arnhem', 'breda', 'eindhoven', 'utrecht', 'angers', 'nantes',
+  'rennes', 'dijon', 'reims', 'toulouse', 'lille', 'strasbourg', 'montpellier', 'bordeaux', 'nice',
+];
+
 function packageFile(pkg: string, anchor: string, file: string): string {
   return join(dirname(require.resolve(`${pkg}/${anchor}`)), file);
 }
@@ -101,7 +112,6 @@ function buildGazetteers(): Gazetteers {
   for (const name of loadPeopleNames()) names.add(name.toLowerCase());
   for (const org of KNOWN_ORGANIZATIONS) if (org.length >= 3) organizations.add(org);
   for (const city of cityMapping) {
-    if (city.pop < 20000) continue;
     for (const variant of [city.city, city.city_ascii]) {
       const key = variant.toLowerCase();
       if (city.pop >= 300000) places.set(key, 'major_city');
@@ -109,6 +119,7 @@ function buildGazetteers(): Gazetteers {
     }
   }
   for (const state of Object.values(US_STATES)) places.set(state.toLowerCase(), 'state');
+  for (const city of NATIVE_CITY_NAMES) places.set(city, 'major_city');
   for (const extra of ['usa', 'u.s.', 'u.s.a.', 'uk', 'united states', 'united kingdom', 'england', 'scotland', 'wales', 'europe', 'asia', 'africa']) {
     places.set(extra, 'country');
   }

@@ -11,6 +11,7 @@ import {
   PERSON_CUES_AFTER,
   PERSON_CUES_BEFORE,
   PLACE_CUES_BEFORE,
+  PLACE_NOUNS_AFTER,
   PLACE_SUFFIXES,
   STRONG_ORG_SUFFIXES,
   TITLES,
@@ -62,6 +63,7 @@ export class NamedEntityRecognizer implements Recognizer {
       i = end;
     }
     this.findLowercaseNames(words, out);
+    this.findLowercasePlaces(words, out);
     return out;
   }
 
@@ -308,29 +310,23 @@ export class NamedEntityRecognizer implements Recognizer {
   private placeAt(text: string, words: readonly Word[], k: number, end: number): { end: number; score: number; rule: string } | undefined {
     const { places } = this.g;
     const stop = this.longestGazetteerMatch(words, k, end, (key) => places.has(key));
-    const before = words[k - 1];
-    const cue = before !== undefined && PLACE_CUES_BEFORE.has(before.lower) && / {1,2}$/.test(words[k].gapBefore);
+    const cue = this.placeCue(words, k);
     const stateAfter = this.stateFollows(text, words, stop > k ? stop : end);
     if (stop > k) {
-      const key = keyOf(words, k, stop);
-      const kind = places.get(key);
-      const single = stop - k === 1;
-      const w = words[k];
-      const nameLike = single && (this.g.names.has(w.lower) || this.g.firstNames.has(w.lower));
-      const common = single && (this.g.commonWords.has(w.lower) || this.g.dictionary.has(w.lower));
-      // "Austin Miller", "Jordan said": a place name used as a given name.
-      if (nameLike && (this.startsName(words, k, end) || TITLES.has(before?.lower ?? ''))) return undefined;
-      if (common && !cue && !stateAfter) return undefined;
-      if (nameLike && !cue && !stateAfter && kind === 'city') return undefined;
-      if (nameLike && words[k + 1]?.lower === 'said') return undefined;
-      if (w.sentenceStart && common) return undefined;
+      if (!this.placeReadingHolds(words, k, stop, end, cue || stateAfter)) return undefined;
+      const kind = places.get(keyOf(words, k, stop));
       const base = kind === 'city' ? 0.75 : 0.85;
       const rule = kind === 'major_city' ? 'city' : kind;
       return { end: stop, score: cue || stateAfter ? Math.max(base, 0.85) : base, rule: `gazetteer_${rule ?? 'place'}` };
     }
+    const w = words[k];
     // "Springfield, IL": an unknown capitalised run right before a state is a city.
-    if (stateAfter && !this.allFiller(words, k, end)) return { end, score: 0.8, rule: 'city_before_state' };
-    if (this.isStateCodeAfterCity(text, words, k)) return { end: k + 1, score: 0.75, rule: 'state_code' };
+    if (stateAfter && !this.allFiller(words, k, end) && !this.personLike(words, k, end)) return { end, score: 0.8, rule: 'city_before_state' };
+    if (this.isStateCodeAfterCity(words, k)) return { end: k + 1, score: 0.75, rule: 'state_code' };
+    // "in Leiden", "our Roma office": an unknown single word where a place is expected.
+    if (cue && end - k === 1 && this.strength(w) === 'unknown' && !this.personCue(words, k, k + 1, true)) {
+      return { end: k + 1, score: 0.6, rule: 'place_cue' };
+    }
     const last = words[end - 1];
     if (end - k >= 2 && PLACE_SUFFIXES.has(last.lower) && !this.allFiller(words, k, end - 1)) {
       return { end, score: 0.7, rule: 'place_suffix' };
@@ -338,16 +334,53 @@ export class NamedEntityRecognizer implements Recognizer {
     return undefined;
   }
 
+  /** A gazetteer place can be a person ("Sofia", "Montana reports", "Israel Hand") or a word. */
+  private placeReadingHolds(words: readonly Word[], k: number, stop: number, end: number, cued: boolean): boolean {
+    if (stop - k > 1) return true;
+    const w = words[k];
+    const before = words[k - 1];
+    const nameLike = this.g.names.has(w.lower) || this.g.firstNames.has(w.lower);
+    const common = this.g.commonWords.has(w.lower) || this.g.dictionary.has(w.lower);
+    if (nameLike && (this.startsName(words, k, end) || TITLES.has(before?.lower ?? ''))) return false;
+    const next = words[k + 1];
+    if (nameLike && k + 1 < end && next && next.capitalized && !this.g.places.has(next.lower) && !PLACE_SUFFIXES.has(next.lower)) return false;
+    if (cued) return !(common && w.sentenceStart);
+    if (common) return false;
+    if (nameLike && this.personCue(words, k, k + 1)) return false;
+    if (nameLike && this.g.places.get(w.lower) === 'city') return false;
+    return true;
+  }
+
+  private placeCue(words: readonly Word[], k: number): boolean {
+    const before = words[k - 1];
+    if (!before || !/^[ :]{1,3}$/.test(words[k].gapBefore)) return false;
+    if (PLACE_CUES_BEFORE.has(before.lower)) return true;
+    // "our Roma office", "the Valladolid expo".
+    const after = words[k + 1];
+    return (before.lower === 'our' || before.lower === 'the') && after !== undefined && PLACE_NOUNS_AFTER.has(after.lower);
+  }
+
+  /** "Leif Witting" before ", MD": a given name starts the run, so it is a person. */
+  private personLike(words: readonly Word[], k: number, end: number): boolean {
+    return this.g.firstNames.has(words[k].lower) || (end - k >= 2 && this.strength(words[k]) === 'strong');
+  }
+
+
   /** Whether ", IL" or ", Illinois" follows the word before index `end`. */
   private stateFollows(text: string, words: readonly Word[], end: number): boolean {
     const next = words[end];
     if (!next || !/^, ?$/.test(next.gapBefore)) return false;
+    const afterState = words[end + 1];
+    if (next.allCaps && afterState && /^\s?,/.test(afterState.gapBefore)) return false;
     return (next.allCaps && STATE_CODES.has(next.text)) || this.g.places.get(next.lower) === 'state';
   }
 
-  private isStateCodeAfterCity(text: string, words: readonly Word[], k: number): boolean {
+  private isStateCodeAfterCity(words: readonly Word[], k: number): boolean {
     const w = words[k];
     const prev = words[k - 1];
+    const next = words[k + 1];
+    // "Witting, MD, NPI …" is a credential; a state is followed by a ZIP or ends the phrase.
+    if (next && /^\s?,/.test(next.gapBefore)) return false;
     return w.allCaps && STATE_CODES.has(w.text) && prev !== undefined && prev.capitalized && /^, ?$/.test(w.gapBefore);
   }
 
@@ -359,6 +392,23 @@ export class NamedEntityRecognizer implements Recognizer {
       if (has(keyOf(words, k, stop))) return stop;
     }
     return k;
+  }
+
+  /** "from paris", "in münchen": a lowercase place after a place preposition. */
+  private findLowercasePlaces(words: readonly Word[], out: Candidate[]): void {
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i];
+      if (w.capitalized || !['from', 'in', 'to', 'near', 'visiting'].includes(words[i - 1].lower)) continue;
+      for (const n of [3, 2, 1]) {
+        if (i + n > words.length || words.slice(i, i + n).some((x) => x.capitalized)) continue;
+        const key = keyOf(words, i, i + n);
+        const kind = this.g.places.get(key);
+        if (!kind || kind === 'city' || (n === 1 && this.g.commonWords.has(key))) continue;
+        out.push(this.candidate('LOCATION', words, i, i + n, 0.6, 'lowercase_place'));
+        i += n - 1;
+        break;
+      }
+    }
   }
 
   /** "spoke with john smith", "my name is maria garcia": names written in lowercase. */
