@@ -1,4 +1,3 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChainLink, GENESIS_HASH, linkHash, NormalizedEvent } from './audit-chain';
 
@@ -24,12 +23,14 @@ interface TenantQueue {
  * replicas sharing the database extend one chain. A waiter settles only when its batch commits
  * (or fails: then every waiter of the batch is rejected and nothing of it was stored).
  */
-@Injectable()
-export class AuditWriter implements BeforeApplicationShutdown {
-  private readonly logger = new Logger('Audit');
+export class AuditWriter {
   private readonly queues = new Map<string, TenantQueue>();
 
-  constructor(private readonly db: DataSource) {}
+  /** onFailure gets a message with counts and ids only. */
+  constructor(
+    private readonly db: DataSource,
+    private readonly onFailure: (message: string) => void,
+  ) {}
 
   append(event: NormalizedEvent): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -45,8 +46,8 @@ export class AuditWriter implements BeforeApplicationShutdown {
     });
   }
 
-  /** Lets batches in flight commit before the connection pool closes. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Settles once every event appended so far has been written or rejected. */
+  async drained(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.draining));
   }
 
@@ -59,7 +60,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
         await this.db.transaction((tx) => this.appendBatch(tx, tenantId, batch));
         for (const waiter of batch) waiter.resolve();
       } catch (error) {
-        this.logger.error(
+        this.onFailure(
           `Audit write of ${batch.length} events for tenant ${tenantId} failed: ${describe(error)}`,
         );
         for (const waiter of batch) waiter.reject(error);

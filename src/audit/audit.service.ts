@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GENESIS_HASH, linkHash, normalizeEvent } from './audit-chain';
 import { AuditWriter } from './audit-writer';
@@ -31,13 +30,20 @@ interface AuditRow {
 
 const COLUMNS = `id, seq, occurred_at, action, api_key_id, roles, purpose, details, prev_hash, hash`;
 
-/** The tamper-evident audit trail: append (group-committed), query, verify. */
-@Injectable()
+/**
+ * The tamper-evident audit trail: append (group-committed), query, verify. Plain class, made by
+ * AuditModule's factory, so tests can run it on a bare DataSource.
+ */
 export class AuditService {
   constructor(
     private readonly db: DataSource,
     private readonly writer: AuditWriter,
   ) {}
+
+  /** Nest hook: lets batches in flight commit before the connection pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.writer.drained();
+  }
 
   /**
    * Appends the event to its tenant's chain. Resolves once the row is committed; rejects when it

@@ -1,0 +1,493 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditWriter } from '../src/audit/audit-writer';
+import { AuditService } from '../src/audit/audit.service';
+import { linkHash } from '../src/audit/audit-chain';
+import type { AuditDetails, AuditOutcome, AuditTokenEntry } from '../src/audit/audit.types';
+import { dataSourceOptions } from '../src/database/data-source';
+import {
+  ADMIN_KEY,
+  createDatabase,
+  createKey,
+  newMasterKey,
+  Service,
+  withClient,
+} from './support/service';
+
+interface AuditEventBody {
+  id: string;
+  seq: string;
+  occurredAt: string;
+  action: string;
+  apiKeyId: string | null;
+  roles: string[];
+  purpose: string | null;
+  details: { tokens?: AuditTokenEntry[]; [key: string]: unknown };
+  prevHash: string;
+  hash: string;
+}
+interface AuditPageBody {
+  events: AuditEventBody[];
+  nextCursor: string | null;
+}
+interface VerifyBody {
+  intact: boolean;
+  checked: number;
+  head?: { seq: string; hash: string } | null;
+  firstBreak?: { seq: string; id: string; reason: string; expectedSeq?: string };
+}
+interface CreatedKey {
+  id: string;
+  key: string;
+}
+
+/** A tenant name unique to this run, so each test owns its own chain. */
+const uniqueTenant = (label: string) => `${label}-${randomBytes(3).toString('hex')}`;
+
+describe('audit trail over HTTP on a real PostgreSQL', () => {
+  let db: { url: string; name: string };
+  let masterKey: string;
+  let service: Service;
+  /** In-process AuditService on the same database: the API the vault's modules call. */
+  let dataSource: DataSource;
+  let audit: AuditService;
+
+  beforeAll(async () => {
+    db = await createDatabase('audit');
+    masterKey = newMasterKey();
+    service = await Service.start({ databaseUrl: db.url, masterKey });
+    dataSource = new DataSource(dataSourceOptions(db.url, 8));
+    await dataSource.initialize();
+    audit = new AuditService(dataSource, new AuditWriter(dataSource, () => {}));
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await service?.stop();
+  });
+
+  /** An admin key of a fresh tenant (created by the bootstrap operator) and the tenant's id. */
+  async function newTenant(label: string): Promise<{ name: string; id: string; admin: string }> {
+    const name = uniqueTenant(label);
+    const admin = await createKey(service, ['admin'], name);
+    const rows = await withClient(db.url, (c) =>
+      c.query<{ id: string }>('SELECT id FROM tenants WHERE name = $1', [name]),
+    );
+    return { name, id: rows.rows[0].id, admin };
+  }
+
+  async function createKeyAs(admin: string, name: string, roles: string[]): Promise<CreatedKey> {
+    const res = await service.request<CreatedKey>('POST', '/v1/admin/api-keys', {
+      key: admin,
+      body: { name, roles },
+    });
+    if (res.status !== 201)
+      throw new Error(`create key: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async function auditPage(admin: string, query: string): Promise<AuditPageBody> {
+    const res = await service.request<AuditPageBody>('GET', `/v1/audit${query}`, { key: admin });
+    if (res.status !== 200) throw new Error(`audit: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async function verify(admin: string, on: Service = service): Promise<VerifyBody> {
+    const res = await on.request<VerifyBody>('GET', '/v1/audit/verify', { key: admin });
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  async function chainSeqs(tenantId: string): Promise<number[]> {
+    const rows = await withClient(db.url, (c) =>
+      c.query<{ seq: string }>('SELECT seq FROM audit_events WHERE tenant_id = $1 ORDER BY seq', [
+        tenantId,
+      ]),
+    );
+    return rows.rows.map((r) => Number(r.seq));
+  }
+
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+  it('records API key creation and revocation with who did it, and never the secret', async () => {
+    const tenant = await newTenant('keys');
+    const adminId = (
+      await service.request<{ id: string; name: string }[]>('GET', '/v1/admin/api-keys', {
+        key: tenant.admin,
+      })
+    ).body[0].id;
+    const created = await createKeyAs(tenant.admin, 'support-desk', ['support']);
+    expect(
+      (await service.request('DELETE', `/v1/admin/api-keys/${created.id}`, { key: tenant.admin }))
+        .status,
+    ).toBe(200);
+
+    const page = await auditPage(tenant.admin, '');
+    expect(page.events.map((e) => e.action)).toEqual([
+      'api_key.revoke',
+      'api_key.create',
+      'api_key.create',
+    ]);
+    const [revoke, create] = page.events;
+    for (const event of [revoke, create]) {
+      expect(event.apiKeyId).toBe(adminId);
+      expect(event.roles).toEqual(['admin']);
+      expect(event.details).toEqual({
+        keyId: created.id,
+        name: 'support-desk',
+        tenant: tenant.name,
+        roles: ['support'],
+      });
+    }
+    // The bootstrap operator created the tenant's admin key: it is in this tenant's chain.
+    expect(page.events[2].roles).toEqual(['admin', 'operator']);
+
+    // pvk_<16-char lookup id>_<secret>
+    const secretOf = (key: string) => key.slice('pvk_'.length + 17);
+    const stored = await withClient(db.url, (c) =>
+      c.query('SELECT * FROM audit_events WHERE tenant_id = $1', [tenant.id]),
+    );
+    for (const text of [JSON.stringify(page), JSON.stringify(stored.rows)]) {
+      for (const key of [created.key, tenant.admin]) expect(text).not.toContain(secretOf(key));
+      expect(text).not.toContain('argon2');
+    }
+  });
+
+  it('refuses the audit trail and its verification to non-admin keys', async () => {
+    const support = await createKey(service, ['support']);
+    const operatorOnly = await createKey(service, ['operator']);
+    for (const route of ['/v1/audit', '/v1/audit/verify']) {
+      for (const key of [support, operatorOnly]) {
+        const res = await service.request('GET', route, { key });
+        expect(res.status).toBe(403);
+        expect(res.body).toMatchObject({ error: { code: 'forbidden' } });
+      }
+      expect((await service.request('GET', route, { key: null })).status).toBe(401);
+    }
+  });
+
+  describe('a bad query parameter gets a 400 that names it', () => {
+    const cases: [string, string][] = [
+      ['from=yesterday', 'from'],
+      ['to=2026-13-01T00:00:00Z', 'to'],
+      ['keyId=not-a-uuid', 'keyId'],
+      ['type=credit_card', 'type'],
+      ['outcome=leaked', 'outcome'],
+      ['action=drop_table', 'action'],
+      ['limit=0', 'limit'],
+      ['limit=1001', 'limit'],
+      ['limit=ten', 'limit'],
+      ['cursor=-5', 'cursor'],
+      ['colour=blue', 'colour'],
+    ];
+    it.each(cases)('%s', async (query, param) => {
+      const res = await service.request<{ error: { code: string; message: string } }>(
+        'GET',
+        `/v1/audit?${query}`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+      expect(res.body.error.message).toContain(param);
+    });
+  });
+
+  it('filters by token type, outcome (of the same token), key, action and time, and pages by cursor', async () => {
+    const tenant = await newTenant('filters');
+    const reader = await createKeyAs(tenant.admin, 'reader', ['support']);
+    const other = await createKeyAs(tenant.admin, 'other', ['billing']);
+    const reveal = (type: string, outcome: AuditOutcome, n: number): AuditTokenEntry => ({
+      token: `[${type}_${String(n).padStart(6, 'A')}]`,
+      type,
+      outcome,
+    });
+    const detokenize = (keyId: string, tokens: AuditTokenEntry[], purpose?: string) =>
+      audit.record({
+        tenantId: tenant.id,
+        action: 'detokenize',
+        apiKeyId: keyId,
+        roles: ['support'],
+        purpose,
+        details: { tokens },
+      });
+
+    await detokenize(reader.id, [
+      reveal('PERSON', 'revealed', 1),
+      reveal('CREDIT_CARD', 'denied', 2),
+    ]);
+    await detokenize(other.id, [reveal('CREDIT_CARD', 'masked', 3)], 'refund 42');
+    await new Promise((r) => setTimeout(r, 20));
+    const between = new Date();
+    await new Promise((r) => setTimeout(r, 20));
+    await detokenize(reader.id, [reveal('CREDIT_CARD', 'revealed', 4)]);
+    await detokenize(reader.id, [reveal('EMAIL_ADDRESS', 'unknown', 5)]);
+
+    const tokensOf = (page: AuditPageBody) => page.events.map((e) => e.details.tokens?.[0].token);
+    const cards = await auditPage(tenant.admin, '?type=CREDIT_CARD');
+    expect(cards.events).toHaveLength(3);
+    // Newest first; the first event matches through its second token.
+    expect(tokensOf(cards)).toEqual([
+      '[CREDIT_CARD_AAAAA4]',
+      '[CREDIT_CARD_AAAAA3]',
+      '[PERSON_AAAAA1]',
+    ]);
+    // type and outcome must hold for one token: event 1 has a denied card and a revealed person.
+    const revealedCards = await auditPage(tenant.admin, '?type=CREDIT_CARD&outcome=revealed');
+    expect(tokensOf(revealedCards)).toEqual(['[CREDIT_CARD_AAAAA4]']);
+    expect(tokensOf(await auditPage(tenant.admin, '?outcome=revealed'))).toEqual([
+      '[CREDIT_CARD_AAAAA4]',
+      '[PERSON_AAAAA1]',
+    ]);
+    const byOther = await auditPage(tenant.admin, `?keyId=${other.id}`);
+    expect(byOther.events).toHaveLength(1);
+    expect(byOther.events[0].purpose).toBe('refund 42');
+    expect(
+      (await auditPage(tenant.admin, '?action=api_key.create')).events.map((e) => e.details.name),
+    ).toEqual(['other', 'reader', `key-admin`]);
+    const from = encodeURIComponent(between.toISOString());
+    expect(tokensOf(await auditPage(tenant.admin, `?action=detokenize&from=${from}`))).toEqual([
+      '[EMAIL_ADDRESS_AAAAA5]',
+      '[CREDIT_CARD_AAAAA4]',
+    ]);
+    expect(tokensOf(await auditPage(tenant.admin, `?action=detokenize&to=${from}`))).toEqual([
+      '[CREDIT_CARD_AAAAA3]',
+      '[PERSON_AAAAA1]',
+    ]);
+
+    // 7 events (3 key creations, 4 detokenizes) in pages of 3: every one exactly once, in order.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: AuditPageBody = await auditPage(
+        tenant.admin,
+        `?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.events.length).toBeLessThanOrEqual(3);
+      seen.push(...page.events.map((e) => e.seq));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(['7', '6', '5', '4', '3', '2', '1']);
+  });
+
+  it('only ever shows a tenant its own events', async () => {
+    const a = await newTenant('own-a');
+    const b = await newTenant('own-b');
+    await createKeyAs(b.admin, 'only-in-b', ['support']);
+    const page = await auditPage(a.admin, '?limit=1000');
+    expect(page.events.map((e) => e.details.name)).toEqual(['key-admin']);
+  });
+
+  it('keeps a gap-free chain that verifies intact under 100 concurrent audited requests', async () => {
+    const tenant = await newTenant('concurrent');
+    const results = await Promise.all(
+      range(100).map((i) =>
+        service.request('POST', '/v1/admin/api-keys', {
+          key: tenant.admin,
+          body: { name: `bulk-${i}`, roles: ['support'] },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+    expect(await chainSeqs(tenant.id)).toEqual(range(101));
+    const result = await verify(tenant.admin);
+    expect(result).toMatchObject({ intact: true, checked: 101, head: { seq: '101' } });
+    expect(result.firstBreak).toBeUndefined();
+  });
+
+  it('resolves each record only once its row is committed, and group-commits concurrent ones', async () => {
+    const tenant = await newTenant('group');
+    await Promise.all(
+      range(300).map((i) =>
+        audit.record({
+          tenantId: tenant.id,
+          action: 'detokenize',
+          apiKeyId: null,
+          roles: ['support'],
+          details: { tokens: [{ token: `[PERSON_${i}]`, type: 'PERSON', outcome: 'denied' }] },
+        }),
+      ),
+    );
+    // Every record has resolved: all rows must be visible to another connection now.
+    expect(await chainSeqs(tenant.id)).toEqual(range(301));
+    // xmin is the inserting transaction: one per batch, not one per event.
+    const transactions = await withClient(db.url, (c) =>
+      c.query<{ n: string }>(
+        'SELECT count(DISTINCT xmin::text) AS n FROM audit_events WHERE tenant_id = $1 AND seq > 1',
+        [tenant.id],
+      ),
+    );
+    expect(Number(transactions.rows[0].n)).toBeLessThan(30);
+  });
+
+  it('reports an edited row as a hash mismatch at exactly its seq, beyond the first page of verification', async () => {
+    const tenant = await newTenant('tamper');
+    await Promise.all(
+      range(2400).map((i) =>
+        audit.record({
+          tenantId: tenant.id,
+          action: 'detokenize',
+          apiKeyId: null,
+          roles: ['support'],
+          details: { tokens: [{ token: `[US_SSN_${i}]`, type: 'US_SSN', outcome: 'masked' }] },
+        }),
+      ),
+    );
+    expect(await verify(tenant.admin)).toMatchObject({ intact: true, checked: 2401 });
+
+    const rows = await withClient(db.url, (c) =>
+      c.query<{ id: string }>(
+        `UPDATE audit_events SET details = '{"tokens": [{"token": "[US_SSN_1]", "type": "US_SSN", "outcome": "revealed"}]}'
+          WHERE tenant_id = $1 AND seq = 1777 RETURNING id`,
+        [tenant.id],
+      ),
+    );
+    expect(await verify(tenant.admin)).toEqual({
+      intact: false,
+      checked: 1776,
+      firstBreak: { seq: '1777', id: rows.rows[0].id, reason: 'hash_mismatch' },
+    });
+  });
+
+  it('reports a rewritten row whose hash was recomputed as a broken link at the next row', async () => {
+    const tenant = await newTenant('relink');
+    for (const i of range(4)) await createKeyAs(tenant.admin, `k${i}`, ['support']);
+    // The forger edits row 3 and gives it a correct hash of the new content: row 4 no longer links.
+    const next = await withClient(db.url, async (c) => {
+      const row = (
+        await c.query<{
+          seq: string;
+          occurred_at: Date;
+          action: string;
+          api_key_id: string | null;
+          roles: string[];
+          purpose: string | null;
+          details: AuditDetails;
+          prev_hash: Buffer;
+        }>('SELECT * FROM audit_events WHERE tenant_id = $1 AND seq = 3', [tenant.id])
+      ).rows[0];
+      const details = { ...row.details, roles: ['admin'] };
+      const forged = linkHash({
+        tenantId: tenant.id,
+        seq: row.seq,
+        occurredAt: row.occurred_at.toISOString(),
+        action: row.action,
+        apiKeyId: row.api_key_id,
+        roles: row.roles,
+        purpose: row.purpose,
+        details,
+        prevHash: row.prev_hash,
+      });
+      await c.query(
+        'UPDATE audit_events SET details = $2, hash = $3 WHERE tenant_id = $1 AND seq = 3',
+        [tenant.id, JSON.stringify(details), forged],
+      );
+      return (
+        await c.query<{ id: string }>(
+          'SELECT id FROM audit_events WHERE tenant_id = $1 AND seq = 4',
+          [tenant.id],
+        )
+      ).rows[0].id;
+    });
+    expect(await verify(tenant.admin)).toEqual({
+      intact: false,
+      checked: 3,
+      firstBreak: { seq: '4', id: next, reason: 'prev_hash_mismatch' },
+    });
+  });
+
+  it('reports a deleted row as a seq gap at the row after it', async () => {
+    const tenant = await newTenant('gap');
+    for (const i of range(5)) await createKeyAs(tenant.admin, `k${i}`, ['support']);
+    const next = await withClient(db.url, async (c) => {
+      await c.query('DELETE FROM audit_events WHERE tenant_id = $1 AND seq = 4', [tenant.id]);
+      return (
+        await c.query<{ id: string }>(
+          'SELECT id FROM audit_events WHERE tenant_id = $1 AND seq = 5',
+          [tenant.id],
+        )
+      ).rows[0].id;
+    });
+    expect(await verify(tenant.admin)).toEqual({
+      intact: false,
+      checked: 3,
+      firstBreak: { seq: '5', id: next, reason: 'seq_gap', expectedSeq: '4' },
+    });
+  });
+
+  it('keeps one intact chain when a second instance on the same database writes concurrently', async () => {
+    const tenant = await newTenant('replicas');
+    const second = await Service.start({ databaseUrl: db.url, masterKey });
+    try {
+      const create = (on: Service, i: number) =>
+        on.request('POST', '/v1/admin/api-keys', {
+          key: tenant.admin,
+          body: { name: `r-${i}`, roles: ['support'] },
+        });
+      const results = await Promise.all(
+        range(120).map((i) => create(i % 2 === 0 ? service : second, i)),
+      );
+      expect(results.every((r) => r.status === 201)).toBe(true);
+      // A third writer, in this process, joins the same chain at the same time as a fourth batch.
+      await Promise.all([
+        ...range(40).map((i) => create(second, 1000 + i)),
+        ...range(40).map(() =>
+          audit.record({
+            tenantId: tenant.id,
+            action: 'detokenize',
+            apiKeyId: null,
+            roles: ['support'],
+          }),
+        ),
+      ]);
+      expect(await chainSeqs(tenant.id)).toEqual(range(201));
+      expect(await verify(tenant.admin, second)).toMatchObject({ intact: true, checked: 201 });
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('rejects a record it could not write, so the caller can refuse an unaudited reveal', async () => {
+    const empty = await createDatabase('noaudit');
+    const broken = new DataSource(dataSourceOptions(empty.url, 2));
+    await broken.initialize();
+    try {
+      const failures: string[] = [];
+      const unwritable = new AuditService(broken, new AuditWriter(broken, (m) => failures.push(m)));
+      const tenantId = (
+        await withClient(db.url, (c) => c.query<{ id: string }>('SELECT id FROM tenants LIMIT 1'))
+      ).rows[0].id;
+      const attempts = range(5).map(() =>
+        unwritable.record({ tenantId, action: 'detokenize', apiKeyId: null, roles: ['support'] }),
+      );
+      const settled = await Promise.allSettled(attempts);
+      expect(settled.map((s) => s.status)).toEqual(range(5).map(() => 'rejected'));
+      // One batch, one failure log line with a count, a tenant id and an error code: no data.
+      expect(failures).toEqual([
+        `Audit write of 5 events for tenant ${tenantId} failed: QueryFailedError (42P01)`,
+      ]);
+    } finally {
+      await broken.destroy();
+    }
+  });
+
+  it('keeps text PostgreSQL cannot store from breaking the chain', async () => {
+    const tenant = await newTenant('unicode');
+    await audit.record({
+      tenantId: tenant.id,
+      action: 'detokenize',
+      apiKeyId: null,
+      roles: ['support'],
+      purpose: 'case \u0000 42 \uD83D',
+      details: { tokens: [], note: 'naïve 😀 \uDC00' },
+    });
+    const page = await auditPage(tenant.admin, '?action=detokenize');
+    expect(page.events[0].purpose).toBe('case \uFFFD 42 \uFFFD');
+    expect(await verify(tenant.admin)).toMatchObject({ intact: true, checked: 2 });
+  });
+
+  it('keeps the default tenant chain, written to by the tests above, intact', async () => {
+    expect((await verify(ADMIN_KEY)).intact).toBe(true);
+  });
+});
