@@ -61,6 +61,11 @@ export class AppConfig {
   @Max(200, { message: 'PII_VAULT_DB_POOL_SIZE must be <= 200' })
   PII_VAULT_DB_POOL_SIZE: number = 16;
 
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_PURGE_INTERVAL_SECONDS must be an integer' })
+  @Min(0, { message: 'PII_VAULT_PURGE_INTERVAL_SECONDS must be >= 0 (0 turns purging off)' })
+  PII_VAULT_PURGE_INTERVAL_SECONDS: number = 60;
+
   @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
   @IsBoolean()
   PII_VAULT_BENCH_ENDPOINTS: boolean = false;
@@ -90,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_API_KEY_CACHE_SECONDS',
     'PII_VAULT_DB_POOL_SIZE',
     'PII_VAULT_BENCH_ENDPOINTS',
+    'PII_VAULT_PURGE_INTERVAL_SECONDS',
     'LOG_LEVEL',
   ] as const satisfies readonly (keyof AppConfig)[];
   const picked: Record<string, string> = {};

@@ -8,7 +8,11 @@ import {
 } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { BUILTIN_ENTITY_TYPES, DetectionEngine } from '../detection';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import type { Principal } from '../access/principal';
 import { ErrorCode, VaultError } from '../common/errors';
+import { detectOptionsFor } from '../policy/policy-document';
+import { PolicyService } from '../policy/policy.service';
 
 export class DetectRequestDto {
   @ApiProperty() @IsString({ message: 'text must be a string' }) text!: string;
@@ -52,12 +56,18 @@ const KNOWN_TYPES = new Set<string>(BUILTIN_ENTITY_TYPES);
 @ApiBearerAuth()
 @Controller('v1')
 export class DetectController {
-  constructor(@Inject(DetectionEngine) private readonly engine: DetectionEngine) {}
+  constructor(
+    @Inject(DetectionEngine) private readonly engine: DetectionEngine,
+    private readonly policies: PolicyService,
+  ) {}
 
   @Post('detect')
   @HttpCode(200)
   @ApiOkResponse({ type: DetectResultDto })
-  detect(@Body() dto: DetectRequestDto): DetectResultDto {
+  async detect(
+    @Body() dto: DetectRequestDto,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<DetectResultDto> {
     const unknown = dto.entities?.filter((t) => !KNOWN_TYPES.has(t)) ?? [];
     if (unknown.length > 0) {
       throw new VaultError(
@@ -65,10 +75,8 @@ export class DetectController {
         `entities: unknown entity type ${unknown.join(', ')}`,
       );
     }
-    if (dto.policy !== undefined && dto.policy !== 'default') {
-      throw new VaultError(ErrorCode.NotFound, `No policy named ${dto.policy}`);
-    }
-    const entities = this.engine.detect(dto.text, { entities: dto.entities });
+    const policy = await this.policies.resolve(caller.tenantId, dto.policy);
+    const entities = this.engine.detect(dto.text, detectOptionsFor(policy, dto.entities));
     return {
       entities: entities.map(({ type, start, end, score, text }) => ({
         type,

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { VaultCipherService } from '../crypto/vault-cipher.service';
-import { builtinRevealLevel } from '../policy/reveal-policy';
 import type { Principal } from '../access/principal';
+import { AuditService } from '../audit/audit.service';
+import { VaultCipherService } from '../crypto/vault-cipher.service';
+import { PolicyDocument, revealLevelFor } from '../policy/policy-document';
+import { formatPreservingCandidates } from './formats/format-preserving';
+import { maskValue } from './formats/masking';
 import { findTokens, tokenType } from './token-format';
 import { StoredVaultEntry, VaultRepository } from './vault.repository';
 
@@ -11,48 +14,75 @@ export interface TokenResolution {
   token: string;
   type: string | null;
   outcome: DetokenizeOutcome;
-  /** The value shown to the caller: the plaintext, a masked form, or absent. */
+  /** What the caller may see: the plaintext or its masked form; absent otherwise. */
   value?: string;
 }
 
+export interface DetokenizeRequest {
+  caller: Principal;
+  policy: PolicyDocument;
+  /** Also look for format-preserving tokens, which have no bracket syntax. */
+  formatPreserving: boolean;
+  purpose?: string;
+}
+
 /**
- * Resolves tokens for one caller: only rows of the caller's tenant are read, so another tenant's
- * token is indistinguishable from one that never existed. Only revealed values are decrypted.
+ * Resolves tokens for one caller under the tenant's policy. Only rows of the caller's tenant are
+ * read, so another tenant's token is indistinguishable from one never issued. Only revealed or
+ * masked values are decrypted, and every request is audited (durably) before anything is returned.
  */
 @Injectable()
 export class DetokenizeService {
   constructor(
     private readonly vault: VaultRepository,
     private readonly cipher: VaultCipherService,
+    private readonly audit: AuditService,
   ) {}
 
-  async resolve(caller: Principal, tokens: readonly string[]): Promise<TokenResolution[]> {
+  async resolveTokens(
+    request: DetokenizeRequest,
+    tokens: readonly string[],
+  ): Promise<TokenResolution[]> {
     const distinct = [...new Set(tokens)];
-    const wellFormed = distinct.filter((t) => tokenType(t) !== undefined);
-    const entries = await this.vault.findByTokens(caller.tenantId, wellFormed);
-    const now = Date.now();
-    return Promise.all(
-      distinct.map((token) => this.resolveOne(caller, token, entries.get(token), now)),
+    const entries = await this.vault.findByTokens(request.caller.tenantId, distinct);
+    const resolutions = await Promise.all(
+      distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
     );
+    await this.record(request, resolutions);
+    return resolutions;
   }
 
   async detokenizeText(
-    caller: Principal,
+    request: DetokenizeRequest,
     text: string,
   ): Promise<{ text: string; tokens: TokenResolution[] }> {
-    const occurrences = findTokens(text);
-    const resolutions = await this.resolve(
-      caller,
-      occurrences.map((o) => o.token),
+    const occurrences = findTokens(text).map((o) => ({
+      value: o.token,
+      start: o.start,
+      end: o.end,
+    }));
+    const candidates = request.formatPreserving ? formatPreservingCandidates(text) : [];
+    const entries = await this.vault.findByTokens(request.caller.tenantId, [
+      ...new Set([...occurrences, ...candidates].map((o) => o.value)),
+    ]);
+    // A bracket token always counts (known or not); a format-preserving candidate only if stored.
+    const spans = [...occurrences, ...candidates.filter((c) => entries.has(c.value))].sort(
+      (a, b) => a.start - b.start,
     );
+    const distinct = [...new Set(spans.map((s) => s.value))];
+    const resolutions = await Promise.all(
+      distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
+    );
+    await this.record(request, resolutions);
+
     const shown = new Map(resolutions.map((r) => [r.token, r.value]));
     let out = '';
     let cursor = 0;
-    for (const occurrence of occurrences) {
-      const value = shown.get(occurrence.token);
-      if (value === undefined) continue;
-      out += text.slice(cursor, occurrence.start) + value;
-      cursor = occurrence.end;
+    for (const span of spans) {
+      const value = shown.get(span.value);
+      if (value === undefined || span.start < cursor) continue;
+      out += text.slice(cursor, span.start) + value;
+      cursor = span.end;
     }
     return {
       text: out + text.slice(cursor),
@@ -61,21 +91,40 @@ export class DetokenizeService {
   }
 
   private async resolveOne(
-    caller: Principal,
+    request: DetokenizeRequest,
     token: string,
     entry: StoredVaultEntry | undefined,
-    now: number,
   ): Promise<TokenResolution> {
     if (!entry) return { token, type: tokenType(token) ?? null, outcome: 'unknown' };
     const type = entry.entityType;
-    if (entry.expiresAt && entry.expiresAt.getTime() <= now)
+    if ((entry.expiresAt && entry.expiresAt.getTime() <= Date.now()) || !entry.sealed) {
       return { token, type, outcome: 'expired' };
-    const level = builtinRevealLevel(caller.roles, type);
+    }
+    const level = revealLevelFor(request.policy, request.caller.roles, type);
     if (level === 'deny') return { token, type, outcome: 'denied' };
-    const value = await this.cipher.decrypt(
-      { tenantId: caller.tenantId, token, entityType: type },
-      entry,
+    const plain = await this.cipher.decrypt(
+      { tenantId: request.caller.tenantId, token, entityType: type },
+      entry.sealed,
     );
-    return { token, type, outcome: 'revealed', value };
+    return level === 'full'
+      ? { token, type, outcome: 'revealed', value: plain }
+      : { token, type, outcome: 'masked', value: maskValue(type, plain) };
+  }
+
+  /** No unaudited reveal: if this write fails, the request fails and nothing is returned. */
+  private record(
+    request: DetokenizeRequest,
+    resolutions: readonly TokenResolution[],
+  ): Promise<void> {
+    return this.audit.record({
+      tenantId: request.caller.tenantId,
+      action: 'detokenize',
+      apiKeyId: request.caller.keyId,
+      roles: request.caller.roles,
+      purpose: request.purpose ?? null,
+      details: {
+        tokens: resolutions.map(({ token, type, outcome }) => ({ token, type, outcome })),
+      },
+    });
   }
 }

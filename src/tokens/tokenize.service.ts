@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DetectionEngine } from '../detection';
+import { DetectedEntity, DetectionEngine } from '../detection';
 import { VaultCipherService } from '../crypto/vault-cipher.service';
+import {
+  detectOptionsFor,
+  PolicyDocument,
+  ResolvedTokenRule,
+  tokenRuleFor,
+} from '../policy/policy-document';
+import { mintFormatPreserving } from './formats/format-preserving';
+import { maskValue } from './formats/masking';
 import { mintPlaceholderToken, TOKEN_ID_LENGTH } from './token-format';
 import { isTokenClash, NewVaultEntry, valueKey, VaultRepository } from './vault.repository';
 
@@ -22,14 +30,16 @@ interface DistinctValue {
   value: string;
   blindIndex: Buffer;
   key: string;
+  rule: ResolvedTokenRule;
 }
 
 const MAX_TOKEN_CLASH_RETRIES = 4;
 
 /**
- * Detects values, stores each new one encrypted, and replaces every value with its token.
- * The same (type, value) in a tenant and scope always maps to one token, also under concurrency:
- * the vault's unique constraint decides, and the loser re-reads the winner's token.
+ * Detects values under a policy and replaces each with its replacement: a stored token
+ * (placeholder or format-preserving; the value is stored encrypted) or an irreversible mask or
+ * redaction (nothing stored). The same (type, value) in a tenant and scope always maps to one
+ * token, also under concurrency: the vault's unique constraint decides, the loser re-reads.
  */
 @Injectable()
 export class TokenizeService {
@@ -39,30 +49,35 @@ export class TokenizeService {
     private readonly vault: VaultRepository,
   ) {}
 
-  async tokenize(tenantId: string, texts: readonly string[], scope = ''): Promise<TokenizedText[]> {
-    const detected = texts.map((text) => this.engine.detect(text));
-    const distinct = new Map<string, DistinctValue>();
-    const keysPerText: string[][] = [];
-    for (const entities of detected) {
-      const keys: string[] = [];
-      for (const entity of entities) {
-        const blindIndex = await this.cipher.blindIndex(tenantId, entity.type, entity.text);
-        const key = valueKey(entity.type, blindIndex);
-        if (!distinct.has(key))
-          distinct.set(key, { entityType: entity.type, value: entity.text, blindIndex, key });
-        keys.push(key);
-      }
-      keysPerText.push(keys);
+  async tokenize(
+    tenantId: string,
+    policy: PolicyDocument,
+    texts: readonly string[],
+    scope = '',
+  ): Promise<TokenizedText[]> {
+    const options = detectOptionsFor(policy);
+    const detected = texts.map((text) => this.engine.detect(text, options));
+    const stored = new Map<string, DistinctValue>();
+    const keys = new Map<DetectedEntity, string>();
+    for (const entity of detected.flat()) {
+      const rule = tokenRuleFor(policy, entity.type);
+      if (rule.format === 'mask' || rule.format === 'redact') continue;
+      const blindIndex = await this.cipher.blindIndex(tenantId, entity.type, entity.text);
+      const key = valueKey(entity.type, blindIndex);
+      if (!stored.has(key))
+        stored.set(key, { entityType: entity.type, value: entity.text, blindIndex, key, rule });
+      keys.set(entity, key);
     }
-    const tokens = await this.tokensFor(tenantId, scope, [...distinct.values()]);
+    const tokens = await this.tokensFor(tenantId, scope, [...stored.values()]);
 
     return texts.map((text, i) => {
       const entities: TokenizedEntity[] = [];
       let out = '';
       let cursor = 0;
-      for (const [j, entity] of detected[i].entries()) {
-        const token = tokens.get(keysPerText[i][j]);
-        if (!token) throw new Error('tokenize: a detected value has no token');
+      for (const entity of detected[i]) {
+        const key = keys.get(entity);
+        const token = key ? tokens.get(key) : irreversible(policy, entity);
+        if (token === undefined) throw new Error('tokenize: a detected value has no token');
         out += text.slice(cursor, entity.start) + token;
         cursor = entity.end;
         entities.push({
@@ -79,7 +94,7 @@ export class TokenizeService {
 
   /**
    * One upsert stores the new values and returns every token; values a concurrent request stored
-   * meanwhile are re-read; a random token clash retries those values with a longer token.
+   * meanwhile are re-read; a random token clash retries those values with fresh (longer) tokens.
    */
   private async tokensFor(
     tenantId: string,
@@ -91,9 +106,7 @@ export class TokenizeService {
     for (let attempt = 0; missing.length > 0; attempt++) {
       if (attempt > MAX_TOKEN_CLASH_RETRIES)
         throw new Error('tokenize: values stayed without a token');
-      const entries = await Promise.all(
-        missing.map((v) => this.newEntry(tenantId, v, TOKEN_ID_LENGTH + attempt)),
-      );
+      const entries = await Promise.all(missing.map((v) => this.newEntry(tenantId, v, attempt)));
       try {
         for (const [key, token] of await this.vault.upsert(tenantId, scope, entries))
           tokens.set(key, token);
@@ -112,13 +125,31 @@ export class TokenizeService {
   private async newEntry(
     tenantId: string,
     value: DistinctValue,
-    idLength: number,
+    attempt: number,
   ): Promise<NewVaultEntry> {
-    const token = mintPlaceholderToken(value.entityType, idLength);
+    const token =
+      value.rule.format === 'format_preserving'
+        ? mintFormatPreserving(value.entityType, value.value, value.rule.keepLast)
+        : mintPlaceholderToken(value.entityType, TOKEN_ID_LENGTH + attempt);
     const encrypted = await this.cipher.encrypt(
       { tenantId, token, entityType: value.entityType },
       value.value,
     );
-    return { ...encrypted, token, entityType: value.entityType, blindIndex: value.blindIndex };
+    const expiresAt =
+      value.rule.ttlSeconds === null ? null : new Date(Date.now() + value.rule.ttlSeconds * 1000);
+    return {
+      ...encrypted,
+      token,
+      entityType: value.entityType,
+      blindIndex: value.blindIndex,
+      expiresAt,
+    };
   }
+}
+
+/** `mask` keeps a type-aware hint of the value; `redact` leaves only the type. Nothing is stored. */
+function irreversible(policy: PolicyDocument, entity: DetectedEntity): string {
+  return tokenRuleFor(policy, entity.type).format === 'mask'
+    ? maskValue(entity.type, entity.text)
+    : `[${entity.type}]`;
 }

@@ -6,17 +6,22 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
+import { RequireRoles } from '../access/auth.guard';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
-import type { Principal } from '../access/principal';
+import { Principal, ROLE_ADMIN } from '../access/principal';
 import { ErrorCode, VaultError } from '../common/errors';
+import { PolicyService } from '../policy/policy.service';
 import { DetokenizeService } from './detokenize.service';
 import {
   DetokenizeRequestDto,
   DetokenizeResultDto,
+  ForgetRequestDto,
+  ForgetResultDto,
   TokenizeBatchResultDto,
   TokenizeRequestDto,
   TokenizeResultDto,
 } from './dto/tokenize.dto';
+import { ForgetService } from './forget.service';
 import { TokenizeService } from './tokenize.service';
 
 @ApiTags('tokens')
@@ -27,6 +32,8 @@ export class TokensController {
   constructor(
     private readonly tokenizer: TokenizeService,
     private readonly detokenizer: DetokenizeService,
+    private readonly forgetter: ForgetService,
+    private readonly policies: PolicyService,
   ) {}
 
   @Post('tokenize')
@@ -44,9 +51,10 @@ export class TokensController {
     @CurrentPrincipal() caller: Principal,
   ): Promise<TokenizeResultDto | TokenizeBatchResultDto> {
     assertOneOf(dto.text, dto.texts, 'text or texts');
-    assertBuiltinPolicy(dto.policy);
+    const policy = await this.policies.resolve(caller.tenantId, dto.policy);
     const results = await this.tokenizer.tokenize(
       caller.tenantId,
+      policy,
       dto.texts ?? [dto.text!],
       dto.scope,
     );
@@ -61,20 +69,32 @@ export class TokensController {
     @CurrentPrincipal() caller: Principal,
   ): Promise<DetokenizeResultDto> {
     assertOneOf(dto.text, dto.tokens, 'text or tokens');
-    if (dto.tokens) return { tokens: await this.detokenizer.resolve(caller, dto.tokens) };
-    return this.detokenizer.detokenizeText(caller, dto.text!);
+    const request = {
+      caller,
+      policy: await this.policies.resolve(caller.tenantId, dto.policy),
+      formatPreserving: await this.policies.tenantUsesFormatPreserving(caller.tenantId),
+      purpose: dto.purpose,
+    };
+    if (dto.tokens) return { tokens: await this.detokenizer.resolveTokens(request, dto.tokens) };
+    return this.detokenizer.detokenizeText(request, dto.text!);
+  }
+
+  @Post('forget')
+  @HttpCode(200)
+  @RequireRoles(ROLE_ADMIN)
+  @ApiOkResponse({ type: ForgetResultDto })
+  async forget(
+    @Body() dto: ForgetRequestDto,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<ForgetResultDto> {
+    assertOneOf(dto.value, dto.token, 'value or token');
+    const policy = await this.policies.resolve(caller.tenantId);
+    return this.forgetter.forget(caller, policy, dto);
   }
 }
 
 function assertOneOf(a: unknown, b: unknown, names: string): void {
   if (a !== undefined && b !== undefined) {
     throw new VaultError(ErrorCode.InvalidRequest, `Give ${names}, not both`);
-  }
-}
-
-/** Until tenant policies exist, only the built-in `default` policy can be named. */
-function assertBuiltinPolicy(policy: string | undefined): void {
-  if (policy !== undefined && policy !== 'default') {
-    throw new VaultError(ErrorCode.NotFound, `No policy named ${policy}`);
   }
 }

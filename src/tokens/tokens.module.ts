@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { DetectionHttpModule } from '../detection-http/detection-http.module';
+import { PolicyModule } from '../policy/policy.module';
 import { DetokenizeService } from './detokenize.service';
+import { ExpiryPurger } from './expiry-purger';
+import { ForgetService } from './forget.service';
 import { TokenizeService } from './tokenize.service';
 import { TokensController } from './tokens.controller';
 import { VaultRepository } from './vault.repository';
 
 @Module({
-  imports: [DetectionHttpModule],
+  imports: [DetectionHttpModule, PolicyModule, AuditModule],
   controllers: [TokensController],
-  providers: [TokenizeService, DetokenizeService, VaultRepository],
+  providers: [TokenizeService, DetokenizeService, ForgetService, VaultRepository, ExpiryPurger],
 })
 export class TokensModule {}

@@ -6,12 +6,15 @@ export interface NewVaultEntry extends EncryptedValue {
   token: string;
   entityType: string;
   blindIndex: Buffer;
+  expiresAt: Date | null;
 }
 
-export interface StoredVaultEntry extends EncryptedValue {
+export interface StoredVaultEntry {
   token: string;
   entityType: string;
   expiresAt: Date | null;
+  /** Null once an expired entry's ciphertext is purged. */
+  sealed: EncryptedValue | null;
 }
 
 interface TokenRow {
@@ -23,9 +26,9 @@ interface TokenRow {
 interface EntryRow {
   token: string;
   entity_type: string;
-  ciphertext: Buffer;
-  iv: Buffer;
-  auth_tag: Buffer;
+  ciphertext: Buffer | null;
+  iv: Buffer | null;
+  auth_tag: Buffer | null;
   key_version: number;
   expires_at: Date | null;
 }
@@ -50,7 +53,8 @@ export class VaultRepository {
     // is part of the HMAC input anyway, and checked again by the map key.
     const rows = (await this.db.query(
       `SELECT entity_type, blind_index, token FROM vault_entries
-        WHERE tenant_id = $1 AND scope = $2 AND entity_type = ANY($3::text[]) AND blind_index = ANY($4::bytea[])`,
+        WHERE tenant_id = $1 AND scope = $2 AND entity_type = ANY($3::text[]) AND blind_index = ANY($4::bytea[])
+          AND (expires_at IS NULL OR expires_at > now())`,
       [tenantId, scope, [...new Set(keys.map((k) => k.entityType))], keys.map((k) => k.blindIndex)],
     )) as TokenRow[];
     return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
@@ -71,16 +75,23 @@ export class VaultRepository {
     const rows = (await this.db.query(
       `WITH inserted AS (
          INSERT INTO vault_entries
-                (tenant_id, scope, token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version)
-         SELECT $1, $2, e.token, e.entity_type, e.blind_index, e.ciphertext, e.iv, e.auth_tag, e.key_version
-           FROM unnest($3::text[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[], $9::int[])
-                AS e(token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version)
-         ON CONFLICT (tenant_id, entity_type, scope, blind_index) DO NOTHING
+                (tenant_id, scope, token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version, expires_at)
+         SELECT $1, $2, e.token, e.entity_type, e.blind_index, e.ciphertext, e.iv, e.auth_tag, e.key_version, e.expires_at
+           FROM unnest($3::text[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[], $9::int[],
+                       $10::timestamptz[])
+                AS e(token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version, expires_at)
+         -- A value whose entry expired gets a fresh token; a live entry keeps its token.
+         ON CONFLICT (tenant_id, entity_type, scope, blind_index) DO UPDATE
+            SET token = excluded.token, ciphertext = excluded.ciphertext, iv = excluded.iv,
+                auth_tag = excluded.auth_tag, key_version = excluded.key_version,
+                expires_at = excluded.expires_at, purged_at = NULL, created_at = now()
+          WHERE vault_entries.expires_at <= now()
          RETURNING entity_type, blind_index, token)
        SELECT entity_type, blind_index, token FROM inserted
        UNION ALL
        SELECT entity_type, blind_index, token FROM vault_entries
-        WHERE tenant_id = $1 AND scope = $2 AND entity_type = ANY($4::text[]) AND blind_index = ANY($5::bytea[])`,
+        WHERE tenant_id = $1 AND scope = $2 AND entity_type = ANY($4::text[]) AND blind_index = ANY($5::bytea[])
+          AND (expires_at IS NULL OR expires_at > now())`,
       [
         tenantId,
         scope,
@@ -91,6 +102,7 @@ export class VaultRepository {
         entries.map((e) => e.iv),
         entries.map((e) => e.tag),
         entries.map((e) => e.keyVersion),
+        entries.map((e) => e.expiresAt),
       ],
     )) as TokenRow[];
     return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
@@ -112,14 +124,52 @@ export class VaultRepository {
         {
           token: r.token,
           entityType: r.entity_type,
-          ciphertext: r.ciphertext,
-          iv: r.iv,
-          tag: r.auth_tag,
-          keyVersion: r.key_version,
           expiresAt: r.expires_at,
+          sealed:
+            r.ciphertext && r.iv && r.auth_tag
+              ? { ciphertext: r.ciphertext, iv: r.iv, tag: r.auth_tag, keyVersion: r.key_version }
+              : null,
         },
       ]),
     );
+  }
+  /** Deletes a value's entries in every scope, found by blind index (forgetting a subject). */
+  async deleteValues(
+    tenantId: string,
+    keys: readonly { entityType: string; blindIndex: Buffer }[],
+  ): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const result = (await this.db.query(
+      `DELETE FROM vault_entries v
+        USING unnest($2::text[], $3::bytea[]) AS k(entity_type, blind_index)
+        WHERE v.tenant_id = $1 AND v.entity_type = k.entity_type AND v.blind_index = k.blind_index
+        RETURNING v.entity_type`,
+      [tenantId, keys.map((k) => k.entityType), keys.map((k) => k.blindIndex)],
+    )) as [{ entity_type: string }[], number];
+    return result[0].map((r) => r.entity_type);
+  }
+
+  /** The type and blind index behind a token, to forget its value. */
+  async valueKeyOfToken(
+    tenantId: string,
+    token: string,
+  ): Promise<{ entityType: string; blindIndex: Buffer } | undefined> {
+    const rows = (await this.db.query(
+      `SELECT entity_type, blind_index FROM vault_entries WHERE tenant_id = $1 AND token = $2`,
+      [tenantId, token],
+    )) as { entity_type: string; blind_index: Buffer }[];
+    return rows[0] && { entityType: rows[0].entity_type, blindIndex: rows[0].blind_index };
+  }
+
+  /** Drops the ciphertext of expired entries (the token stays, answering "expired"). */
+  async purgeExpired(batch = 1000): Promise<number> {
+    const result = (await this.db.query(
+      `UPDATE vault_entries SET ciphertext = NULL, iv = NULL, auth_tag = NULL, purged_at = now()
+        WHERE id IN (SELECT id FROM vault_entries
+                      WHERE expires_at <= now() AND purged_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+      [batch],
+    )) as [unknown[], number];
+    return result[1];
   }
 }
 

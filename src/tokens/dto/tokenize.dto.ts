@@ -79,6 +79,13 @@ export class DetokenizeRequestDto {
   @MaxLength(80, { each: true, message: 'each token must be at most 80 characters' })
   tokens?: string[];
 
+  @ApiPropertyOptional({
+    description: 'Policy whose access rules apply (default: the tenant policy "default")',
+  })
+  @IsOptional()
+  @Matches(POLICY_NAME_PATTERN, { message: 'policy must be a policy name' })
+  policy?: string;
+
   @ApiPropertyOptional({ description: 'Why the caller reveals (recorded in the audit trail)' })
   @IsOptional()
   @IsString({ message: 'purpose must be a string' })
@@ -97,4 +104,29 @@ export class TokenResolutionDto {
 export class DetokenizeResultDto {
   @ApiPropertyOptional({ description: 'Only in text mode' }) text?: string;
   @ApiProperty({ type: [TokenResolutionDto] }) tokens!: TokenResolutionDto[];
+}
+
+export class ForgetRequestDto {
+  @ApiPropertyOptional({ description: 'The value to forget (give either value or token)' })
+  @ValidateIf((o: ForgetRequestDto) => o.token === undefined)
+  @IsDefined({ message: 'value or token is required' })
+  @IsString({ message: 'value must be a string' })
+  @MaxLength(10000, { message: 'value must be at most 10000 characters' })
+  value?: string;
+
+  @ApiPropertyOptional({ description: 'A token whose value is forgotten' })
+  @ValidateIf((o: ForgetRequestDto) => o.token !== undefined)
+  @IsString({ message: 'token must be a string' })
+  @MaxLength(80, { message: 'token must be at most 80 characters' })
+  token?: string;
+
+  @ApiPropertyOptional({ description: 'Entity type of the value (default: every type)' })
+  @IsOptional()
+  @Matches(/^[A-Z][A-Z0-9_]{0,47}$/, { message: 'type must be an UPPER_SNAKE entity type name' })
+  type?: string;
+}
+
+export class ForgetResultDto {
+  @ApiProperty({ description: 'Vault entries deleted (one per scope the value was tokenized in)' })
+  deleted!: number;
 }
