@@ -45,7 +45,8 @@ export class PolicyService {
    */
   async resolve(tenantId: string, name?: string): Promise<PolicyDocument> {
     const stored = await this.cachedLatest(tenantId, name ?? DEFAULT_POLICY_NAME);
-    if (stored) return stored;
+    // A section the document leaves out keeps the built-in default (e.g. admin reveals all).
+    if (stored) return { ...BUILTIN_POLICY, ...stored };
     if (name === undefined || name === DEFAULT_POLICY_NAME) return BUILTIN_POLICY;
     throw new VaultError(ErrorCode.NotFound, `No policy named ${name}`);
   }
