@@ -62,6 +62,7 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
   });
 
   afterAll(async () => {
+    await audit?.close();
     await dataSource?.destroy();
     await service?.stop();
   });
@@ -452,9 +453,9 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
     const empty = await createDatabase('noaudit');
     const broken = new DataSource(dataSourceOptions(empty.url, 2));
     await broken.initialize();
+    const failures: string[] = [];
+    const unwritable = new AuditService(broken, new AuditWriter(broken, (m) => failures.push(m)));
     try {
-      const failures: string[] = [];
-      const unwritable = new AuditService(broken, new AuditWriter(broken, (m) => failures.push(m)));
       const tenantId = (
         await withClient(db.url, (c) => c.query<{ id: string }>('SELECT id FROM tenants LIMIT 1'))
       ).rows[0].id;
@@ -464,10 +465,14 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
       const settled = await Promise.allSettled(attempts);
       expect(settled.map((s) => s.status)).toEqual(range(5).map(() => 'rejected'));
       // One batch, one failure log line with a count, a tenant id and an error code: no data.
-      expect(failures).toEqual([
-        `Audit write of 5 events for tenant ${tenantId} failed: QueryFailedError (42P01)`,
-      ]);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatch(
+        new RegExp(
+          `^Audit write of 5 events for tenant ${tenantId} failed: QueryFailedError \\(42[0-9A-Z]{3}\\)$`,
+        ),
+      );
     } finally {
+      await unwritable.close();
       await broken.destroy();
     }
   });

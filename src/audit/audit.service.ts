@@ -40,9 +40,14 @@ export class AuditService {
     private readonly writer: AuditWriter,
   ) {}
 
-  /** Nest hook: lets batches in flight commit before the connection pool closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.writer.drained();
+  /** Lets batches in flight commit, then gives back the writer's connection. */
+  close(): Promise<void> {
+    return this.writer.close();
+  }
+
+  /** Nest calls this before the connection pool closes. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
   /**
