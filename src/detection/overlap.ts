@@ -29,33 +29,44 @@ function rank(a: Candidate, b: Candidate): number {
   );
 }
 
-function overlaps(a: Candidate, b: Candidate): boolean {
-  return a.start < b.end && b.start < a.end;
-}
-
 function contains(outer: Candidate, inner: Candidate): boolean {
   return outer.start <= inner.start && inner.end <= outer.end && outer.end - outer.start > inner.end - inner.start;
+}
+
+/** Index of the first winner (sorted by start, non-overlapping) whose end is after `start`. */
+function firstEndingAfter(winners: readonly Candidate[], start: number): number {
+  let lo = 0;
+  let hi = winners.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (winners[mid].end > start) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**
  * One winner per span. Candidates are taken best first (score, then specificity, then length);
  * a later candidate that overlaps a winner is dropped, unless it is a confident span that
  * strictly contains every winner it overlaps (an email inside a URL, a date inside an address
- * or an id): then it replaces them, so no part of the larger value leaks.
+ * or an id): then it replaces them, so no part of the larger value leaks. Winners stay sorted
+ * by start and never overlap, so each lookup is a binary search: O(n log n) overall.
  */
 export function resolveOverlaps(candidates: readonly Candidate[]): Candidate[] {
   const ordered = [...candidates].sort(rank);
-  let winners: Candidate[] = [];
+  const winners: Candidate[] = [];
   for (const c of ordered) {
-    const clashing = winners.filter((w) => overlaps(w, c));
-    if (clashing.length === 0) {
-      winners.push(c);
+    const from = firstEndingAfter(winners, c.start);
+    let to = from;
+    while (to < winners.length && winners[to].start < c.end) to++;
+    if (to === from) {
+      winners.splice(from, 0, c);
       continue;
     }
+    const clashing = winners.slice(from, to);
     if (c.score >= CONTAINER_MIN_SCORE && clashing.every((w) => contains(c, w) && w.type !== 'DENY_LIST')) {
-      winners = winners.filter((w) => !clashing.includes(w));
-      winners.push(c);
+      winners.splice(from, to - from, c);
     }
   }
-  return winners.sort((a, b) => a.start - b.start);
+  return winners;
 }

@@ -25,11 +25,7 @@ type NamedType = 'PERSON' | 'LOCATION' | 'ORGANIZATION';
 /** How much a word on its own says "this is a person's name". */
 type NameStrength = 'strong' | 'weak' | 'unknown' | 'none';
 
-interface Word extends Token {
-  possessive: boolean;
-  /** On a line written mostly in capitals, where capitals say nothing. */
-  capsLine: boolean;
-}
+type Word = Token;
 
 const MAX_NGRAM = 5;
 const STATE_CODES = new Set(Object.keys(US_STATES));
@@ -441,14 +437,8 @@ export class NamedEntityRecognizer implements Recognizer {
   }
 }
 
-/** Strips possessive "'s" and marks words on lines written mostly in capitals. */
-function toWords(tokens: readonly Token[]): Word[] {
-  const words: Word[] = tokens.map((t) => {
-    const possessive = /['’]s$/i.test(t.text) && t.text.length > 3;
-    if (!possessive) return { ...t, possessive: false, capsLine: false };
-    const text = t.text.slice(0, -2);
-    return { ...t, text, lower: text.toLowerCase(), end: t.end - 2, possessive: true, capsLine: false };
-  });
+/** Marks words on stretches written mostly in capitals. */
+function toWords(words: Word[]): Word[] {
   markCapsNeighbourhoods(words);
   return words;
 }

@@ -14,6 +14,10 @@ export interface Token {
   sentenceStart: boolean;
   /** Text between the previous token and this one. */
   gapBefore: string;
+  /** Ended in a possessive "'s", which is left out of text and offsets. */
+  possessive: boolean;
+  /** On a stretch written mostly in capitals, where capitals say nothing (set by the caller). */
+  capsLine: boolean;
 }
 
 // Letters, then letters/digits or an inner apostrophe, hyphen or dot followed by a letter.
@@ -36,14 +40,15 @@ export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let previous: Token | undefined;
   for (const m of text.matchAll(WORD)) {
-    const word = m[0];
+    const possessive = m[0].length > 3 && /['’][sS]$/.test(m[0]);
+    const word = possessive ? m[0].slice(0, -2) : m[0];
     const start = m.index;
     const end = start + word.length;
     const gapBefore = text.slice(previous ? previous.end : Math.max(0, start - 8), start);
     const first = word[0];
     // "C03005988" or "B2B" are codes, not names: a word with digits never starts a name.
     // Words glued to "_" are identifiers in code or config (AWS_ACCESS_KEY_ID), not names.
-    const identifier = text[end] === '_' || text[start - 1] === '_';
+    const identifier = text[start + m[0].length] === '_' || text[start - 1] === '_';
     const capitalized = isUpper(first) && !/\d/.test(word) && !identifier;
     const token: Token = {
       text: word,
@@ -55,6 +60,8 @@ export function tokenize(text: string): Token[] {
       initial: word.length === 1 && capitalized && text[end] === '.',
       sentenceStart: gapStartsSentence(previous ? gapBefore : text.slice(0, start), previous),
       gapBefore,
+      possessive,
+      capsLine: false,
     };
     tokens.push(token);
     previous = token;

@@ -37,6 +37,8 @@ export class PhoneNumberRecognizer implements Recognizer {
   private judge(value: string, start: number): Candidate | undefined {
     const digits = value.replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15) return undefined;
+    // "1 1 1 1 1 1 1": phone numbers have at most two single-digit groups (cheap check before parsing).
+    if ((value.match(/(?:^|\D)\d(?=\D|$)/g)?.length ?? 0) > 2) return undefined;
     if (!this.separatorsLookLikePhone(value)) return undefined;
     const score = this.score(value, digits);
     if (score === 0) return undefined;
