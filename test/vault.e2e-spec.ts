@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 
 import { createDatabase, createKey, newMasterKey, Service, withClient } from './support/service';
 
@@ -10,6 +13,9 @@ interface Detokenized {
   text?: string;
   tokens: { token: string; type: string | null; outcome: string; value?: string }[];
 }
+
+const run = promisify(execFile);
+const CLI = path.resolve(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
 
 /** Values unique to this run, so their presence anywhere is a real leak, not a coincidence. */
 function uniqueValues() {
@@ -203,9 +209,15 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     const detokenizer = await createKey(service, ['detokenizer']);
     const v = uniqueValues();
     const tokenized = await service.post<Tokenized>('/v1/tokenize', { text: `mail ${v.email}` });
-    const asAdmin = await service.post<Detokenized>('/v1/detokenize', { text: tokenized.body.text });
+    const asAdmin = await service.post<Detokenized>('/v1/detokenize', {
+      text: tokenized.body.text,
+    });
     expect(asAdmin.body.text).toBe(`mail ${v.email}`);
-    const asOther = await service.post<Detokenized>('/v1/detokenize', { text: tokenized.body.text }, detokenizer);
+    const asOther = await service.post<Detokenized>(
+      '/v1/detokenize',
+      { text: tokenized.body.text },
+      detokenizer,
+    );
     expect(asOther.status).toBe(200);
     expect(asOther.body.text).toBe(tokenized.body.text);
     expect(asOther.body.tokens[0].outcome).toBe('denied');
@@ -387,7 +399,7 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
 });
 
 describe('durability and failure', () => {
-  it('tokens still detokenize after the service restarts, and shutdown on SIGTERM is clean', async () => {
+  it('tokens still detokenize after a restart and a data-key rotation, and shutdown on SIGTERM is clean', async () => {
     const db = await createDatabase();
     const masterKey = newMasterKey();
     const first = await Service.start({ databaseUrl: db.url, masterKey });
