@@ -7,7 +7,7 @@ const SUFFIX =
 const DIRECTION = '(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?';
 const STREET_WORD = "(?:[A-Z][A-Za-z'’-]{0,24}|\\d{1,3}(?:st|nd|rd|th))";
 const UNIT = '(?:,?\\s{1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Lot|#)\\.?\\s{0,2}#?\\s?[A-Za-z0-9-]{1,6})?';
-const CITY_WORD = "[A-Z][\\p{L}'’.-]{1,30}";
+const CITY_WORD = "(?:(?:St|Ste|Mt|Ft)\\.|[A-Z][\\p{L}'’-]{1,30})";
 
 /** A US street line without city: number, direction, name words, suffix, unit. */
 const US_STREET = new RegExp(
