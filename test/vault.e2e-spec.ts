@@ -409,12 +409,38 @@ describe('durability and failure', () => {
     });
     expect(await first.stop('SIGTERM')).toBe(0);
 
+    // Rotate the data key from the CLI while the service is down: new values use version 2.
+    const cli = await run(process.execPath, [CLI, 'rotate-data-key', '--tenant', 'default'], {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, PII_VAULT_MASTER_KEY: masterKey },
+    });
+    expect(cli.stdout).toContain('data key version 2');
+
     const second = await Service.start({ databaseUrl: db.url, masterKey });
     try {
       const restored = await second.post<Detokenized>('/v1/detokenize', {
         text: tokenized.body.text,
       });
       expect(restored.body.text).toBe(`call ${v.phone} or ${v.email}`);
+      const fresh = uniqueValues();
+      const newer = await second.post<Tokenized>('/v1/tokenize', { text: fresh.email });
+      const oldToken = tokenized.body.entities[0].token;
+      const newToken = newer.body.entities[0].token;
+      const versions = await withClient(db.url, (c) =>
+        c.query(`SELECT token, key_version FROM vault_entries WHERE token = ANY($1)`, [
+          [oldToken, newToken],
+        ]),
+      );
+      const byToken = Object.fromEntries(
+        (versions.rows as { token: string; key_version: number }[]).map((r) => [
+          r.token,
+          r.key_version,
+        ]),
+      );
+      expect(byToken).toEqual({ [oldToken]: 1, [newToken]: 2 });
+      const both = await second.post<Detokenized>('/v1/detokenize', {
+        text: `${oldToken} ${newToken}`,
+      });
+      expect(both.body.text).toBe(`${v.phone} ${fresh.email}`);
       const again = await second.post<Tokenized>('/v1/tokenize', { text: v.email });
       expect(again.body.entities[0].token).toBe(
         tokenized.body.entities.find((e) => e.type === 'EMAIL_ADDRESS')!.token,

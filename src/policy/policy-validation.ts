@@ -16,7 +16,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { BUILTIN_ENTITY_TYPES, validateCustomPattern } from '../detection';
-import { PolicyDocument, REVEAL_LEVELS, TOKEN_FORMATS, ttlSeconds } from './policy-document';
+import { REVEAL_LEVELS, TOKEN_FORMATS, ttlSeconds } from './policy-document';
 
 const TYPE_NAME = /^[A-Z][A-Z0-9_]{0,47}$/;
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
