@@ -38,7 +38,10 @@ function compile(list: readonly string[]): CompiledContext {
 
 /** Lowercase words separated by single spaces; "#" kept ("ss#"), trailing dots and dashes dropped. */
 function normalize(window: string): string {
-  return window.toLowerCase().replace(/[^\p{L}\p{N}#'’.-]+/gu, ' ').replace(/[.'’-](?=\s|$)/g, ' ');
+  return window
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}#'’.-]+/gu, ' ')
+    .replace(/[.'’-](?=\s|$)/g, ' ');
 }
 
 /** A word matches itself, its plural and its "#" form ("ssns", "acct#"). */
@@ -58,7 +61,8 @@ function matchWindow(window: string, context: CompiledContext): string[] {
   }
   if (context.phrases.length > 0) {
     const padded = ` ${normalized.replace(/\s+/g, ' ')} `;
-    for (const phrase of context.phrases) if (padded.includes(` ${phrase} `) || padded.includes(` ${phrase}s `)) found.add(phrase);
+    for (const phrase of context.phrases)
+      if (padded.includes(` ${phrase} `) || padded.includes(` ${phrase}s `)) found.add(phrase);
   }
   return [...found];
 }
@@ -89,7 +93,8 @@ export function applyContext(text: string, candidates: readonly Candidate[]): Ca
       if (!c.requiresContext) out.push(c);
       continue;
     }
-    const label = findContextWords(text, c, c.context ?? [], { before: LABEL_DISTANCE, after: 0 }).length > 0;
+    const label =
+      findContextWords(text, c, c.context ?? [], { before: LABEL_DISTANCE, after: 0 }).length > 0;
     const boost = CONTEXT_BOOST + (label ? LABEL_BOOST : 0);
     const score = Math.min(1, Math.max(CONTEXT_FLOOR, c.score + boost));
     out.push({ ...c, score, explanation: { ...c.explanation, contextWords: words } });

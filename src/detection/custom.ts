@@ -10,8 +10,10 @@ const TYPE_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
  * lookaround) and must not match the empty string. Returns an error message, or null when valid.
  */
 export function validateCustomPattern(pattern: string): string | null {
-  if (typeof pattern !== 'string' || pattern.length === 0) return 'pattern must be a non-empty string';
-  if (pattern.length > MAX_PATTERN_LENGTH) return `pattern must be at most ${MAX_PATTERN_LENGTH} characters`;
+  if (typeof pattern !== 'string' || pattern.length === 0)
+    return 'pattern must be a non-empty string';
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    return `pattern must be at most ${MAX_PATTERN_LENGTH} characters`;
   let re: RE2;
   try {
     re = new RE2(pattern, 'u');
@@ -47,7 +49,10 @@ function compile(pattern: string): RE2 {
 }
 
 /** Runs custom recognizers on RE2. Invalid configs are skipped (the policy module rejects them on save). */
-export function runCustomRecognizers(text: string, configs: readonly CustomRecognizerConfig[]): Candidate[] {
+export function runCustomRecognizers(
+  text: string,
+  configs: readonly CustomRecognizerConfig[],
+): Candidate[] {
   const out: Candidate[] = [];
   for (const config of configs) {
     if (validateCustomRecognizer(config) !== null) continue;

@@ -22,7 +22,8 @@ export class DetectionEngine {
 
   detect(text: string, options: DetectOptions = {}): DetectedEntity[] {
     if (text.length === 0) return [];
-    const wanted = options.entities && options.entities.length > 0 ? new Set(options.entities) : undefined;
+    const wanted =
+      options.entities && options.entities.length > 0 ? new Set(options.entities) : undefined;
     const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
 
     let candidates: Candidate[] = [];
@@ -30,7 +31,8 @@ export class DetectionEngine {
       if (wanted && !recognizer.types.some((t) => wanted.has(t))) continue;
       candidates.push(...recognizer.analyze(text));
     }
-    if (options.customRecognizers?.length) candidates.push(...runCustomRecognizers(text, options.customRecognizers));
+    if (options.customRecognizers?.length)
+      candidates.push(...runCustomRecognizers(text, options.customRecognizers));
     if (wanted) candidates = candidates.filter((c) => wanted.has(c.type));
 
     candidates = applyContext(text, candidates);

@@ -6,11 +6,35 @@ import type { Candidate } from './types';
  */
 const SPECIFICITY: Readonly<Record<string, number>> = {
   DENY_LIST: 100,
-  API_KEY: 95, CRYPTO: 94, CREDIT_CARD: 93, IBAN_CODE: 92, US_NPI: 91, US_DEA: 90, VIN: 89,
-  EMAIL_ADDRESS: 88, URL: 87, IP_ADDRESS: 86, MAC_ADDRESS: 85, US_SSN: 84, US_ITIN: 84,
-  ABA_ROUTING_NUMBER: 83, MEDICAL_RECORD_NUMBER: 80, HEALTH_PLAN_ID: 79, MEDICAL_LICENSE: 78,
-  US_PASSPORT: 77, US_DRIVER_LICENSE: 76, ICD10_CODE: 75, STREET_ADDRESS: 74, PHONE_NUMBER: 70,
-  DATE_TIME: 65, US_BANK_NUMBER: 60, ZIP_CODE: 55, AGE: 54, PERSON: 50, ORGANIZATION: 49, LOCATION: 48,
+  API_KEY: 95,
+  CRYPTO: 94,
+  CREDIT_CARD: 93,
+  IBAN_CODE: 92,
+  US_NPI: 91,
+  US_DEA: 90,
+  VIN: 89,
+  EMAIL_ADDRESS: 88,
+  URL: 87,
+  IP_ADDRESS: 86,
+  MAC_ADDRESS: 85,
+  US_SSN: 84,
+  US_ITIN: 84,
+  ABA_ROUTING_NUMBER: 83,
+  MEDICAL_RECORD_NUMBER: 80,
+  HEALTH_PLAN_ID: 79,
+  MEDICAL_LICENSE: 78,
+  US_PASSPORT: 77,
+  US_DRIVER_LICENSE: 76,
+  ICD10_CODE: 75,
+  STREET_ADDRESS: 74,
+  PHONE_NUMBER: 70,
+  DATE_TIME: 65,
+  US_BANK_NUMBER: 60,
+  ZIP_CODE: 55,
+  AGE: 54,
+  PERSON: 50,
+  ORGANIZATION: 49,
+  LOCATION: 48,
 };
 const CUSTOM_SPECIFICITY = 82;
 /** A span that fully contains others wins over them when it is at least this confident. */
@@ -30,7 +54,11 @@ function rank(a: Candidate, b: Candidate): number {
 }
 
 function contains(outer: Candidate, inner: Candidate): boolean {
-  return outer.start <= inner.start && inner.end <= outer.end && outer.end - outer.start > inner.end - inner.start;
+  return (
+    outer.start <= inner.start &&
+    inner.end <= outer.end &&
+    outer.end - outer.start > inner.end - inner.start
+  );
 }
 
 /** Index of the first winner (sorted by start, non-overlapping) whose end is after `start`. */
@@ -64,7 +92,10 @@ export function resolveOverlaps(candidates: readonly Candidate[]): Candidate[] {
       continue;
     }
     const clashing = winners.slice(from, to);
-    if (c.score >= CONTAINER_MIN_SCORE && clashing.every((w) => contains(c, w) && w.type !== 'DENY_LIST')) {
+    if (
+      c.score >= CONTAINER_MIN_SCORE &&
+      clashing.every((w) => contains(c, w) && w.type !== 'DENY_LIST')
+    ) {
       winners.splice(from, to - from, c);
     }
   }

@@ -69,23 +69,36 @@ export class NamedEntityRecognizer implements Recognizer {
     while (j < words.length) {
       const prev = words[j - 1];
       const next = words[j];
-      if (prev.possessive || next.sentenceStart) break;
+      if (next.sentenceStart || (prev.possessive && !ORG_SUFFIXES.has(next.lower))) break;
       const gap = next.gapBefore;
-      const joinable = /^ {1,2}$/.test(gap) || /^\s?&\s?$/.test(gap) || (/^\. ?$/.test(gap) && (prev.initial || TITLES.has(prev.lower)));
+      const abbreviation =
+        prev.initial || TITLES.has(prev.lower) || ['st', 'mt', 'ft'].includes(prev.lower);
+      const joinable =
+        /^ {1,2}$/.test(gap) || /^\s?&\s?$/.test(gap) || (/^\. ?$/.test(gap) && abbreviation);
       if (!joinable) break;
       if (next.capitalized) {
         j++;
         continue;
       }
       const after = words[j + 1];
-      const bridge = (NAME_PARTICLES.has(next.lower) || NAME_CONNECTORS.has(next.lower)) && after?.capitalized && / {1,2}/.test(after.gapBefore) && !after.sentenceStart;
+      const bridge =
+        (NAME_PARTICLES.has(next.lower) || NAME_CONNECTORS.has(next.lower)) &&
+        after?.capitalized &&
+        / {1,2}/.test(after.gapBefore) &&
+        !after.sentenceStart;
       if (!bridge) break;
       j += 2;
     }
     return j;
   }
 
-  private classifyRun(text: string, words: readonly Word[], start: number, end: number, out: Candidate[]): void {
+  private classifyRun(
+    text: string,
+    words: readonly Word[],
+    start: number,
+    end: number,
+    out: Candidate[],
+  ): void {
     const capsLine = words[start].capsLine;
     let k = start;
     let titled = false;
@@ -113,7 +126,14 @@ export class NamedEntityRecognizer implements Recognizer {
   }
 
   /** Tries organization, place and person readings at word k; returns the index after the match. */
-  private matchAt(text: string, words: readonly Word[], k: number, end: number, capsLine: boolean, out: Candidate[]): number {
+  private matchAt(
+    text: string,
+    words: readonly Word[],
+    k: number,
+    end: number,
+    capsLine: boolean,
+    out: Candidate[],
+  ): number {
     const w = words[k];
     const org = this.organizationAt(words, k, end);
     if (org > k) {
@@ -125,7 +145,8 @@ export class NamedEntityRecognizer implements Recognizer {
       out.push(this.candidate('LOCATION', words, k, place.end, place.score, place.rule));
       return place.end;
     }
-    if (this.isFiller(w) && !this.startsName(words, k, end) && !this.cuedName(words, k)) return k + 1;
+    if (this.isFiller(w) && !this.startsName(words, k, end) && !this.cuedName(words, k))
+      return k + 1;
     const stop = this.personEnd(words, k, end);
     if (stop === k) return k + 1;
     const score = this.personScore(words, k, stop, capsLine);
@@ -136,28 +157,44 @@ export class NamedEntityRecognizer implements Recognizer {
   /** A capitalised word that is plainly an ordinary word ("Yesterday", "Customer", "The"). */
   private isFiller(w: Word): boolean {
     if (this.g.firstNames.has(w.lower) && !this.g.commonWords.has(w.lower)) return false;
-    return this.g.commonWords.has(w.lower) || (this.g.dictionary.has(w.lower) && !this.g.names.has(w.lower)) || TITLES.has(w.lower);
+    return (
+      this.g.commonWords.has(w.lower) ||
+      (this.g.dictionary.has(w.lower) && !this.g.names.has(w.lower)) ||
+      TITLES.has(w.lower)
+    );
   }
 
   /** "Ask Will", "Dear Rose": a word that is also a name, with a person cue around it. */
   private cuedName(words: readonly Word[], k: number): boolean {
-    return this.g.names.has(words[k].lower) && !words[k].sentenceStart && this.personCue(words, k, k + 1);
+    return (
+      this.g.names.has(words[k].lower) && !words[k].sentenceStart && this.personCue(words, k, k + 1)
+    );
   }
 
   /** "Will Smith", "Rose Garcia": a name-like word followed by a surname. */
   private startsName(words: readonly Word[], k: number, end: number): boolean {
     const next = words[k + 1];
     if (k + 1 >= end || !next) return false;
-    return this.g.names.has(words[k].lower) && this.strength(next) !== 'none' && !this.isFiller(next);
+    return (
+      this.g.names.has(words[k].lower) && this.strength(next) !== 'none' && !this.isFiller(next)
+    );
   }
 
   private strength(w: Word): NameStrength {
     const { firstNames, names, commonWords, dictionary } = this.g;
     if (w.initial) return 'weak';
     // Acronyms ("SSN", "ICU") in ordinary text are not names.
-    if (w.allCaps && w.text.length <= 5 && !names.has(w.lower) && !firstNames.has(w.lower) && !w.capsLine) return 'none';
+    if (
+      w.allCaps &&
+      w.text.length <= 5 &&
+      !names.has(w.lower) &&
+      !firstNames.has(w.lower) &&
+      !w.capsLine
+    )
+      return 'none';
     if (firstNames.has(w.lower)) return commonWords.has(w.lower) ? 'weak' : 'strong';
-    if (names.has(w.lower)) return commonWords.has(w.lower) || dictionary.has(w.lower) ? 'weak' : 'strong';
+    if (names.has(w.lower))
+      return commonWords.has(w.lower) || dictionary.has(w.lower) ? 'weak' : 'strong';
     if (commonWords.has(w.lower) || dictionary.has(w.lower)) return 'none';
     if (this.g.places.has(w.lower) || ORG_SUFFIXES.has(w.lower)) return 'none';
     return /^[\p{L}\p{M}'’-]+$/u.test(w.text) ? 'unknown' : 'none';
@@ -231,7 +268,9 @@ export class NamedEntityRecognizer implements Recognizer {
     const cue = this.orgCue(words, k);
     // "2015 Honda", "2023 Mahindra & Mahindra": a make after a model year is a product.
     if (/\b(?:19|20)\d{2} $/.test(words[k].gapBefore)) return k;
-    const gazetteer = this.longestGazetteerMatch(words, k, end, (key) => this.g.organizations.has(key));
+    const gazetteer = this.longestGazetteerMatch(words, k, end, (key) =>
+      this.g.organizations.has(key),
+    );
     if (gazetteer > k && this.orgReadingHolds(words, k, gazetteer, end)) {
       const ambiguous = NOT_ORGANIZATIONS.has(keyOf(words, k, gazetteer));
       if (!ambiguous || cue !== 'none') {
@@ -241,13 +280,20 @@ export class NamedEntityRecognizer implements Recognizer {
       }
     }
     // "Company: Quitzon Analytics", "insurer Anthem": a label says what the capitalised run is.
-    if (cue === 'strong' && !this.g.firstNames.has(words[k].lower) && !this.isFiller(words[k])) return this.extendOrgTail(words, k, end);
-    if (ORG_PREFIXES.has(words[k].lower) && words[k + 1]?.lower === 'of' && k + 2 < end) return this.extendOrgTail(words, k + 2, end);
+    if (cue === 'strong' && !this.g.firstNames.has(words[k].lower) && !this.isFiller(words[k]))
+      return this.extendOrgTail(words, k, end);
+    if (ORG_PREFIXES.has(words[k].lower) && words[k + 1]?.lower === 'of' && k + 2 < end)
+      return this.extendOrgTail(words, k + 2, end);
     let m = k;
     while (m < end) {
       const w = words[m];
       if (/&/.test(w.gapBefore) && m > k) return this.extendOrgTail(words, m, end);
-      if (m > k && ORG_SUFFIXES.has(w.lower) && (STRONG_ORG_SUFFIXES.has(w.lower) || m - k >= 1) && !this.allFiller(words, k, m)) {
+      if (
+        m > k &&
+        ORG_SUFFIXES.has(w.lower) &&
+        (STRONG_ORG_SUFFIXES.has(w.lower) || m - k >= 1) &&
+        !this.allFiller(words, k, m)
+      ) {
         return this.extendOrgTail(words, m, end);
       }
       if (!w.capitalized && !NAME_CONNECTORS.has(w.lower)) break;
@@ -267,7 +313,13 @@ export class NamedEntityRecognizer implements Recognizer {
     const next = words[stop];
     const textAfter = next?.gapBefore ?? '';
     if (/^ \d/.test(textAfter)) return false;
-    if (stop - k === 1 && stop < end && this.strength(words[stop]) !== 'none' && !ORG_SUFFIXES.has(words[stop].lower)) return false;
+    if (
+      stop - k === 1 &&
+      stop < end &&
+      this.strength(words[stop]) !== 'none' &&
+      !ORG_SUFFIXES.has(words[stop].lower)
+    )
+      return false;
     return true;
   }
 
@@ -286,13 +338,29 @@ export class NamedEntityRecognizer implements Recognizer {
     if (ORG_CUES_BEFORE.has(before.lower)) return 'strong';
     if (WEAK_ORG_CUES_BEFORE.has(before.lower) && / {1,2}/.test(words[k].gapBefore)) {
       const verb = words[k - 2]?.lower ?? '';
-      return ['works', 'worked', 'working', 'employed', 'interview', 'job', 'role', 'position', 'customer', 'client', 'clients', 'account'].includes(verb) ? 'strong' : 'weak';
+      return [
+        'works',
+        'worked',
+        'working',
+        'employed',
+        'interview',
+        'job',
+        'role',
+        'position',
+        'customer',
+        'client',
+        'clients',
+        'account',
+      ].includes(verb)
+        ? 'strong'
+        : 'weak';
     }
     return 'none';
   }
 
   private allFiller(words: readonly Word[], k: number, m: number): boolean {
-    for (let i = k; i < m; i++) if (!this.g.commonWords.has(words[i].lower) || words[i].allCaps) return false;
+    for (let i = k; i < m; i++)
+      if (!this.g.commonWords.has(words[i].lower) || words[i].allCaps) return false;
     return true;
   }
 
@@ -303,7 +371,12 @@ export class NamedEntityRecognizer implements Recognizer {
     return j;
   }
 
-  private placeAt(text: string, words: readonly Word[], k: number, end: number): { end: number; score: number; rule: string } | undefined {
+  private placeAt(
+    text: string,
+    words: readonly Word[],
+    k: number,
+    end: number,
+  ): { end: number; score: number; rule: string } | undefined {
     const { places } = this.g;
     const stop = this.longestGazetteerMatch(words, k, end, (key) => places.has(key));
     const cue = this.placeCue(words, k);
@@ -313,14 +386,24 @@ export class NamedEntityRecognizer implements Recognizer {
       const kind = places.get(keyOf(words, k, stop));
       const base = kind === 'city' ? 0.75 : 0.85;
       const rule = kind === 'major_city' ? 'city' : kind;
-      return { end: stop, score: cue || stateAfter ? Math.max(base, 0.85) : base, rule: `gazetteer_${rule ?? 'place'}` };
+      return {
+        end: stop,
+        score: cue || stateAfter ? Math.max(base, 0.85) : base,
+        rule: `gazetteer_${rule ?? 'place'}`,
+      };
     }
     const w = words[k];
     // "Springfield, IL": an unknown capitalised run right before a state is a city.
-    if (stateAfter && !this.allFiller(words, k, end) && !this.personLike(words, k, end)) return { end, score: 0.8, rule: 'city_before_state' };
+    if (stateAfter && !this.allFiller(words, k, end) && !this.personLike(words, k, end))
+      return { end, score: 0.8, rule: 'city_before_state' };
     if (this.isStateCodeAfterCity(words, k)) return { end: k + 1, score: 0.75, rule: 'state_code' };
     // "in Leiden", "our Roma office": an unknown single word where a place is expected.
-    if (cue && end - k === 1 && this.strength(w) === 'unknown' && !this.personCue(words, k, k + 1, true)) {
+    if (
+      cue &&
+      end - k === 1 &&
+      this.strength(w) === 'unknown' &&
+      !this.personCue(words, k, k + 1, true)
+    ) {
       return { end: k + 1, score: 0.6, rule: 'place_cue' };
     }
     const last = words[end - 1];
@@ -331,15 +414,30 @@ export class NamedEntityRecognizer implements Recognizer {
   }
 
   /** A gazetteer place can be a person ("Sofia", "Montana reports", "Israel Hand") or a word. */
-  private placeReadingHolds(words: readonly Word[], k: number, stop: number, end: number, cued: boolean): boolean {
+  private placeReadingHolds(
+    words: readonly Word[],
+    k: number,
+    stop: number,
+    end: number,
+    cued: boolean,
+  ): boolean {
     if (stop - k > 1) return true;
     const w = words[k];
     const before = words[k - 1];
     const nameLike = this.g.names.has(w.lower) || this.g.firstNames.has(w.lower);
     const common = this.g.commonWords.has(w.lower) || this.g.dictionary.has(w.lower);
-    if (nameLike && (this.startsName(words, k, end) || TITLES.has(before?.lower ?? ''))) return false;
+    if (nameLike && (this.startsName(words, k, end) || TITLES.has(before?.lower ?? '')))
+      return false;
     const next = words[k + 1];
-    if (nameLike && k + 1 < end && next && next.capitalized && !this.g.places.has(next.lower) && !PLACE_SUFFIXES.has(next.lower)) return false;
+    if (
+      nameLike &&
+      k + 1 < end &&
+      next &&
+      next.capitalized &&
+      !this.g.places.has(next.lower) &&
+      !PLACE_SUFFIXES.has(next.lower)
+    )
+      return false;
     if (cued) return !(common && w.sentenceStart);
     if (common) return false;
     if (nameLike && this.personCue(words, k, k + 1)) return false;
@@ -353,14 +451,20 @@ export class NamedEntityRecognizer implements Recognizer {
     if (PLACE_CUES_BEFORE.has(before.lower)) return true;
     // "our Roma office", "the Valladolid expo".
     const after = words[k + 1];
-    return (before.lower === 'our' || before.lower === 'the') && after !== undefined && PLACE_NOUNS_AFTER.has(after.lower);
+    return (
+      (before.lower === 'our' || before.lower === 'the') &&
+      after !== undefined &&
+      PLACE_NOUNS_AFTER.has(after.lower)
+    );
   }
 
   /** "Leif Witting" before ", MD": a given name starts the run, so it is a person. */
   private personLike(words: readonly Word[], k: number, end: number): boolean {
-    return this.g.firstNames.has(words[k].lower) || (end - k >= 2 && this.strength(words[k]) === 'strong');
+    return (
+      this.g.firstNames.has(words[k].lower) ||
+      (end - k >= 2 && this.strength(words[k]) === 'strong')
+    );
   }
-
 
   /** Whether ", IL" or ", Illinois" follows the word before index `end`. */
   private stateFollows(text: string, words: readonly Word[], end: number): boolean {
@@ -368,7 +472,9 @@ export class NamedEntityRecognizer implements Recognizer {
     if (!next || !/^, ?$/.test(next.gapBefore)) return false;
     const afterState = words[end + 1];
     if (next.allCaps && afterState && /^\s?,/.test(afterState.gapBefore)) return false;
-    return (next.allCaps && STATE_CODES.has(next.text)) || this.g.places.get(next.lower) === 'state';
+    return (
+      (next.allCaps && STATE_CODES.has(next.text)) || this.g.places.get(next.lower) === 'state'
+    );
   }
 
   private isStateCodeAfterCity(words: readonly Word[], k: number): boolean {
@@ -377,10 +483,32 @@ export class NamedEntityRecognizer implements Recognizer {
     const next = words[k + 1];
     // "Witting, MD, NPI …" is a credential; a state is followed by a ZIP or ends the phrase.
     if (next && /^\s?,/.test(next.gapBefore)) return false;
-    return w.allCaps && STATE_CODES.has(w.text) && prev !== undefined && prev.capitalized && /^, ?$/.test(w.gapBefore);
+    if (!w.allCaps || !STATE_CODES.has(w.text) || prev === undefined || !prev.capitalized)
+      return false;
+    let runStart = k - 1;
+    while (
+      runStart > 0 &&
+      words[runStart - 1].capitalized &&
+      /^[ .]{1,2}$/.test(words[runStart].gapBefore)
+    )
+      runStart--;
+    if (this.g.firstNames.has(words[runStart].lower) || TITLES.has(words[runStart].lower))
+      return false;
+    return (
+      w.allCaps &&
+      STATE_CODES.has(w.text) &&
+      prev !== undefined &&
+      prev.capitalized &&
+      /^, ?$/.test(w.gapBefore)
+    );
   }
 
-  private longestGazetteerMatch(words: readonly Word[], k: number, end: number, has: (key: string) => boolean): number {
+  private longestGazetteerMatch(
+    words: readonly Word[],
+    k: number,
+    end: number,
+    has: (key: string) => boolean,
+  ): number {
     const limit = Math.min(end, k + MAX_NGRAM);
     for (let stop = limit; stop > k; stop--) {
       if (words[stop - 1].possessive && stop - 1 < limit - 1) continue;
@@ -394,7 +522,8 @@ export class NamedEntityRecognizer implements Recognizer {
   private findLowercasePlaces(words: readonly Word[], out: Candidate[]): void {
     for (let i = 1; i < words.length; i++) {
       const w = words[i];
-      if (w.capitalized || !['from', 'in', 'to', 'near', 'visiting'].includes(words[i - 1].lower)) continue;
+      if (w.capitalized || !['from', 'in', 'to', 'near', 'visiting'].includes(words[i - 1].lower))
+        continue;
       for (const n of [3, 2, 1]) {
         if (i + n > words.length || words.slice(i, i + n).some((x) => x.capitalized)) continue;
         const key = keyOf(words, i, i + n);
@@ -415,17 +544,53 @@ export class NamedEntityRecognizer implements Recognizer {
       if (w.capitalized || !firstNames.has(w.lower) || commonWords.has(w.lower)) continue;
       const next = words[i + 1];
       const hasSurname =
-        next !== undefined && !next.capitalized && / {1,2}/.test(next.gapBefore) && next.gapBefore.length <= 2 && names.has(next.lower) && !commonWords.has(next.lower);
+        next !== undefined &&
+        !next.capitalized &&
+        / {1,2}/.test(next.gapBefore) &&
+        next.gapBefore.length <= 2 &&
+        names.has(next.lower) &&
+        !commonWords.has(next.lower);
       const prev = words[i - 1];
-      const cue = prev !== undefined && ['is', 'named', 'dear', 'hi', 'hello', 'hey', 'thanks', 'patient', 'mr', 'mrs', 'ms', 'dr'].includes(prev.lower);
+      const cue =
+        prev !== undefined &&
+        [
+          'is',
+          'named',
+          'dear',
+          'hi',
+          'hello',
+          'hey',
+          'thanks',
+          'patient',
+          'mr',
+          'mrs',
+          'ms',
+          'dr',
+        ].includes(prev.lower);
       if (!hasSurname && !cue) continue;
       const stop = hasSurname ? i + 2 : i + 1;
-      out.push(this.candidate('PERSON', words, i, stop, hasSurname && cue ? 0.8 : hasSurname ? 0.6 : 0.5, 'lowercase_name'));
+      out.push(
+        this.candidate(
+          'PERSON',
+          words,
+          i,
+          stop,
+          hasSurname && cue ? 0.8 : hasSurname ? 0.6 : 0.5,
+          'lowercase_name',
+        ),
+      );
       i = stop - 1;
     }
   }
 
-  private candidate(type: NamedType, words: readonly Word[], k: number, stop: number, score: number, rule: string): Candidate {
+  private candidate(
+    type: NamedType,
+    words: readonly Word[],
+    k: number,
+    stop: number,
+    score: number,
+    rule: string,
+  ): Candidate {
     return {
       type,
       start: words[k].start,

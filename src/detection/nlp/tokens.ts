@@ -22,7 +22,41 @@ export interface Token {
 
 // Letters, then letters/digits or an inner apostrophe, hyphen or dot followed by a letter.
 const WORD = /[\p{L}\p{M}](?:[\p{L}\p{M}\p{N}]|['’.-](?=[\p{L}\p{M}]))*/gu;
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'mt', 'jr', 'sr', 'vs', 'etc', 'inc', 'ltd', 'co', 'corp', 'no', 'rev', 'capt', 'sgt', 'lt', 'gen', 'col', 'gov', 'sen', 'rep', 'hon', 'ave', 'blvd', 'dept', 'univ', 'approx', 'e.g', 'i.e']);
+const ABBREVIATIONS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'st',
+  'mt',
+  'jr',
+  'sr',
+  'vs',
+  'etc',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'no',
+  'rev',
+  'capt',
+  'sgt',
+  'lt',
+  'gen',
+  'col',
+  'gov',
+  'sen',
+  'rep',
+  'hon',
+  'ave',
+  'blvd',
+  'dept',
+  'univ',
+  'approx',
+  'e.g',
+  'i.e',
+]);
 
 function isUpper(ch: string): boolean {
   return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
@@ -31,7 +65,7 @@ function isUpper(ch: string): boolean {
 /** Whether a gap ends a sentence: ".", "!", "?", a newline, or a colon/bullet that opens a value. */
 function gapStartsSentence(gap: string, previous: Token | undefined): boolean {
   if (!previous) return true;
-  if (gap.includes('\n') || /[!?;:|>•*]/.test(gap) || /["“(\[]\s*$/.test(gap)) return true;
+  if (gap.includes('\n') || /[!?;:|>•*]/.test(gap) || /["“([]\s*$/.test(gap)) return true;
   if (!gap.includes('.')) return false;
   return !(previous.initial || ABBREVIATIONS.has(previous.lower));
 }
@@ -39,12 +73,14 @@ function gapStartsSentence(gap: string, previous: Token | undefined): boolean {
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let previous: Token | undefined;
+  let previousRawEnd = 0;
   for (const m of text.matchAll(WORD)) {
     const possessive = m[0].length > 3 && /['’][sS]$/.test(m[0]);
     const word = possessive ? m[0].slice(0, -2) : m[0];
     const start = m.index;
     const end = start + word.length;
-    const gapBefore = text.slice(previous ? previous.end : Math.max(0, start - 8), start);
+    // The gap starts after the previous word as written, possessive "'s" included.
+    const gapBefore = text.slice(previous ? previousRawEnd : Math.max(0, start - 8), start);
     const first = word[0];
     // "C03005988" or "B2B" are codes, not names: a word with digits never starts a name.
     // Words glued to "_" are identifiers in code or config (AWS_ACCESS_KEY_ID), not names.
@@ -65,6 +101,7 @@ export function tokenize(text: string): Token[] {
     };
     tokens.push(token);
     previous = token;
+    previousRawEnd = start + m[0].length;
   }
   return tokens;
 }

@@ -5,7 +5,17 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const abaRoutingRecognizer = new PatternRecognizer({
   name: 'AbaRoutingRecognizer',
   type: 'ABA_ROUTING_NUMBER',
-  context: ['routing', 'aba', 'rtn', 'transit', 'routing number', 'bank', 'ach', 'wire', 'direct deposit'],
+  context: [
+    'routing',
+    'aba',
+    'rtn',
+    'transit',
+    'routing number',
+    'bank',
+    'ach',
+    'wire',
+    'direct deposit',
+  ],
   requiresContext: true,
   patterns: [
     { name: 'aba_compact', regex: /(?<![\w.-])[0-36-8]\d{8}(?![\w-]|\.\d)/g, score: 0.45 },

@@ -10,9 +10,17 @@ const PERSON_WORDS =
 
 /** "A 100-year-old oak" is not a person's age: an age phrase needs a person nearby. */
 function aboutAPerson(text: string, start: number): boolean {
-  const sentenceStart = Math.max(text.lastIndexOf('.', start - 1), text.lastIndexOf('\n', start - 1), start - 80);
+  const sentenceStart = Math.max(
+    text.lastIndexOf('.', start - 1),
+    text.lastIndexOf('\n', start - 1),
+    start - 80,
+  );
   const after = text.slice(start, start + 40).split(/[.\n]/)[0];
-  return PERSON_WORDS.test(text.slice(sentenceStart + 1, start) + ' ' + after.replace(/^\d+[\s-]*(?:years?|yrs?|y)?[\s-]*(?:old)?/i, ''));
+  return PERSON_WORDS.test(
+    text.slice(sentenceStart + 1, start) +
+      ' ' +
+      after.replace(/^\d+[\s-]*(?:years?|yrs?|y)?[\s-]*(?:old)?/i, ''),
+  );
 }
 
 export const ageRecognizer = new PatternRecognizer({
@@ -20,9 +28,18 @@ export const ageRecognizer = new PatternRecognizer({
   type: 'AGE',
   // No context words: the age phrase is the context, and boosting would lift young ages.
   patterns: [
-    { name: 'years_old', regex: /\b\d{1,3}(?=[\s-]{1,2}(?:years?|yrs?|y)[\s-]{1,2}old\b)/gi, score: 0.7 },
+    {
+      name: 'years_old',
+      regex: /\b\d{1,3}(?=[\s-]{1,2}(?:years?|yrs?|y)[\s-]{1,2}old\b)/gi,
+      score: 0.7,
+    },
     { name: 'yo', regex: /\b\d{1,3}(?=\s?(?:yo|y\/o|y\.o\.|yr old|yrs)(?![\w/]))/gi, score: 0.7 },
-    { name: 'age_label', regex: /(?<=\b(?:age[ds]?|aged|ages|age:)\s{0,2}(?:of\s)?:?\s{0,2})\d{1,3}(?![\w.,]\d|\s?(?:%|percent|days|months|weeks))/gi, score: 0.65 },
+    {
+      name: 'age_label',
+      regex:
+        /(?<=\b(?:age[ds]?|aged|ages|age:)\s{0,2}(?:of\s)?:?\s{0,2})\d{1,3}(?![\w.,]\d|\s?(?:%|percent|days|months|weeks))/gi,
+      score: 0.65,
+    },
     { name: 'sex_age', regex: /(?<![\w:.,/-])\d{2,3}(?=\s?(?:M|F)\b)/g, score: 0.4 },
     { name: 'age_in_years', regex: /\b\d{1,3}(?=\s(?:years? of age|years? old))/gi, score: 0.7 },
   ],

@@ -8,17 +8,29 @@ interface SecretPattern {
 
 /** Provider token formats with fixed prefixes: near-certain when they match. */
 const PROVIDER_PATTERNS: readonly SecretPattern[] = [
-  { name: 'aws_access_key_id', regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, score: 1 },
+  {
+    name: 'aws_access_key_id',
+    regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g,
+    score: 1,
+  },
   { name: 'github_token', regex: /\bgh[pousr]_[A-Za-z0-9]{36,251}\b/g, score: 1 },
   { name: 'github_fine_grained', regex: /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g, score: 1 },
   { name: 'gitlab_token', regex: /\bglpat-[A-Za-z0-9_-]{20,64}\b/g, score: 1 },
   { name: 'slack_token', regex: /\bxox[abposre]-[A-Za-z0-9-]{10,250}\b/g, score: 1 },
-  { name: 'slack_webhook', regex: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{20,120}/g, score: 1 },
+  {
+    name: 'slack_webhook',
+    regex: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{20,120}/g,
+    score: 1,
+  },
   { name: 'stripe_secret', regex: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}\b/g, score: 1 },
   { name: 'stripe_publishable', regex: /\bpk_(?:live|test)_[A-Za-z0-9]{16,247}\b/g, score: 0.6 },
   { name: 'google_api_key', regex: /\bAIza[0-9A-Za-z_-]{35}(?![\w-])/g, score: 1 },
   { name: 'google_oauth', regex: /\bya29\.[0-9A-Za-z_-]{20,2048}/g, score: 0.95 },
-  { name: 'openai_key', regex: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}(?![\w-])/g, score: 0.95 },
+  {
+    name: 'openai_key',
+    regex: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}(?![\w-])/g,
+    score: 0.95,
+  },
   { name: 'anthropic_key', regex: /\bsk-ant-[A-Za-z0-9_-]{20,200}(?![\w-])/g, score: 1 },
   { name: 'sendgrid_key', regex: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g, score: 1 },
   { name: 'twilio_key', regex: /\bSK[0-9a-f]{32}\b/g, score: 0.9 },
@@ -26,8 +38,16 @@ const PROVIDER_PATTERNS: readonly SecretPattern[] = [
   { name: 'pypi_token', regex: /\bpypi-[A-Za-z0-9_-]{50,200}/g, score: 1 },
   { name: 'mailgun_key', regex: /\bkey-[0-9a-f]{32}\b/g, score: 0.85 },
   { name: 'azure_storage_key', regex: /\bAccountKey=[A-Za-z0-9+/]{86}==/g, score: 1 },
-  { name: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{0,4096}/g, score: 0.95 },
-  { name: 'basic_auth_url', regex: /(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:)[^\s:/@]{3,128}(?=@)/g, score: 0.85 },
+  {
+    name: 'jwt',
+    regex: /\beyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{0,4096}/g,
+    score: 0.95,
+  },
+  {
+    name: 'basic_auth_url',
+    regex: /(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:)[^\s:/@]{3,128}(?=@)/g,
+    score: 0.85,
+  },
 ];
 
 /**
@@ -68,7 +88,8 @@ export class ApiKeyRecognizer implements Recognizer {
   analyze(text: string): Candidate[] {
     const out: Candidate[] = [];
     for (const p of PROVIDER_PATTERNS) {
-      for (const m of text.matchAll(p.regex)) out.push(this.candidate(m.index, m.index + m[0].length, p.score, p.name));
+      for (const m of text.matchAll(p.regex))
+        out.push(this.candidate(m.index, m.index + m[0].length, p.score, p.name));
     }
     for (const re of [LABELLED_SECRET, BEARER]) {
       for (const m of text.matchAll(re)) {
@@ -76,7 +97,14 @@ export class ApiKeyRecognizer implements Recognizer {
         if (!span) continue;
         const value = text.slice(span[0], span[1]).replace(/["'.,;]+$/, '');
         if (value.length < 12 || !looksRandom(value)) continue;
-        out.push(this.candidate(span[0], span[0] + value.length, 0.8, re === BEARER ? 'bearer_token' : 'labelled_secret'));
+        out.push(
+          this.candidate(
+            span[0],
+            span[0] + value.length,
+            0.8,
+            re === BEARER ? 'bearer_token' : 'labelled_secret',
+          ),
+        );
       }
     }
     out.push(...this.pemBlocks(text));
@@ -86,7 +114,10 @@ export class ApiKeyRecognizer implements Recognizer {
   /** BEGIN/END pairs found in two linear passes, so many unmatched BEGIN lines stay cheap. */
   private pemBlocks(text: string): Candidate[] {
     if (!text.includes('-----BEGIN')) return [];
-    const ends = [...text.matchAll(PEM_END)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+    const ends = [...text.matchAll(PEM_END)].map((m) => ({
+      start: m.index,
+      end: m.index + m[0].length,
+    }));
     const out: Candidate[] = [];
     let endIndex = 0;
     let lastEnd = 0;
@@ -94,7 +125,10 @@ export class ApiKeyRecognizer implements Recognizer {
       if (m.index < lastEnd) continue;
       while (endIndex < ends.length && ends[endIndex].start < m.index) endIndex++;
       const end = ends[endIndex];
-      const stop = end && end.end - m.index <= PEM_MAX ? end.end : this.base64BodyEnd(text, m.index + m[0].length);
+      const stop =
+        end && end.end - m.index <= PEM_MAX
+          ? end.end
+          : this.base64BodyEnd(text, m.index + m[0].length);
       out.push(this.candidate(m.index, stop, 1, 'pem_private_key'));
       lastEnd = stop;
     }

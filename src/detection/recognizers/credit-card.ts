@@ -9,13 +9,53 @@ interface IssuerRange {
 // Issuer identification ranges (first digits) and allowed lengths.
 const ISSUERS: readonly IssuerRange[] = [
   { prefixes: [[4, 4]], lengths: [13, 16, 19] }, // Visa
-  { prefixes: [[51, 55], [2221, 2720]], lengths: [16] }, // Mastercard
-  { prefixes: [[34, 34], [37, 37]], lengths: [15] }, // American Express
-  { prefixes: [[6011, 6011], [644, 649], [65, 65], [622126, 622925]], lengths: [16, 17, 18, 19] }, // Discover
-  { prefixes: [[300, 305], [36, 36], [38, 39]], lengths: [14, 15, 16, 17, 18, 19] }, // Diners Club
+  {
+    prefixes: [
+      [51, 55],
+      [2221, 2720],
+    ],
+    lengths: [16],
+  }, // Mastercard
+  {
+    prefixes: [
+      [34, 34],
+      [37, 37],
+    ],
+    lengths: [15],
+  }, // American Express
+  {
+    prefixes: [
+      [6011, 6011],
+      [644, 649],
+      [65, 65],
+      [622126, 622925],
+    ],
+    lengths: [16, 17, 18, 19],
+  }, // Discover
+  {
+    prefixes: [
+      [300, 305],
+      [36, 36],
+      [38, 39],
+    ],
+    lengths: [14, 15, 16, 17, 18, 19],
+  }, // Diners Club
   { prefixes: [[3528, 3589]], lengths: [16, 17, 18, 19] }, // JCB
-  { prefixes: [[62, 62], [81, 81]], lengths: [16, 17, 18, 19] }, // UnionPay
-  { prefixes: [[50, 50], [56, 69], [6759, 6759]], lengths: [12, 13, 14, 15, 16, 17, 18, 19] }, // Maestro
+  {
+    prefixes: [
+      [62, 62],
+      [81, 81],
+    ],
+    lengths: [16, 17, 18, 19],
+  }, // UnionPay
+  {
+    prefixes: [
+      [50, 50],
+      [56, 69],
+      [6759, 6759],
+    ],
+    lengths: [12, 13, 14, 15, 16, 17, 18, 19],
+  }, // Maestro
   { prefixes: [[2200, 2204]], lengths: [16, 17, 18, 19] }, // Mir
 ];
 
@@ -40,7 +80,19 @@ function separatorsConsistent(value: string): boolean {
 export const creditCardRecognizer = new PatternRecognizer({
   name: 'CreditCardRecognizer',
   type: 'CREDIT_CARD',
-  context: ['card', 'credit', 'debit', 'visa', 'mastercard', 'amex', 'american express', 'discover', 'cc', 'pan', 'payment'],
+  context: [
+    'card',
+    'credit',
+    'debit',
+    'visa',
+    'mastercard',
+    'amex',
+    'american express',
+    'discover',
+    'cc',
+    'pan',
+    'payment',
+  ],
   patterns: [
     // A digit then up to 18 (separator? digit) pairs; bounded, one separator class, linear.
     { name: 'card_number', regex: /(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)/g, score: 0.5 },

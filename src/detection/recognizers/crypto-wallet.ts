@@ -5,10 +5,25 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const cryptoWalletRecognizer = new PatternRecognizer({
   name: 'CryptoRecognizer',
   type: 'CRYPTO',
-  context: ['wallet', 'bitcoin', 'btc', 'ethereum', 'eth', 'crypto', 'address', 'send', 'usdt', 'usdc'],
+  context: [
+    'wallet',
+    'bitcoin',
+    'btc',
+    'ethereum',
+    'eth',
+    'crypto',
+    'address',
+    'send',
+    'usdt',
+    'usdc',
+  ],
   patterns: [
     { name: 'btc_base58', regex: /\b[13][1-9A-HJ-NP-Za-km-z]{25,34}\b/g, score: 0.5 },
-    { name: 'btc_bech32', regex: /\b(?:bc1|tb1)[02-9ac-hj-np-z]{6,87}\b|\b(?:BC1|TB1)[02-9AC-HJ-NP-Z]{6,87}\b/g, score: 0.5 },
+    {
+      name: 'btc_bech32',
+      regex: /\b(?:bc1|tb1)[02-9ac-hj-np-z]{6,87}\b|\b(?:BC1|TB1)[02-9AC-HJ-NP-Z]{6,87}\b/g,
+      score: 0.5,
+    },
     { name: 'eth_address', regex: /\b0x[0-9a-fA-F]{40}\b/g, score: 0.5 },
   ],
   validate: (value, _text, _start, pattern) => {

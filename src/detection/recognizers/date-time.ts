@@ -5,10 +5,12 @@ const MONTH =
 /** Month names in the languages the product sees most (de, fr, es, it, nl, pt). */
 const FOREIGN_MONTH =
   '(?:Januar|Jänner|Februar|März|Maerz|Mai|Juni|Juli|Oktober|Dezember|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|april|mei|augustus|oktober|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro)';
-const WEEKDAY = '(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)';
+const WEEKDAY =
+  '(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)';
 const DAY = '(?:[12]\\d|3[01]|0?[1-9])(?:st|nd|rd|th)?';
 const YEAR = '(?:1[89]\\d{2}|20\\d{2})';
-const TIME = '(?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:[.,]\\d{1,9})?)?(?:\\s?[AaPp]\\.?[Mm]\\.?)?';
+const TIME =
+  '(?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:[.,]\\d{1,9})?)?(?:\\s?[AaPp]\\.?[Mm]\\.?)?';
 const TZ = '(?:\\s?(?:Z|UTC|GMT|[ECMP][SD]T|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d))?';
 
 function re(source: string, flags = 'g'): RegExp {
@@ -23,44 +25,106 @@ function re(source: string, flags = 'g'): RegExp {
 export const dateTimeRecognizer = new PatternRecognizer({
   name: 'DateTimeRecognizer',
   type: 'DATE_TIME',
-  context: ['date', 'dob', 'd.o.b', 'born', 'birth', 'birthday', 'date of birth', 'admitted', 'discharged', 'visit', 'appointment', 'since', 'expires', 'exp', 'dated'],
+  context: [
+    'date',
+    'dob',
+    'd.o.b',
+    'born',
+    'birth',
+    'birthday',
+    'date of birth',
+    'admitted',
+    'discharged',
+    'visit',
+    'appointment',
+    'since',
+    'expires',
+    'exp',
+    'dated',
+  ],
   patterns: [
     {
       name: 'iso_datetime',
-      regex: re(`(?<![\\w.:/-])${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}${TZ})?(?![\\w-]|[.:/]\\d)`),
+      regex: re(
+        `(?<![\\w.:/-])${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}${TZ})?(?![\\w-]|[.:/]\\d)`,
+      ),
       score: 0.85,
     },
     {
       name: 'numeric_date',
-      regex: re(`(?<![\\w.:/$€£-])(?:0?[1-9]|[12]\\d|3[01])([/.-])(?:0?[1-9]|[12]\\d|3[01])\\1(?:${YEAR}|\\d{2})(?:,?\\s${TIME}${TZ})?(?![\\w-]|[.:/]\\d)`),
+      regex: re(
+        `(?<![\\w.:/$€£-])(?:0?[1-9]|[12]\\d|3[01])([/.-])(?:0?[1-9]|[12]\\d|3[01])\\1(?:${YEAR}|\\d{2})(?:,?\\s${TIME}${TZ})?(?![\\w-]|[.:/]\\d)`,
+      ),
       score: 0.6,
     },
-    { name: 'ymd_slash', regex: re(`(?<![\\w.:/-])${YEAR}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])(?![\\w/-]|\\.\\d)`), score: 0.75 },
+    {
+      name: 'ymd_slash',
+      regex: re(
+        `(?<![\\w.:/-])${YEAR}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])(?![\\w/-]|\\.\\d)`,
+      ),
+      score: 0.75,
+    },
     {
       name: 'month_day_year',
-      regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${MONTH}\\.?\\s{1,2}${DAY},?\\s{1,2}${YEAR}(?:,?\\s{1,2}(?:at\\s{1,2})?${TIME}${TZ})?\\b`, 'gi'),
+      regex: re(
+        `\\b(?:${WEEKDAY},?\\s{1,2})?${MONTH}\\.?\\s{1,2}${DAY},?\\s{1,2}${YEAR}(?:,?\\s{1,2}(?:at\\s{1,2})?${TIME}${TZ})?\\b`,
+        'gi',
+      ),
       score: 0.85,
     },
     {
       name: 'day_month_year',
-      regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${DAY}(?:\\s{1,2}of)?[\\s-]{1,2}${MONTH}\\.?[\\s,-]{1,3}${YEAR}(?:,?\\s{1,2}${TIME}${TZ})?\\b`, 'gi'),
+      regex: re(
+        `\\b(?:${WEEKDAY},?\\s{1,2})?${DAY}(?:\\s{1,2}of)?[\\s-]{1,2}${MONTH}\\.?[\\s,-]{1,3}${YEAR}(?:,?\\s{1,2}${TIME}${TZ})?\\b`,
+        'gi',
+      ),
       score: 0.85,
     },
     {
       name: 'foreign_day_month_year',
-      regex: re(`(?<![\\p{L}\\p{N}])(?:[12]\\d|3[01]|0?[1-9])(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}\\.?\\s{1,2}(?:de\\s{1,2}|del\\s{1,2})?${YEAR}(?![\\p{L}\\p{N}])`, 'giu'),
+      regex: re(
+        `(?<![\\p{L}\\p{N}])(?:[12]\\d|3[01]|0?[1-9])(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}\\.?\\s{1,2}(?:de\\s{1,2}|del\\s{1,2})?${YEAR}(?![\\p{L}\\p{N}])`,
+        'giu',
+      ),
       score: 0.85,
     },
     {
       name: 'access_log',
-      regex: re(`(?<![\\w/])(?:0[1-9]|[12]\\d|3[01])/${MONTH}/${YEAR}(?::${TIME})?(?:\\s[+-]\\d{4})?`, 'g'),
+      regex: re(
+        `(?<![\\w/])(?:0[1-9]|[12]\\d|3[01])/${MONTH}/${YEAR}(?::${TIME})?(?:\\s[+-]\\d{4})?`,
+        'g',
+      ),
       score: 0.9,
     },
     { name: 'month_year', regex: re(`\\b${MONTH}\\.?,?\\s{1,2}${YEAR}\\b`, 'gi'), score: 0.6 },
-    { name: 'month_day', regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${MONTH}\\.?\\s{1,2}${DAY}\\b(?!:|\\s?\\d)`, 'g'), score: 0.6 },
-    { name: 'day_month', regex: re(`\\b${DAY}(?:\\s{1,2}of)?\\s{1,2}${MONTH}\\b(?![\\s,-]{1,3}\\d)`, 'g'), score: 0.55 },
-    { name: 'time_12h', regex: re(`(?<![\\w:.])(?:1[0-2]|0?[1-9])(?::[0-5]\\d)?\\s?[AaPp]\\.?[Mm]\\b\\.?(?:\\s?(?:[ECMP][SD]T|UTC|GMT))?`, 'g'), score: 0.3, context: [] },
-    { name: 'time_24h', regex: re(`(?<![\\w:.$/-])(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?(?![\\w:]|\\.\\d)`, 'g'), score: 0.3, context: [] },
+    {
+      name: 'month_day',
+      regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${MONTH}\\.?\\s{1,2}${DAY}\\b(?!:|\\s?\\d)`, 'g'),
+      score: 0.6,
+    },
+    {
+      name: 'day_month',
+      regex: re(`\\b${DAY}(?:\\s{1,2}of)?\\s{1,2}${MONTH}\\b(?![\\s,-]{1,3}\\d)`, 'g'),
+      score: 0.55,
+    },
+    {
+      name: 'time_12h',
+      regex: re(
+        `(?<![\\w:.])(?:1[0-2]|0?[1-9])(?::[0-5]\\d)?\\s?[AaPp]\\.?[Mm]\\b\\.?(?:\\s?(?:[ECMP][SD]T|UTC|GMT))?`,
+        'g',
+      ),
+      score: 0.3,
+      context: [],
+    },
+    {
+      name: 'time_24h',
+      regex: re(
+        `(?<![\\w:.$/-])(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?(?![\\w:]|\\.\\d)`,
+        'g',
+      ),
+      score: 0.3,
+      context: [],
+    },
   ],
   trimEnd: (value) => value.replace(/\s+$/, ''),
   validate: (value, text, start, pattern) => {
@@ -68,7 +132,8 @@ export const dateTimeRecognizer = new PatternRecognizer({
     // "v1.2.2023", "version 10.12.20", "build 3-4-21": versions and build numbers, not dates.
     if (/(?:\b(?:v|version|ver\.?|build|release|rev\.?)|#)\s*$/.test(before)) return 'drop';
     if (pattern === 'numeric_date') return numericDateVerdict(value);
-    if (pattern === 'month_day' || pattern === 'day_month') return monthIsAnotherWord(value) ? 'drop' : 'keep';
+    if (pattern === 'month_day' || pattern === 'day_month')
+      return monthIsAnotherWord(value) ? 'drop' : 'keep';
     return 'keep';
   },
 });

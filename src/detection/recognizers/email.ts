@@ -5,13 +5,26 @@ const DOMAIN_MAX = 253;
 
 function isLocalChar(code: number): boolean {
   return (
-    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) ||
-    code === 46 || code === 95 || code === 37 || code === 43 || code === 45 || code === 39
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 46 ||
+    code === 95 ||
+    code === 37 ||
+    code === 43 ||
+    code === 45 ||
+    code === 39
   );
 }
 
 function isDomainChar(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 45 || code === 46;
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 45 ||
+    code === 46
+  );
 }
 
 /**
@@ -41,7 +54,8 @@ export class EmailRecognizer implements Recognizer {
 
   private expand(text: string, at: number, minStart: number): Candidate | undefined {
     let start = at;
-    while (start > minStart && at - start < LOCAL_MAX && isLocalChar(text.charCodeAt(start - 1))) start--;
+    while (start > minStart && at - start < LOCAL_MAX && isLocalChar(text.charCodeAt(start - 1)))
+      start--;
     while (start < at && (text[start] === '.' || text[start] === "'")) start++;
     if (start === at || text[at - 1] === '.') return undefined;
     let end = at + 1;
@@ -49,7 +63,11 @@ export class EmailRecognizer implements Recognizer {
     while (end > at + 1 && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
     const domain = text.slice(at + 1, end);
     const labels = domain.split('.');
-    if (labels.length < 2 || labels.some((l) => l === '' || l.startsWith('-') || l.endsWith('-') || l.length > 63)) return undefined;
+    if (
+      labels.length < 2 ||
+      labels.some((l) => l === '' || l.startsWith('-') || l.endsWith('-') || l.length > 63)
+    )
+      return undefined;
     if (!/^[a-z]{2,24}$/i.test(labels[labels.length - 1])) return undefined;
     return {
       type: 'EMAIL_ADDRESS',

@@ -5,10 +5,31 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const ipAddressRecognizer = new PatternRecognizer({
   name: 'IpRecognizer',
   type: 'IP_ADDRESS',
-  context: ['ip', 'ip address', 'ipv4', 'ipv6', 'address', 'host', 'client', 'server', 'from', 'src', 'dst'],
+  context: [
+    'ip',
+    'ip address',
+    'ipv4',
+    'ipv6',
+    'address',
+    'host',
+    'client',
+    'server',
+    'from',
+    'src',
+    'dst',
+  ],
   patterns: [
-    { name: 'ipv4', regex: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w]|\.\d)/g, score: 0.9 },
-    { name: 'ipv6', regex: /(?<![\w:.])(?=[0-9a-f:]{0,5}:)[0-9a-f:]{2,39}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?:%[\w]{1,16})?(?![\w:])/gi, score: 0.9 },
+    {
+      name: 'ipv4',
+      regex: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w]|\.\d)/g,
+      score: 0.9,
+    },
+    {
+      name: 'ipv6',
+      regex:
+        /(?<![\w:.])(?=[0-9a-f:]{0,5}:)[0-9a-f:]{2,39}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?:%[\w]{1,16})?(?![\w:])/gi,
+      score: 0.9,
+    },
   ],
   validate: (value, text, start, pattern) => {
     const address = value.replace(/\/\d{1,2}$|%\w+$/, '');

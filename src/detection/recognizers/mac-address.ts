@@ -4,15 +4,36 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const macAddressRecognizer = new PatternRecognizer({
   name: 'MacAddressRecognizer',
   type: 'MAC_ADDRESS',
-  context: ['mac', 'mac address', 'hardware address', 'ethernet', 'wifi', 'device', 'hwaddr', 'bssid'],
+  context: [
+    'mac',
+    'mac address',
+    'hardware address',
+    'ethernet',
+    'wifi',
+    'device',
+    'hwaddr',
+    'bssid',
+  ],
   patterns: [
-    { name: 'mac_colon', regex: /(?<![\w:-])[0-9a-f]{2}(?::[0-9a-f]{2}){5}(?![\w:-])/gi, score: 0.85 },
-    { name: 'mac_dash', regex: /(?<![\w:-])[0-9a-f]{2}(?:-[0-9a-f]{2}){5}(?![\w:-])/gi, score: 0.85 },
-    { name: 'mac_cisco', regex: /(?<![\w.])[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?![\w.])/gi, score: 0.7 },
+    {
+      name: 'mac_colon',
+      regex: /(?<![\w:-])[0-9a-f]{2}(?::[0-9a-f]{2}){5}(?![\w:-])/gi,
+      score: 0.85,
+    },
+    {
+      name: 'mac_dash',
+      regex: /(?<![\w:-])[0-9a-f]{2}(?:-[0-9a-f]{2}){5}(?![\w:-])/gi,
+      score: 0.85,
+    },
+    {
+      name: 'mac_cisco',
+      regex: /(?<![\w.])[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?![\w.])/gi,
+      score: 0.7,
+    },
   ],
   validate: (value) => {
     const hex = value.replace(/[^0-9a-f]/gi, '');
-    if (/^0+$/.test(hex) || !/[a-f]/i.test(hex) && /^\d{2}(?::\d{2}){5}$/.test(value)) return 0.5;
+    if (/^0+$/.test(hex) || (!/[a-f]/i.test(hex) && /^\d{2}(?::\d{2}){5}$/.test(value))) return 0.5;
     return 'keep';
   },
 });

@@ -40,7 +40,8 @@ export class PatternRecognizer implements Recognizer {
     this.types = [spec.type];
     for (const p of spec.patterns) {
       if (!p.regex.global) throw new Error(`pattern ${p.name} of ${spec.name} needs the g flag`);
-      if (p.group !== undefined && !p.regex.hasIndices) throw new Error(`pattern ${p.name} of ${spec.name} needs the d flag`);
+      if (p.group !== undefined && !p.regex.hasIndices)
+        throw new Error(`pattern ${p.name} of ${spec.name} needs the d flag`);
     }
   }
 
@@ -49,7 +50,10 @@ export class PatternRecognizer implements Recognizer {
     for (const pattern of this.spec.patterns) {
       // matchAll works on a clone of the regex, so concurrent calls never share lastIndex.
       for (const m of text.matchAll(pattern.regex)) {
-        const span = pattern.group === undefined ? [m.index, m.index + m[0].length] : m.indices?.[pattern.group];
+        const span =
+          pattern.group === undefined
+            ? [m.index, m.index + m[0].length]
+            : m.indices?.[pattern.group];
         if (!span) continue;
         const [start, end] = span;
         if (end <= start) continue;
@@ -60,7 +64,12 @@ export class PatternRecognizer implements Recognizer {
     return out;
   }
 
-  private judge(text: string, start: number, matchEnd: number, pattern: Pattern): Candidate | undefined {
+  private judge(
+    text: string,
+    start: number,
+    matchEnd: number,
+    pattern: Pattern,
+  ): Candidate | undefined {
     let end = matchEnd;
     let value = text.slice(start, end);
     if (this.spec.trimEnd) {
@@ -68,11 +77,20 @@ export class PatternRecognizer implements Recognizer {
       end = start + value.length;
       if (value === '') return undefined;
     }
-    const verdict = this.spec.validate ? this.spec.validate(value, text, start, pattern.name) : 'keep';
+    const verdict = this.spec.validate
+      ? this.spec.validate(value, text, start, pattern.name)
+      : 'keep';
     if (verdict === 'drop') return undefined;
-    const score = typeof verdict === 'number' ? verdict : typeof verdict === 'object' ? verdict.score : pattern.score;
+    const score =
+      typeof verdict === 'number'
+        ? verdict
+        : typeof verdict === 'object'
+          ? verdict.score
+          : pattern.score;
     const requiresContext =
-      typeof verdict === 'object' ? verdict.requiresContext : (pattern.requiresContext ?? this.spec.requiresContext);
+      typeof verdict === 'object'
+        ? verdict.requiresContext
+        : (pattern.requiresContext ?? this.spec.requiresContext);
     return {
       type: this.spec.type,
       start,

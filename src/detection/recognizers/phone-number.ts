@@ -8,8 +8,69 @@ import type { Candidate, Recognizer } from '../types';
 const CANDIDATE = /(?<![\w+#$€£¥/.:-])(?:\+|\b00)?\(?\d[\d ().-]{5,22}\d(?![\w/-]|[.:]\d)/g;
 
 /** Countries tried for numbers written in national form (leading trunk 0) when US fails. */
-const NATIONAL_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IN', 'AU', 'IT', 'ES', 'NL', 'BR', 'IE', 'JP', 'MX', 'PL', 'SE', 'CH', 'BE', 'AT', 'IL', 'ZA', 'NG', 'CN'];
-const CONTEXT = ['phone', 'tel', 'telephone', 'call', 'mobile', 'cell', 'fax', 'contact', 'text', 'sms', 'whatsapp', 'reach', 'reached', 'ph', 'mob', 'phone number', 'telefon', 'telefono', 'teléfono', 'téléphone', 'tél', 'tel.', 'chiami', 'chiamare', 'llamar', 'llamaremos', 'llame', 'bel', 'bellen', 'anrufen', 'rufen', 'appelez', 'appeler', 'portable', 'handy', 'cellulare', 'móvil', 'movil'];
+const NATIONAL_REGIONS: readonly CountryCode[] = [
+  'GB',
+  'DE',
+  'FR',
+  'IN',
+  'AU',
+  'IT',
+  'ES',
+  'NL',
+  'BR',
+  'IE',
+  'JP',
+  'MX',
+  'PL',
+  'SE',
+  'CH',
+  'BE',
+  'AT',
+  'IL',
+  'ZA',
+  'NG',
+  'CN',
+];
+const CONTEXT = [
+  'phone',
+  'tel',
+  'telephone',
+  'call',
+  'mobile',
+  'cell',
+  'fax',
+  'contact',
+  'text',
+  'sms',
+  'whatsapp',
+  'reach',
+  'reached',
+  'ph',
+  'mob',
+  'phone number',
+  'telefon',
+  'telefono',
+  'teléfono',
+  'téléphone',
+  'tél',
+  'tel.',
+  'chiami',
+  'chiamare',
+  'llamar',
+  'llamaremos',
+  'llame',
+  'bel',
+  'bellen',
+  'anrufen',
+  'rufen',
+  'appelez',
+  'appeler',
+  'portable',
+  'handy',
+  'cellulare',
+  'móvil',
+  'movil',
+];
 
 /** Phone numbers parsed and validated by libphonenumber (US and international formats). */
 export class PhoneNumberRecognizer implements Recognizer {
@@ -48,7 +109,11 @@ export class PhoneNumberRecognizer implements Recognizer {
       end: start + value.length,
       score,
       recognizer: this.name,
-      explanation: { pattern: value.startsWith('+') ? 'phone_international' : 'phone_national', baseScore: score, validation: 'passed' },
+      explanation: {
+        pattern: value.startsWith('+') ? 'phone_international' : 'phone_national',
+        baseScore: score,
+        validation: 'passed',
+      },
       context: CONTEXT,
       requiresContext: score < 0.4,
     };
@@ -58,7 +123,8 @@ export class PhoneNumberRecognizer implements Recognizer {
   private separatorsLookLikePhone(value: string): boolean {
     if (/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$/.test(value)) return false;
     // SSN shape 3-2-4 and ISBN-like 1-3-5-1 groupings are never written phone numbers.
-    if (/^\d{3}-\d{2}-\d{4}$/.test(value) || /^\d{1,5}-\d{1,7}-\d{1,7}-[\dX]$/.test(value)) return false;
+    if (/^\d{3}-\d{2}-\d{4}$/.test(value) || /^\d{1,5}-\d{1,7}-\d{1,7}-[\dX]$/.test(value))
+      return false;
     if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/.test(value)) return false;
     const dots = value.split('.').length - 1;
     if (dots === 1) return false;
@@ -75,7 +141,11 @@ export class PhoneNumberRecognizer implements Recognizer {
     }
     const us = parsePhoneNumberFromString(value, 'US');
     if (us?.isValid()) {
-      if (/^\(\d{3}\)\s?\d{3}[\s.-]\d{4}/.test(value) || /^(?:1[\s.-])?\d{3}([\s.-])\d{3}\1\d{4}/.test(value)) return 0.75;
+      if (
+        /^\(\d{3}\)\s?\d{3}[\s.-]\d{4}/.test(value) ||
+        /^(?:1[\s.-])?\d{3}([\s.-])\d{3}\1\d{4}/.test(value)
+      )
+        return 0.75;
       return formatted ? 0.5 : 0.35;
     }
     // National forms of other countries: a leading trunk 0 is telling; otherwise context must say so.

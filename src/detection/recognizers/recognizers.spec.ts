@@ -38,8 +38,12 @@ describe('pattern recognizers find valid values and reject near-misses', () => {
   });
 
   it('scores the sample SSN 123-45-6789 lower than a plausible one', () => {
-    const [sample] = engine.detect('SSN 123-45-6789', { minScore: 0 }).filter((e) => e.type === 'US_SSN');
-    const [real] = engine.detect('SSN 536-22-1234', { minScore: 0 }).filter((e) => e.type === 'US_SSN');
+    const [sample] = engine
+      .detect('SSN 123-45-6789', { minScore: 0 })
+      .filter((e) => e.type === 'US_SSN');
+    const [real] = engine
+      .detect('SSN 536-22-1234', { minScore: 0 })
+      .filter((e) => e.type === 'US_SSN');
     expect(sample.score).toBeLessThan(real.score);
   });
 
@@ -120,7 +124,10 @@ describe('pattern recognizers find valid values and reject near-misses', () => {
 
   it.each([
     ['Ship to 221 Baker Street, London NW1 6XE today', ['221 Baker Street, London NW1 6XE']],
-    ['Address: 1600 Pennsylvania Avenue NW, Washington, DC 20500', ['1600 Pennsylvania Avenue NW, Washington, DC 20500']],
+    [
+      'Address: 1600 Pennsylvania Avenue NW, Washington, DC 20500',
+      ['1600 Pennsylvania Avenue NW, Washington, DC 20500'],
+    ],
     ['went to Via Garau 282, 22495 Bologna. Thanks', ['Via Garau 282, 22495 Bologna']],
     ['Lives at 42 Elm St Apt. 3', ['42 Elm St Apt. 3']],
     ['We sold 3 Green Apples at the market', []],
@@ -179,7 +186,9 @@ describe('pattern recognizers find valid values and reject near-misses', () => {
   });
 
   it('MEDICAL_LICENSE needs a licence label', () => {
-    expect(found('state medical license 25MA07569992', 'MEDICAL_LICENSE')).toEqual(['25MA07569992']);
+    expect(found('state medical license 25MA07569992', 'MEDICAL_LICENSE')).toEqual([
+      '25MA07569992',
+    ]);
     expect(found('part 25MA07569992', 'MEDICAL_LICENSE')).toEqual([]);
   });
 
@@ -202,8 +211,14 @@ describe('pattern recognizers find valid values and reject near-misses', () => {
 
   it.each([
     ['BTC 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', ['1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2']],
-    ['BTC bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', ['bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq']],
-    ['ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', ['0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed']],
+    [
+      'BTC bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+      ['bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq'],
+    ],
+    [
+      'ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+      ['0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'],
+    ],
     ['ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD', []],
     ['BTC 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3', []],
   ])('CRYPTO in %p', (text, expected) => {
@@ -220,10 +235,16 @@ describe('pattern recognizers find valid values and reject near-misses', () => {
 
   it.each([
     ['key AKIAIOSFODNN7EXAMPLE', ['AKIAIOSFODNN7EXAMPLE']],
-    ['token ghp_1234567890abcdefghijABCDEFGHIJ123456', ['ghp_1234567890abcdefghijABCDEFGHIJ123456']],
+    [
+      'token ghp_1234567890abcdefghijABCDEFGHIJ123456',
+      ['ghp_1234567890abcdefghijABCDEFGHIJ123456'],
+    ],
     ['api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dc', ['sk_live_4eC39HqLyjWDarjtT1zdp7dc']],
     ['slack xoxb-123456789012-abcdefABCDEF', ['xoxb-123456789012-abcdefABCDEF']],
-    ['secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']],
+    [
+      'secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ],
     ['password: correcthorse', []],
     ['commit 3f786850e387550fdab836ed7e6dc881de23001b', []],
   ])('API_KEY in %p', (text, expected) => {
@@ -231,7 +252,8 @@ describe('pattern recognizers find valid values and reject near-misses', () => {
   });
 
   it('API_KEY covers a PEM private key block from BEGIN to END', () => {
-    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----';
+    const pem =
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----';
     expect(found(`key:\n${pem}\nthanks`, 'API_KEY')).toEqual([pem]);
   });
 });

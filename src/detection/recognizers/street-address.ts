@@ -6,7 +6,8 @@ const SUFFIX =
   '(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Courts|Place|Pl|Terrace|Ter|Way|Ways|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Circles|Square|Sq|Squares|Trail|Trl|Loop|Alley|Aly|Plaza|Plz|Crossing|Xing|Point|Pt|Points|Pike|Run|Path|Row|Walk|Heights|Hts|Ridge|Rdg|Ridges|Hill|Hills|Estates|Est|Glen|Glens|Grove|Groves|Park|Parks|Pass|Commons|Common|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke|Route|Rte|Center|Ctr|Centers|Station|Sta|Creek|Crk|Cove|Coves|Harbor|Harbors|Meadow|Meadows|Mdws|Landing|Lndg|Junction|Jct|Junctions|Manor|Manors|Mall|Ranch|Spur|Village|Vlg|Villages|Vista|Vis|View|Views|Vw|Ville|Well|Wells|Mill|Mills|Falls|Fls|Forest|Forge|Forges|Garden|Gardens|Gdns|Gateway|Green|Greens|Haven|Island|Islands|Isle|Knoll|Knolls|Lake|Lakes|Oval|Overpass|Port|Ports|Prairie|Shore|Shores|Spring|Springs|Summit|Track|Valley|Valleys|Viaduct|Bypass|Byp|Bluff|Bluffs|Bottom|Branch|Bridge|Brook|Brooks|Burg|Burgs|Camp|Canyon|Cape|Causeway|Cliff|Cliffs|Club|Corner|Corners|Crest|Curve|Dale|Dam|Divide|Extension|Ext|Fall|Ferry|Field|Fields|Flat|Flats|Ford|Fords|Fork|Forks|Fort|Freeway|Gap|Gateway|Grove|Harbour|Hollow|Inlet|Key|Keys|Knob|Lock|Locks|Lodge|Mews|Mission|Motorway|Mount|Mountain|Mountains|Neck|Orchard|Pines|Plain|Plains|Radial|Ramp|Rapid|Rapids|Rest|Road|Roads|Shoal|Shoals|Skyway|Stream|Stravenue|Throughway|Trace|Trafficway|Tunnel|Underpass|Union|Unions|Vale|Wall|Drove|Mead|Close|Crescent|Gate|Gardens|Hill|Parade|Rise|Wharf|Yard)';
 const DIRECTION = '(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?';
 const STREET_WORD = "(?:[A-Z][A-Za-z'’-]{0,24}|\\d{1,3}(?:st|nd|rd|th))";
-const UNIT = '(?:,?\\s{1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Lot|#)\\.?\\s{0,2}#?\\s?[A-Za-z0-9-]{1,6})?';
+const UNIT =
+  '(?:,?\\s{1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Lot|#)\\.?\\s{0,2}#?\\s?[A-Za-z0-9-]{1,6})?';
 const CITY_WORD = "(?:(?:St|Ste|Mt|Ft)\\.|[A-Z][\\p{L}'’-]{1,30})";
 
 /** A US street line without city: number, direction, name words, suffix, unit. */
@@ -18,18 +19,86 @@ const PO_BOX = /\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s{1,2}\d{1,8}\b/gi;
 
 /** The end of an address: ", City, ST 12345", ", City POSTCODE" (UK) or ", 12345 City" (Europe). */
 const TAILS: readonly RegExp[] = [
-  new RegExp(`(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:${CITY_WORD}[ \\t]){0,3}${CITY_WORD},?[ \\t]{1,2}(?:${STATE_CODE_ALTERNATION}|${STATE_NAME_ALTERNATION})\\.?(?:[ \\t]{1,2}\\d{5}(?:-\\d{4})?)?(?![\\p{L}\\p{N}])`, 'gu'),
-  new RegExp(`(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:${CITY_WORD}[ \\t]){0,2}${CITY_WORD},?[ \\t]{1,2}[A-Z]{1,2}\\d{1,2}[A-Z]?[ \\t]\\d{1,2}[A-Z]{1,2}(?![\\p{L}\\p{N}])`, 'gu'),
-  new RegExp(`(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:[A-Z]{1,2}-)?\\d{4,5}(?:[ \\t][A-Z]{2})?[ \\t]{1,2}${CITY_WORD}(?:[ \\t](?:am|an|im|sur|en|${CITY_WORD}))?(?:[ \\t]${CITY_WORD})?(?![\\p{L}\\p{N}])`, 'gu'),
+  new RegExp(
+    `(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:${CITY_WORD}[ \\t]){0,3}${CITY_WORD},?[ \\t]{1,2}(?:${STATE_CODE_ALTERNATION}|${STATE_NAME_ALTERNATION})\\.?(?:[ \\t]{1,2}\\d{5}(?:-\\d{4})?)?(?![\\p{L}\\p{N}])`,
+    'gu',
+  ),
+  new RegExp(
+    `(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:${CITY_WORD}[ \\t]){0,2}${CITY_WORD},?[ \\t]{1,2}[A-Z]{1,2}\\d{1,2}[A-Z]?[ \\t]\\d{1,2}[A-Z]{1,2}(?![\\p{L}\\p{N}])`,
+    'gu',
+  ),
+  new RegExp(
+    `(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:[A-Z]{1,2}-)?\\d{4,5}(?:[ \\t][A-Z]{2})?[ \\t]{1,2}${CITY_WORD}(?:[ \\t](?:am|an|im|sur|en|${CITY_WORD}))?(?:[ \\t]${CITY_WORD})?(?![\\p{L}\\p{N}])`,
+    'gu',
+  ),
 ];
 
 /** Words that may sit inside a street part besides capitalised words and numbers. */
 const STREET_PARTICLES = new Set([
-  'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'des', 'du', 'la', 'le', 'les', 'el', 'van', 'von', 'der', 'den', 'dem',
-  'het', "'t", 'y', 'e', 'auf', 'an', 'am', 'im', 'zum', 'zur', 'bis', 'hoog', 'achter', 'voor', 'boven', 'huis', 'bus', 'piso', 'puerta', 'esc', 'int', 'sc',
+  'de',
+  'del',
+  'della',
+  'di',
+  'da',
+  'das',
+  'dos',
+  'des',
+  'du',
+  'la',
+  'le',
+  'les',
+  'el',
+  'van',
+  'von',
+  'der',
+  'den',
+  'dem',
+  'het',
+  "'t",
+  'y',
+  'e',
+  'auf',
+  'an',
+  'am',
+  'im',
+  'zum',
+  'zur',
+  'bis',
+  'hoog',
+  'achter',
+  'voor',
+  'boven',
+  'huis',
+  'bus',
+  'piso',
+  'puerta',
+  'esc',
+  'int',
+  'sc',
 ]);
-const UNIT_WORDS = /^(?:apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|lot|og|eg|hoog|achter|bus|piso|#\d+)\.?$/i;
-const LABEL_WORDS = new Set(['address', 'addr', 'home', 'mailing', 'shipping', 'billing', 'ship', 'to', 'lives', 'located', 'at', 'in', 'from', 'adresse', 'anschrift', 'dirección', 'direccion', 'indirizzo', 'adres']);
+const UNIT_WORDS =
+  /^(?:apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|lot|og|eg|hoog|achter|bus|piso|#\d+)\.?$/i;
+const LABEL_WORDS = new Set([
+  'address',
+  'addr',
+  'home',
+  'mailing',
+  'shipping',
+  'billing',
+  'ship',
+  'to',
+  'lives',
+  'located',
+  'at',
+  'in',
+  'from',
+  'adresse',
+  'anschrift',
+  'dirección',
+  'direccion',
+  'indirizzo',
+  'adres',
+]);
 const MAX_STREET_TOKENS = 10;
 const MAX_STREET_CHARS = 90;
 
@@ -47,14 +116,29 @@ interface StreetToken {
 export class StreetAddressRecognizer implements Recognizer {
   readonly name = 'StreetAddressRecognizer';
   readonly types = ['STREET_ADDRESS'];
-  private readonly context = ['address', 'addr', 'street', 'lives', 'resides', 'residence', 'home', 'mailing', 'ship', 'shipping', 'billing', 'located', 'moved'];
+  private readonly context = [
+    'address',
+    'addr',
+    'street',
+    'lives',
+    'resides',
+    'residence',
+    'home',
+    'mailing',
+    'ship',
+    'shipping',
+    'billing',
+    'located',
+    'moved',
+  ];
 
   analyze(text: string): Candidate[] {
     const out: Candidate[] = [];
     for (const tail of TAILS) {
       for (const m of text.matchAll(tail)) {
         const start = this.streetStart(text, m.index, m[0].startsWith('\n'));
-        if (start !== undefined) out.push(this.candidate(start, m.index + m[0].length, 0.8, 'address_with_tail'));
+        if (start !== undefined)
+          out.push(this.candidate(start, m.index + m[0].length, 0.8, 'address_with_tail'));
       }
     }
     for (const m of text.matchAll(US_STREET)) {
@@ -62,7 +146,8 @@ export class StreetAddressRecognizer implements Recognizer {
       const score = /^\d{4}\s(?:Dr|St|Pl)\b/.test(value) ? 0.5 : 0.75;
       out.push(this.candidate(m.index, m.index + value.length, score, 'us_street'));
     }
-    for (const m of text.matchAll(PO_BOX)) out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'po_box'));
+    for (const m of text.matchAll(PO_BOX))
+      out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'po_box'));
     return out;
   }
 
@@ -72,7 +157,11 @@ export class StreetAddressRecognizer implements Recognizer {
     const from = Math.max(lineStart, tailStart - MAX_STREET_CHARS);
     const segment = text.slice(from, tailStart);
     if (tailOnNewLine && segment.trim() === '') return undefined;
-    const tokens = [...segment.matchAll(/[^\s,]+/g)].map((m) => ({ text: m[0], start: from + m.index, end: from + m.index + m[0].length }));
+    const tokens = [...segment.matchAll(/[^\s,]+/g)].map((m) => ({
+      text: m[0],
+      start: from + m.index,
+      end: from + m.index + m[0].length,
+    }));
     const accepted: StreetToken[] = [];
     let commas = 0;
     for (let i = tokens.length - 1; i >= 0 && accepted.length < MAX_STREET_TOKENS; i--) {
@@ -87,9 +176,12 @@ export class StreetAddressRecognizer implements Recognizer {
 
   private isStreetToken(token: string, last: boolean): boolean {
     if (/[:;()@"“”]/.test(token)) return false;
-    const abbreviated = /^(?:[A-Z][a-z]{0,4}|\p{Lu})\.$/u.test(token) || /(?:str|st|ave|rd|blvd|pl|av)\.$/i.test(token);
+    const abbreviated =
+      /^(?:[A-Z][a-z]{0,4}|\p{Lu})\.$/u.test(token) ||
+      /(?:str|st|ave|rd|blvd|pl|av)\.$/i.test(token);
     if (/\.$/.test(token) && !abbreviated && !last) return false;
-    if (/^\d{1,6}[a-zA-Z]{0,2}(?:-\d{1,4}[a-zA-Z]?)?$/.test(token) || /^#\d{1,6}$/.test(token)) return true;
+    if (/^\d{1,6}[a-zA-Z]{0,2}(?:-\d{1,4}[a-zA-Z]?)?$/.test(token) || /^#\d{1,6}$/.test(token))
+      return true;
     if (/^[IVX]{1,4}$/.test(token) || UNIT_WORDS.test(token)) return true;
     if (STREET_PARTICLES.has(token.toLowerCase())) return true;
     return /^\p{Lu}[\p{L}\p{M}'’.-]*$/u.test(token);
@@ -98,7 +190,11 @@ export class StreetAddressRecognizer implements Recognizer {
   /** Drops leading labels and words before a leading house number; needs a number and a name. */
   private trimStreet(tokens: StreetToken[]): number | undefined {
     let first = 0;
-    while (first < tokens.length && LABEL_WORDS.has(tokens[first].text.toLowerCase().replace(/[.:]$/, ''))) first++;
+    while (
+      first < tokens.length &&
+      LABEL_WORDS.has(tokens[first].text.toLowerCase().replace(/[.:]$/, ''))
+    )
+      first++;
     const isNumber = (t: StreetToken) => /^\d/.test(t.text);
     const isName = (t: StreetToken) => /^\p{Lu}\p{Ll}/u.test(t.text) && !UNIT_WORDS.test(t.text);
     // "Rose Tyler 221 Baker Street": a US-style house number starts the address.
@@ -109,8 +205,18 @@ export class StreetAddressRecognizer implements Recognizer {
       }
     }
     const street = tokens.slice(first);
-    if (!street.some(isNumber) || !street.some((t) => /\p{L}{2}/u.test(t.text) && !UNIT_WORDS.test(t.text))) return undefined;
-    while (street.length && STREET_PARTICLES.has(street[0].text) && street[0].text === street[0].text.toLowerCase() && !/^(?:de|van|von|auf)$/.test(street[0].text)) street.shift();
+    if (
+      !street.some(isNumber) ||
+      !street.some((t) => /\p{L}{2}/u.test(t.text) && !UNIT_WORDS.test(t.text))
+    )
+      return undefined;
+    while (
+      street.length &&
+      STREET_PARTICLES.has(street[0].text) &&
+      street[0].text === street[0].text.toLowerCase() &&
+      !/^(?:de|van|von|auf)$/.test(street[0].text)
+    )
+      street.shift();
     return street.length ? street[0].start : undefined;
   }
 

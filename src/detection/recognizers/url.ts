@@ -5,8 +5,12 @@ const TRAILING_PUNCT = /[.,;:!?'"*_]+$/;
 /** Trims sentence punctuation and unbalanced closing brackets off the end of a URL. */
 export function trimUrl(value: string): string {
   let v = value.replace(TRAILING_PUNCT, '');
-  for (const [open, close] of [['(', ')'], ['[', ']']]) {
-    while (v.endsWith(close) && v.split(open).length < v.split(close).length) v = v.slice(0, -1).replace(TRAILING_PUNCT, '');
+  for (const [open, close] of [
+    ['(', ')'],
+    ['[', ']'],
+  ]) {
+    while (v.endsWith(close) && v.split(open).length < v.split(close).length)
+      v = v.slice(0, -1).replace(TRAILING_PUNCT, '');
   }
   return v;
 }
@@ -20,8 +24,17 @@ export const urlRecognizer = new PatternRecognizer({
   type: 'URL',
   context: ['url', 'link', 'website', 'site', 'visit', 'http', 'https'],
   patterns: [
-    { name: 'url_scheme', regex: /\b(?:https?|ftp|sftp|wss?):\/\/[^\s<>"'`{}|\\^]{1,2048}/gi, score: 0.85 },
-    { name: 'url_www', regex: /(?<![\w.@/-])www\.[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,6}(?:[/?#][^\s<>"'`{}|\\^]{0,2048})?/gi, score: 0.8 },
+    {
+      name: 'url_scheme',
+      regex: /\b(?:https?|ftp|sftp|wss?):\/\/[^\s<>"'`{}|\\^]{1,2048}/gi,
+      score: 0.85,
+    },
+    {
+      name: 'url_www',
+      regex:
+        /(?<![\w.@/-])www\.[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,6}(?:[/?#][^\s<>"'`{}|\\^]{0,2048})?/gi,
+      score: 0.8,
+    },
     {
       name: 'url_bare_domain',
       regex: new RegExp(

@@ -4,7 +4,17 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const usBankNumberRecognizer = new PatternRecognizer({
   name: 'UsBankNumberRecognizer',
   type: 'US_BANK_NUMBER',
-  context: ['account', 'acct', 'bank', 'checking', 'savings', 'deposit', 'account number', 'acc no', 'acct no'],
+  context: [
+    'account',
+    'acct',
+    'bank',
+    'checking',
+    'savings',
+    'deposit',
+    'account number',
+    'acc no',
+    'acct no',
+  ],
   requiresContext: true,
   patterns: [{ name: 'bank_digits', regex: /(?<![\w.-])\d{8,17}(?![\w-]|\.\d)/g, score: 0.4 }],
   validate: (value) => (/^(\d)\1+$/.test(value) ? 'drop' : 'keep'),

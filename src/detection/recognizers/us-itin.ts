@@ -9,7 +9,12 @@ export const usItinRecognizer = new PatternRecognizer({
   patterns: [
     { name: 'itin_dashed', regex: /(?<![\w.-])9\d{2}-\d{2}-\d{4}(?![\w-]|\.\d)/g, score: 0.6 },
     { name: 'itin_spaced', regex: /(?<![\w.-])9\d{2} \d{2} \d{4}(?![\w-]|\.\d)/g, score: 0.4 },
-    { name: 'itin_bare', regex: /(?<![\w.-])9\d{8}(?![\w-]|\.\d)/g, score: 0.3, requiresContext: true },
+    {
+      name: 'itin_bare',
+      regex: /(?<![\w.-])9\d{8}(?![\w-]|\.\d)/g,
+      score: 0.3,
+      requiresContext: true,
+    },
   ],
   validate: (value) => (itinValid(value) ? 'keep' : 'drop'),
 });

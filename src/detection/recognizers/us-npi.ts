@@ -5,7 +5,16 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const usNpiRecognizer = new PatternRecognizer({
   name: 'UsNpiRecognizer',
   type: 'US_NPI',
-  context: ['npi', 'national provider', 'provider', 'prescriber', 'physician', 'provider id', 'billing provider', 'rendering'],
+  context: [
+    'npi',
+    'national provider',
+    'provider',
+    'prescriber',
+    'physician',
+    'provider id',
+    'billing provider',
+    'rendering',
+  ],
   patterns: [{ name: 'npi', regex: /(?<![\w.-])[12]\d{9}(?![\w-]|\.\d)/g, score: 0.45 }],
   validate: (value) => (npiValid(value) ? 'keep' : 'drop'),
 });

@@ -1,7 +1,17 @@
 import { ssnVerdict } from '../validators';
 import { PatternRecognizer } from './pattern-recognizer';
 
-export const SSN_CONTEXT = ['ssn', 'ssns', 'social security', 'social sec', 'ss#', 'ss #', 'ssa', 'taxpayer', 'tin'];
+export const SSN_CONTEXT = [
+  'ssn',
+  'ssns',
+  'social security',
+  'social sec',
+  'ss#',
+  'ss #',
+  'ssa',
+  'taxpayer',
+  'tin',
+];
 
 /** US Social Security numbers; area/group/serial rules, advertising and sample numbers. */
 export const usSsnRecognizer = new PatternRecognizer({
@@ -11,8 +21,18 @@ export const usSsnRecognizer = new PatternRecognizer({
   patterns: [
     { name: 'ssn_dashed', regex: /(?<![\w.-])\d{3}-\d{2}-\d{4}(?![\w-]|\.\d)/g, score: 0.6 },
     { name: 'ssn_spaced', regex: /(?<![\w.-])\d{3} \d{2} \d{4}(?![\w-]|\.\d)/g, score: 0.4 },
-    { name: 'ssn_dotted', regex: /(?<![\w.-])\d{3}\.\d{2}\.\d{4}(?![\w-]|\.\d)/g, score: 0.3, requiresContext: true },
-    { name: 'ssn_bare', regex: /(?<![\w.-])\d{9}(?![\w-]|\.\d)/g, score: 0.3, requiresContext: true },
+    {
+      name: 'ssn_dotted',
+      regex: /(?<![\w.-])\d{3}\.\d{2}\.\d{4}(?![\w-]|\.\d)/g,
+      score: 0.3,
+      requiresContext: true,
+    },
+    {
+      name: 'ssn_bare',
+      regex: /(?<![\w.-])\d{9}(?![\w-]|\.\d)/g,
+      score: 0.3,
+      requiresContext: true,
+    },
   ],
   validate: (value) => {
     const verdict = ssnVerdict(value);

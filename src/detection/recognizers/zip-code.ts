@@ -9,10 +9,18 @@ export const zipCodeRecognizer = new PatternRecognizer({
   patterns: [
     {
       name: 'zip_after_state',
-      regex: new RegExp(`(?<=\\b(?:${STATE_CODE_ALTERNATION}|${STATE_NAME_ALTERNATION})\\.?,?\\s{1,2})\\d{5}(?:-\\d{4})?(?![\\w-]|\\.\\d)`, 'g'),
+      regex: new RegExp(
+        `(?<=\\b(?:${STATE_CODE_ALTERNATION}|${STATE_NAME_ALTERNATION})\\.?,?\\s{1,2})\\d{5}(?:-\\d{4})?(?![\\w-]|\\.\\d)`,
+        'g',
+      ),
       score: 0.85,
     },
-    { name: 'zip_bare', regex: /(?<![\w.$€£-])\d{5}(?:-\d{4})?(?![\w-]|\.\d)/g, score: 0.4, requiresContext: true },
+    {
+      name: 'zip_bare',
+      regex: /(?<![\w.$€£-])\d{5}(?:-\d{4})?(?![\w-]|\.\d)/g,
+      score: 0.4,
+      requiresContext: true,
+    },
   ],
   validate: (value) => (value.startsWith('00000') ? 'drop' : 'keep'),
 });

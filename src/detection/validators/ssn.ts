@@ -1,8 +1,18 @@
 /** Numbers published in advertising or otherwise known never to be issued. */
 const KNOWN_INVALID = new Set(['078051120', '219099999', '457555462']);
 /** Sample numbers seen in docs and forms: real-looking but almost never real. */
-const PLACEHOLDERS = new Set(['123456789', '111111111', '222222222', '333333333', '444444444',
-  '555555555', '777777777', '888888888', '987654321', '012345678']);
+const PLACEHOLDERS = new Set([
+  '123456789',
+  '111111111',
+  '222222222',
+  '333333333',
+  '444444444',
+  '555555555',
+  '777777777',
+  '888888888',
+  '987654321',
+  '012345678',
+]);
 
 export type SsnVerdict = 'valid' | 'invalid' | 'placeholder';
 
@@ -23,5 +33,10 @@ export function itinValid(raw: string): boolean {
   const digits = raw.replace(/[\s.-]/g, '');
   if (!/^9\d{8}$/.test(digits)) return false;
   const group = Number(digits.slice(3, 5));
-  return (group >= 50 && group <= 65) || (group >= 70 && group <= 88) || (group >= 90 && group <= 92) || group >= 94;
+  return (
+    (group >= 50 && group <= 65) ||
+    (group >= 70 && group <= 88) ||
+    (group >= 90 && group <= 92) ||
+    group >= 94
+  );
 }
