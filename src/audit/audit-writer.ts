@@ -1,7 +1,7 @@
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ChainLink, GENESIS_HASH, linkHash, NormalizedEvent } from './audit-chain';
 
-/** Events written per transaction at most; the rest wait for the next one. */
+/** Events written per statement at most; the rest go in the next batch. */
 const MAX_BATCH = 500;
 
 interface Waiter {
@@ -15,6 +15,13 @@ interface ChainHead {
   hash: Buffer;
 }
 
+/** Rows chained (seq, prev_hash, hash) after `after`, and the head they leave. */
+interface ChainedBatch {
+  after: ChainHead;
+  rows: (Omit<ChainLink, 'prevHash'> & { prevHash: string; hash: string })[];
+  head: ChainHead;
+}
+
 interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
@@ -25,20 +32,22 @@ interface TenantQueue {
 }
 
 /**
- * Group commit: per tenant, one write at a time appends every event that arrived while the
- * previous one was being written. Writes hold a per-tenant advisory lock and check the chain head
- * under it, so replicas sharing the database extend one chain. A waiter settles only when its
- * batch commits (or fails: then every waiter of the batch is rejected and none of it was stored).
+ * Group commit: per tenant, one batch at a time; the events that arrive while it is written form
+ * the next one, written by a single statement. audit_append takes the tenant's chain lock in the
+ * database and appends only if the head is still the one this process last wrote; when it is not
+ * (another replica wrote, or this process has not written yet), the batch goes in a transaction
+ * that holds the lock while reading the head, so replicas sharing the database keep one chain.
+ * A waiter settles only when its batch commits, or fails with it (then none of it was stored).
  */
 export class AuditWriter {
   private readonly queues = new Map<string, TenantQueue>();
-  /** The head this process last wrote, per tenant: right unless another replica wrote since. */
+  /** The head this process last wrote, per tenant. */
   private readonly heads = new Map<string, ChainHead>();
-  /** A pooled connection kept for audit writes, used by one statement at a time (see lane). */
-  private connection?: QueryRunner;
-  private lane: Promise<unknown> = Promise.resolve();
 
-  /** onFailure gets a message with counts and ids only. */
+  /**
+   * `db` should be a small pool of its own: a write queued behind request queries would hold up
+   * every request of its batch. onFailure gets a message with counts and ids only.
+   */
   constructor(
     private readonly db: DataSource,
     private readonly onFailure: (message: string) => void,
@@ -58,33 +67,11 @@ export class AuditWriter {
     });
   }
 
-  /** Writes or rejects every event appended so far, then gives back its connection. */
+  /** Settles once every event appended so far has been written or rejected. */
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.draining));
-    await this.lane;
-    await this.connection?.release();
-    this.connection = undefined;
-  }
-
-  /**
-   * Runs one write on the dedicated connection, after the writes before it. Under load, a write
-   * queued behind request queries for a pool connection would hold up every request of its batch.
-   * A failed write gives the connection back (it may be the broken part); the next takes a new one.
-   */
-  private onDedicated<T>(write: (connection: QueryRunner) => Promise<T>): Promise<T> {
-    const run = this.lane.then(async () => {
-      this.connection ??= this.db.createQueryRunner();
-      try {
-        return await write(this.connection);
-      } catch (error) {
-        const broken = this.connection;
-        this.connection = undefined;
-        await broken.release().catch(() => undefined);
-        throw error;
-      }
-    });
-    this.lane = run.catch(() => undefined);
-    return run;
+    while (this.queues.size > 0) {
+      await Promise.all([...this.queues.values()].map((queue) => queue.draining));
+    }
   }
 
   private async drain(tenantId: string, queue: TenantQueue): Promise<void> {
@@ -93,9 +80,12 @@ export class AuditWriter {
     while (queue.waiting.length > 0) {
       const batch = queue.waiting.splice(0, MAX_BATCH);
       try {
-        await this.appendBatch(
+        this.heads.set(
           tenantId,
-          batch.map((waiter) => waiter.event),
+          await this.write(
+            tenantId,
+            batch.map((waiter) => waiter.event),
+          ),
         );
         for (const waiter of batch) waiter.resolve();
       } catch (error) {
@@ -111,44 +101,33 @@ export class AuditWriter {
 
   /**
    * One statement when the head this process last wrote is still the head (the usual case);
-   * otherwise, in a transaction holding the chain lock, read the head and append after it.
+   * otherwise a transaction that takes the chain lock, reads the head and appends after it.
+   * Returns the new head.
    */
-  private async appendBatch(tenantId: string, events: NormalizedEvent[]): Promise<void> {
-    const cached = this.heads.get(tenantId);
-    const fast =
-      cached &&
-      (await this.onDedicated((connection) => appendAfter(connection, tenantId, cached, events)));
-    if (fast && fast.written) {
-      this.heads.set(tenantId, fast.head);
-      return;
+  private async write(tenantId: string, events: NormalizedEvent[]): Promise<ChainHead> {
+    const last = this.heads.get(tenantId);
+    const chained = last && chainAfter(last, events);
+    if (chained && (await appendChained(this.db, tenantId, chained)) === undefined) {
+      return chained.head;
     }
-    const head = await this.db.transaction(async (tx) => {
-      const current = await appendAfter(tx, tenantId, UNKNOWN_HEAD, []);
-      const appended = await appendAfter(tx, tenantId, current.head, events);
-      // Unreachable while this transaction holds the lock; refuse rather than guess.
-      if (!appended.written) throw new Error('audit chain head moved under its lock');
-      return appended.head;
+    return this.db.transaction(async (tx) => {
+      const current = await appendChained(tx, tenantId, chainAfter(UNKNOWN_HEAD, []));
+      const rechained = chainAfter(current!, events);
+      // Cannot happen while this transaction holds the lock; refuse rather than guess.
+      if ((await appendChained(tx, tenantId, rechained)) !== undefined) {
+        throw new Error('audit chain head moved under its lock');
+      }
+      return rechained.head;
     });
-    this.heads.set(tenantId, head);
   }
 }
 
-/** Never a real head: appendAfter with it writes nothing and returns the head, under the lock. */
+/** Never a real head: appending after it writes nothing and returns the head, under the lock. */
 const UNKNOWN_HEAD: ChainHead = { seq: -1n, hash: GENESIS_HASH };
 
-/**
- * Chains the events after `head` and appends them, unless `head` is no longer the chain's head:
- * then nothing is written and the actual head comes back. audit_append takes the tenant's chain
- * lock (held to the end of the transaction) and reads the head after taking it.
- */
-async function appendAfter(
-  db: Queryable,
-  tenantId: string,
-  head: ChainHead,
-  events: NormalizedEvent[],
-): Promise<{ written: boolean; head: ChainHead }> {
-  let seq = head.seq;
-  let prevHash = head.hash;
+function chainAfter(after: ChainHead, events: NormalizedEvent[]): ChainedBatch {
+  let seq = after.seq;
+  let prevHash = after.hash;
   const rows = events.map((event) => {
     seq += 1n;
     const link: ChainLink = { ...event, seq: seq.toString(), prevHash };
@@ -156,14 +135,24 @@ async function appendAfter(
     prevHash = hash;
     return { ...link, prevHash: link.prevHash.toString('hex'), hash: hash.toString('hex') };
   });
+  return { after, rows, head: { seq, hash: prevHash } };
+}
+
+/**
+ * audit_append takes the tenant's chain lock (held to the end of the transaction), then appends
+ * the rows if the head is still `after`. Returns undefined when written, else the actual head.
+ */
+async function appendChained(
+  db: Queryable,
+  tenantId: string,
+  batch: ChainedBatch,
+): Promise<ChainHead | undefined> {
   const moved = (await db.query(
     'SELECT head_seq, head_hash FROM audit_append($1, $2, $3, $4::jsonb)',
-    [tenantId, head.seq.toString(), head.hash, JSON.stringify(rows)],
+    [tenantId, batch.after.seq.toString(), batch.after.hash, JSON.stringify(batch.rows)],
   )) as { head_seq: string; head_hash: Buffer }[];
-  if (moved.length > 0) {
-    return { written: false, head: { seq: BigInt(moved[0].head_seq), hash: moved[0].head_hash } };
-  }
-  return { written: true, head: { seq, hash: prevHash } };
+  if (moved.length === 0) return undefined;
+  return { seq: BigInt(moved[0].head_seq), hash: moved[0].head_hash };
 }
 
 /** Error class and driver code only: a driver message could quote a stored value. */
