@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { BenchCeilingModule } from './bench-ceiling/bench-ceiling.module';
@@ -9,6 +10,8 @@ import type { MasterKey } from './crypto/master-key';
 import { DatabaseModule } from './database/database.module';
 import { DetectionHttpModule } from './detection-http/detection-http.module';
 import { HealthModule } from './health/health.module';
+import { loggingOptions } from './observability/logging';
+import { ObservabilityModule } from './observability/observability.module';
 import { TokensModule } from './tokens/tokens.module';
 
 export interface AppRuntime {
@@ -24,13 +27,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(runtime.config),
+        LoggerModule.forRoot(loggingOptions(runtime.config.LOG_LEVEL)),
         DatabaseModule.forRoot(runtime.databaseUrl, runtime.config.PII_VAULT_DB_POOL_SIZE),
         CryptoModule.forRoot(runtime.masterKey),
         AuditModule,
         AccessModule,
         DetectionHttpModule,
         TokensModule,
-        HealthModule,
+        HealthModule.forRoot(runtime.masterKey.id),
+        ObservabilityModule,
         ...(runtime.config.PII_VAULT_BENCH_ENDPOINTS ? [BenchCeilingModule] : []),
       ],
     };

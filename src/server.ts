@@ -1,22 +1,28 @@
-import { LogLevel, ValidationPipe } from '@nestjs/common';
+import fastifyHelmet from '@fastify/helmet';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { SecureServerOptions } from 'node:http2';
 import { ApiKeysService } from './access/api-keys.service';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/app-config';
+import { AppConfig, ConfigError } from './config/app-config';
 import { ErrorCode } from './common/errors';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { resolveMasterKey } from './crypto/master-key';
 import { runMigrations } from './database/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { instrumentHttp } from './observability/http-instrumentation';
+import { MetricsService } from './observability/metrics.service';
+import { REQUEST_ID_HEADER, requestIdFrom } from './observability/request-id';
 
 export interface RunningServer {
   address: string;
   close(): Promise<void>;
 }
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Where the data lives: the configured server, or an embedded one under the data dir. */
 export async function connectDatabase(
@@ -39,28 +45,85 @@ function requireJsonBodies(app: NestFastifyApplication): void {
         request.headers['transfer-encoding'] !== undefined;
       const type = request.headers['content-type'] ?? '';
       if (!hasBody || /^application\/json\b/i.test(type) || request.method === 'GET') return done();
-      void reply
-        .status(415)
-        .send({
-          error: {
-            code: ErrorCode.UnsupportedMediaType,
-            message: 'Content-Type must be application/json',
-          },
-        });
+      void reply.status(415).send({
+        error: {
+          code: ErrorCode.UnsupportedMediaType,
+          message: 'Content-Type must be application/json',
+        },
+      });
     });
+}
+
+/** With TLS_CERT_FILE and TLS_KEY_FILE: HTTPS only; with TLS_CLIENT_CA_FILE too: mTLS. */
+export function tlsOptions(config: AppConfig): SecureServerOptions | undefined {
+  if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return undefined;
+  const ca = config.TLS_CLIENT_CA_FILE
+    ? readTlsFile('TLS_CLIENT_CA_FILE', config.TLS_CLIENT_CA_FILE)
+    : undefined;
+  return {
+    cert: readTlsFile('TLS_CERT_FILE', config.TLS_CERT_FILE),
+    key: readTlsFile('TLS_KEY_FILE', config.TLS_KEY_FILE),
+    minVersion: 'TLSv1.2',
+    // A client without a certificate from this CA fails the handshake: no HTTP is spoken.
+    ...(ca ? { ca, requestCert: true, rejectUnauthorized: true } : {}),
+  };
+}
+
+function readTlsFile(variable: string, file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - ${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+/** Security headers on every response; CORS only for the origins in CORS_ORIGINS. */
+async function secureHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await app.register(fastifyHelmet, {
+    // The API answers JSON; only the Swagger UI at /docs needs scripts, styles and images.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+        scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
+      },
+    },
+  });
+  if (!config.CORS_ORIGINS) return;
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim());
+  app.enableCors({
+    origin: origins.includes('*') ? true : origins,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER],
+    exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
+    maxAge: 600,
+  });
 }
 
 export async function startServer(config: AppConfig): Promise<RunningServer> {
   const masterKey = resolveMasterKey(config);
+  const https = tlsOptions(config);
   const { url, embedded } = await connectDatabase(config);
   try {
     await runMigrations(url);
-    const adapter = new FastifyAdapter({ bodyLimit: config.PII_VAULT_BODY_LIMIT_BYTES });
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.PII_VAULT_BODY_LIMIT_BYTES,
+      // Every log line of a request carries this id: the caller's X-Request-Id when plain.
+      requestIdHeader: false,
+      genReqId: (request: IncomingMessage) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
+      ...(https ? { https } : {}),
+    });
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl: url, masterKey }),
       adapter,
-      { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL as LogLevel) + 1) },
+      { bufferLogs: true },
     );
+    app.useLogger(app.get(Logger));
+    instrumentHttp(app, app.get(MetricsService));
+    await secureHeaders(app, config);
     app.useGlobalPipes(
       new ValidationPipe({
         whitelist: true,
@@ -82,8 +145,9 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     SwaggerModule.setup('docs', app, document);
     await app.get(ApiKeysService).bootstrapAdminKey();
     await app.listen(config.PORT, config.HOST);
+    const address = await app.getUrl();
     return {
-      address: await app.getUrl(),
+      address: https ? address.replace(/^http:/, 'https:') : address,
       close: async () => {
         await app.close();
         await embedded?.stop();

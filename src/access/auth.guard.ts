@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ErrorCode, VaultError } from '../common/errors';
+import { noteCaller } from '../observability/request-context';
 import { ApiKeysService } from './api-keys.service';
 import type { Principal } from './principal';
 
@@ -34,6 +35,7 @@ export class AuthGuard implements CanActivate {
     const principal = await this.apiKeys.authenticate(key);
     if (!principal) throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
     request.principal = principal;
+    noteCaller(request.raw, principal);
 
     const required = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
     if (required && !required.some((role) => principal.roles.includes(role))) {

@@ -8,7 +8,10 @@ export enum ErrorCode {
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  RateLimited = 'rate_limited',
+  RevealBudgetExceeded = 'reveal_budget_exceeded',
   DatabaseUnavailable = 'database_unavailable',
+  NotReady = 'not_ready',
   KeyUnavailable = 'key_unavailable',
   Internal = 'internal',
 }
@@ -30,7 +33,11 @@ export function statusFor(code: ErrorCode): number {
       return 413;
     case ErrorCode.UnsupportedMediaType:
       return 415;
+    case ErrorCode.RateLimited:
+    case ErrorCode.RevealBudgetExceeded:
+      return 429;
     case ErrorCode.DatabaseUnavailable:
+    case ErrorCode.NotReady:
     case ErrorCode.KeyUnavailable:
       return 503;
     case ErrorCode.Internal:
@@ -46,5 +53,16 @@ export class VaultError extends Error {
     readonly details?: Record<string, unknown>,
   ) {
     super(message);
+  }
+}
+
+/** Too many requests: answered 429 with a Retry-After header of whole seconds. */
+export class TooManyRequestsError extends VaultError {
+  constructor(
+    code: ErrorCode.RateLimited | ErrorCode.RevealBudgetExceeded,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message, { retryAfterSeconds });
   }
 }

@@ -9,7 +9,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DecryptionError } from '../crypto/aead';
 import { KeyUnavailableError } from '../crypto/keyring.service';
-import { ErrorCode, statusFor, VaultError } from './errors';
+import { ErrorCode, statusFor, TooManyRequestsError, VaultError } from './errors';
 
 interface ErrorBody {
   code: ErrorCode;
@@ -41,6 +41,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     const status = statusFor(body.code);
     if (status >= 500) this.logger.error(`${body.code}: ${describe(exception)}`);
+    if (exception instanceof TooManyRequestsError) {
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
+    }
     void reply.status(status).header('content-type', 'application/json').send({ error: body });
   }
 

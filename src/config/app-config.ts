@@ -70,10 +70,58 @@ export class AppConfig {
   @IsBoolean()
   PII_VAULT_BENCH_ENDPOINTS: boolean = false;
 
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
-    message: 'LOG_LEVEL must be one of fatal, error, warn, log, debug, verbose',
+  @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, log (= info), debug, verbose (= trace)',
   })
   LOG_LEVEL: string = 'log';
+
+  /** Comma-separated origins allowed by CORS; unset means CORS stays off. */
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^\s,]+)(\s*,\s*https?:\/\/[^\s,]+)*$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s):// origins',
+  })
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'PII_VAULT_METRICS_TOKEN must be at least 16 characters' })
+  PII_VAULT_METRICS_TOKEN?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_RATE_LIMIT_PER_MINUTE must be an integer (0 turns limits off)' })
+  @Min(0, { message: 'PII_VAULT_RATE_LIMIT_PER_MINUTE must be >= 0 (0 turns limits off)' })
+  PII_VAULT_RATE_LIMIT_PER_MINUTE: number = 6000;
+
+  @IsIn(['memory', 'postgres'], {
+    message: 'PII_VAULT_RATE_LIMIT_STORE must be memory or postgres',
+  })
+  PII_VAULT_RATE_LIMIT_STORE: 'memory' | 'postgres' = 'memory';
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_AUTH_FAILURES_PER_MINUTE must be an integer' })
+  @Min(1, { message: 'PII_VAULT_AUTH_FAILURES_PER_MINUTE must be >= 1' })
+  PII_VAULT_AUTH_FAILURES_PER_MINUTE: number = 30;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_REVEAL_BUDGET_PER_HOUR must be an integer' })
+  @Min(1, { message: 'PII_VAULT_REVEAL_BUDGET_PER_HOUR must be >= 1' })
+  PII_VAULT_REVEAL_BUDGET_PER_HOUR: number = 10000;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'PII_VAULT_ALERT_WEBHOOK_URL must be an http(s):// URL' })
+  PII_VAULT_ALERT_WEBHOOK_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_CLIENT_CA_FILE?: string;
 
   get dataDir(): string {
     return path.resolve(this.PII_VAULT_DATA_DIR);
@@ -97,6 +145,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_BENCH_ENDPOINTS',
     'PII_VAULT_PURGE_INTERVAL_SECONDS',
     'LOG_LEVEL',
+    'CORS_ORIGINS',
+    'PII_VAULT_METRICS_TOKEN',
+    'PII_VAULT_RATE_LIMIT_PER_MINUTE',
+    'PII_VAULT_RATE_LIMIT_STORE',
+    'PII_VAULT_AUTH_FAILURES_PER_MINUTE',
+    'PII_VAULT_REVEAL_BUDGET_PER_HOUR',
+    'PII_VAULT_ALERT_WEBHOOK_URL',
+    'TLS_CERT_FILE',
+    'TLS_KEY_FILE',
+    'TLS_CLIENT_CA_FILE',
   ] as const satisfies readonly (keyof AppConfig)[];
   const picked: Record<string, string> = {};
   for (const name of known) {
@@ -119,5 +177,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'Invalid configuration:\n  - PII_VAULT_MASTER_KEY must be base64 of 32 bytes',
     );
   }
+  const tlsProblem = tlsConsistency(config);
+  if (tlsProblem) throw new ConfigError(`Invalid configuration:\n  - ${tlsProblem}`);
   return config;
+}
+
+/** TLS needs a certificate and its key together; client certificates need both as well. */
+function tlsConsistency(config: AppConfig): string | undefined {
+  if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
+    return 'TLS_CERT_FILE and TLS_KEY_FILE must be set together';
+  }
+  if (config.TLS_CLIENT_CA_FILE && !config.TLS_CERT_FILE) {
+    return 'TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE';
+  }
+  return undefined;
 }

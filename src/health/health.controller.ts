@@ -1,25 +1,66 @@
-import { Controller, Get, HttpCode } from '@nestjs/common';
+import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
+import type { HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../access/auth.guard';
 import { ErrorCode, VaultError } from '../common/errors';
+import { Readiness } from './readiness';
 
 @ApiTags('health')
 @Controller('health')
+@Public()
 export class HealthController {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly readiness: Readiness) {}
 
+  /** The readiness check in its original short shape. */
   @Get()
-  @Public()
   @HttpCode(200)
   @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up' } } })
-  @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable or not ready' })
   async check(): Promise<{ status: 'ok'; database: 'up' }> {
-    try {
-      await this.db.query('SELECT 1');
-    } catch {
-      throw new VaultError(ErrorCode.DatabaseUnavailable, 'The database is unreachable');
-    }
+    await this.ready();
     return { status: 'ok', database: 'up' };
   }
+
+  /** The process is up and serving HTTP; says nothing about its dependencies. */
+  @Get('live')
+  @HttpCode(200)
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HttpCode(200)
+  @ApiOkResponse({
+    schema: {
+      example: {
+        status: 'ok',
+        info: { database: { status: 'up' }, migrations: { status: 'up' }, keys: { status: 'up' } },
+      },
+    },
+  })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down; details name which' })
+  async ready(): Promise<Pick<HealthCheckResult, 'status' | 'info'>> {
+    try {
+      const result = await this.readiness.check();
+      return { status: result.status, info: result.info };
+    } catch (error) {
+      throw notReady(error);
+    }
+  }
+}
+
+/** Terminus' 503 body names the failed checks; the database one keeps its own error code. */
+function notReady(error: unknown): VaultError {
+  const body =
+    error instanceof ServiceUnavailableException
+      ? (error.getResponse() as Partial<HealthCheckResult>)
+      : {};
+  const failed = Object.keys(body.error ?? {});
+  if (failed.length === 0 || failed.includes('database')) {
+    return new VaultError(ErrorCode.DatabaseUnavailable, 'The database is unreachable', {
+      failed: failed.length ? failed : ['database'],
+    });
+  }
+  return new VaultError(ErrorCode.NotReady, `Not ready: ${failed.join(', ')}`, { failed });
 }

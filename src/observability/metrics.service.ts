@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+/** Entity types become label values only in this shape, and only this many of them. */
+const ENTITY_TYPE_LABEL = /^[A-Z][A-Z0-9_]{0,47}$/;
+const MAX_ENTITY_TYPE_LABELS = 200;
+/** Counting a large vault is not free: scrapes within this window reuse the last count. */
+const VAULT_SIZE_CACHE_MS = 30_000;
+
+export type TokenOperation = 'tokenize' | 'detokenize';
+export type RejectionReason = 'api_key' | 'auth_failures' | 'reveal_budget';
+
+interface PgPoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options?: { max?: number };
+}
+
+/**
+ * Prometheus metrics of one service instance. Labels hold route templates, status codes, entity
+ * type names, outcomes and tenant ids only: never a raw path, token, key or value.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly seenEntityTypes = new Set<string>();
+  private vaultSizeReadAt = 0;
+
+  private readonly requests = new Counter({
+    name: 'pii_vault_http_requests_total',
+    help: 'HTTP requests by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly latency = new Histogram({
+    name: 'pii_vault_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  private readonly tokens = new Counter({
+    name: 'pii_vault_tokens_total',
+    help: 'Values tokenized and tokens detokenized, by entity type and outcome',
+    labelNames: ['operation', 'entity_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly detection = new Histogram({
+    name: 'pii_vault_detection_duration_seconds',
+    help: 'Time spent detecting entities in one text',
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  private readonly auditFailures = new Counter({
+    name: 'pii_vault_audit_write_failures_total',
+    help: 'Audit events that could not be written (their requests failed)',
+    registers: [this.registry],
+  });
+
+  private readonly rejections = new Counter({
+    name: 'pii_vault_rate_limit_rejections_total',
+    help: 'Requests refused with 429, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(private readonly db: DataSource) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'pii_vault_' });
+    this.registerPoolGauge();
+    this.registerVaultSizeGauge();
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.latency.observe(labels, seconds);
+  }
+
+  countToken(operation: TokenOperation, entityType: string | null, outcome: string): void {
+    this.tokens.inc({ operation, entity_type: this.entityTypeLabel(entityType), outcome });
+  }
+
+  observeDetection(seconds: number): void {
+    this.detection.observe(seconds);
+  }
+
+  countAuditFailure(): void {
+    this.auditFailures.inc();
+  }
+
+  countRejection(reason: RejectionReason): void {
+    this.rejections.inc({ reason });
+  }
+
+  async render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** A type a caller made up (an unknown token's prefix) must not mint label values at will. */
+  private entityTypeLabel(entityType: string | null): string {
+    if (!entityType || !ENTITY_TYPE_LABEL.test(entityType)) return 'none';
+    if (this.seenEntityTypes.has(entityType)) return entityType;
+    if (this.seenEntityTypes.size >= MAX_ENTITY_TYPE_LABELS) return 'other';
+    this.seenEntityTypes.add(entityType);
+    return entityType;
+  }
+
+  private registerPoolGauge(): void {
+    const db = this.db;
+    new Gauge({
+      name: 'pii_vault_db_pool_connections',
+      help: 'Request connection pool: open, idle and waiting clients, and its maximum',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const pool = (db.driver as unknown as { master?: PgPoolStats }).master;
+        if (!pool) return;
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
+        this.set({ state: 'max' }, pool.options?.max ?? 0);
+      },
+    });
+  }
+
+  private registerVaultSizeGauge(): void {
+    const refresh = (gauge: Gauge<'tenant_id'>) => this.refreshVaultSizes(gauge);
+    new Gauge({
+      name: 'pii_vault_vault_entries',
+      help: 'Stored (unpurged) vault entries per tenant id',
+      labelNames: ['tenant_id'] as const,
+      registers: [this.registry],
+      collect() {
+        return refresh(this);
+      },
+    });
+  }
+
+  private async refreshVaultSizes(gauge: Gauge<'tenant_id'>): Promise<void> {
+    if (Date.now() - this.vaultSizeReadAt < VAULT_SIZE_CACHE_MS) return;
+    let rows: { tenant_id: string; entries: number }[];
+    try {
+      rows = (await this.db.query(
+        `SELECT tenant_id, count(*)::int AS entries FROM vault_entries
+          WHERE purged_at IS NULL GROUP BY tenant_id`,
+      )) as typeof rows;
+    } catch {
+      return; // database unreachable: the scrape still answers, with the last counts
+    }
+    this.vaultSizeReadAt = Date.now();
+    gauge.reset();
+    for (const row of rows) gauge.set({ tenant_id: row.tenant_id }, row.entries);
+  }
+}
