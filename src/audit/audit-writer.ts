@@ -80,13 +80,8 @@ export class AuditWriter {
     while (queue.waiting.length > 0) {
       const batch = queue.waiting.splice(0, MAX_BATCH);
       try {
-        this.heads.set(
-          tenantId,
-          await this.write(
-            tenantId,
-            batch.map((waiter) => waiter.event),
-          ),
-        );
+        const events = batch.map((waiter) => waiter.event);
+        this.heads.set(tenantId, await this.write(tenantId, events));
         for (const waiter of batch) waiter.resolve();
       } catch (error) {
         this.heads.delete(tenantId);

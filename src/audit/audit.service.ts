@@ -40,7 +40,7 @@ export class AuditService {
     private readonly writer: AuditWriter,
   ) {}
 
-  /** Lets batches in flight commit, then gives back the writer's connection. */
+  /** Settles once every event recorded so far has been written or rejected. */
   close(): Promise<void> {
     return this.writer.close();
   }
