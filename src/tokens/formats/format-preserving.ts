@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { luhnValid } from '../../detection/validators/luhn';
 
 /**
  * Format-preserving tokens: the token has the value's shape, so a model reads a card as a card.
@@ -65,19 +66,6 @@ function randomDigits(count: number): string {
   let out = '';
   for (let i = 0; i < count; i++) out += String(randomInt(10));
   return out;
-}
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 /**
