@@ -29,12 +29,17 @@ export class DetectionEngine {
     let candidates: Candidate[] = [];
     for (const recognizer of this.recognizers) {
       if (wanted && !recognizer.types.some((t) => wanted.has(t))) continue;
-      candidates.push(...recognizer.analyze(text));
+      // A loop, not push(...spread): hostile inputs can yield more candidates than the stack holds.
+      for (const c of recognizer.analyze(text)) candidates.push(c);
     }
-    if (options.customRecognizers?.length)
-      candidates.push(...runCustomRecognizers(text, options.customRecognizers));
+    const custom = options.customRecognizers?.length
+      ? runCustomRecognizers(text, options.customRecognizers)
+      : [];
+    for (const c of custom) candidates.push(c);
     if (wanted) candidates = candidates.filter((c) => wanted.has(c.type));
 
+    // Grouping by span lets context reuse one window for all candidates on the same digits.
+    candidates.sort((a, b) => a.start - b.start || a.end - b.end);
     candidates = applyContext(text, candidates);
     candidates = mergeDenyList(candidates, findDenyListTerms(text, options.denyList ?? []));
     candidates = applyAllowList(text, candidates, options.allowList ?? []);

@@ -28,6 +28,12 @@ type NameStrength = 'strong' | 'weak' | 'unknown' | 'none';
 type Word = Token;
 
 const MAX_NGRAM = 5;
+/** Longest run of capitalised words looked at as one unit; longer runs (titles, shouting) are split. */
+const MAX_RUN = 12;
+/** Longest organization name, in words, before its suffix. */
+const MAX_ORG_WORDS = 8;
+/** Longest personal name, in words. */
+const MAX_NAME_WORDS = 6;
 const STATE_CODES = new Set(Object.keys(US_STATES));
 
 /**
@@ -66,7 +72,7 @@ export class NamedEntityRecognizer implements Recognizer {
   /** Capitalised words joined by single spaces, "&", initials' dots and lowercase name particles. */
   private runEnd(words: readonly Word[], start: number): number {
     let j = start + 1;
-    while (j < words.length) {
+    while (j < words.length && j - start < MAX_RUN) {
       const prev = words[j - 1];
       const next = words[j];
       if (next.sentenceStart || (prev.possessive && !ORG_SUFFIXES.has(next.lower))) break;
@@ -203,7 +209,8 @@ export class NamedEntityRecognizer implements Recognizer {
   /** Extends a person's name over name-like words, particles and initials. */
   private personEnd(words: readonly Word[], k: number, end: number): number {
     let j = k;
-    while (j < end) {
+    const limit = Math.min(end, k + MAX_NAME_WORDS);
+    while (j < limit) {
       const w = words[j];
       if (ORG_SUFFIXES.has(w.lower) || PLACE_SUFFIXES.has(w.lower)) break;
       if (!w.capitalized) {
@@ -285,7 +292,8 @@ export class NamedEntityRecognizer implements Recognizer {
     if (ORG_PREFIXES.has(words[k].lower) && words[k + 1]?.lower === 'of' && k + 2 < end)
       return this.extendOrgTail(words, k + 2, end);
     let m = k;
-    while (m < end) {
+    const orgLimit = Math.min(end, k + MAX_ORG_WORDS);
+    while (m < orgLimit) {
       const w = words[m];
       if (/&/.test(w.gapBefore) && m > k) return this.extendOrgTail(words, m, end);
       if (
@@ -359,7 +367,7 @@ export class NamedEntityRecognizer implements Recognizer {
   }
 
   private allFiller(words: readonly Word[], k: number, m: number): boolean {
-    for (let i = k; i < m; i++)
+    for (let i = k; i < Math.min(m, k + MAX_RUN); i++)
       if (!this.g.commonWords.has(words[i].lower) || words[i].allCaps) return false;
     return true;
   }
@@ -367,7 +375,8 @@ export class NamedEntityRecognizer implements Recognizer {
   /** An organization name runs on over further capitalised words and legal suffixes. */
   private extendOrgTail(words: readonly Word[], from: number, end: number): number {
     let j = from + 1;
-    while (j < end && words[j].capitalized && !words[j - 1].possessive) j++;
+    const limit = Math.min(end, from + MAX_ORG_WORDS);
+    while (j < limit && words[j].capitalized && !words[j - 1].possessive) j++;
     return j;
   }
 

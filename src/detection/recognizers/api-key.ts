@@ -107,7 +107,7 @@ export class ApiKeyRecognizer implements Recognizer {
         );
       }
     }
-    out.push(...this.pemBlocks(text));
+    for (const block of this.pemBlocks(text)) out.push(block);
     return out;
   }
 
