@@ -46,9 +46,13 @@ export class NamedEntityRecognizer implements Recognizer {
   readonly name = 'NamedEntityRecognizer';
   readonly types = ['PERSON', 'LOCATION', 'ORGANIZATION'];
   private readonly g: Gazetteers;
+  private readonly firstWords: ReadonlySet<string>;
 
   constructor(g: Gazetteers = gazetteers()) {
     this.g = g;
+    const firstWords = new Set<string>();
+    for (const key of [...g.places.keys(), ...g.organizations]) firstWords.add(firstWordOf(key));
+    this.firstWords = firstWords;
   }
 
   analyze(text: string): Candidate[] {
@@ -518,6 +522,8 @@ export class NamedEntityRecognizer implements Recognizer {
     end: number,
     has: (key: string) => boolean,
   ): number {
+    // Every gazetteer key starts with a known first word; most words are not one.
+    if (!this.firstWords.has(firstWordOf(words[k].lower))) return k;
     const limit = Math.min(end, k + MAX_NGRAM);
     for (let stop = limit; stop > k; stop--) {
       if (words[stop - 1].possessive && stop - 1 < limit - 1) continue;
@@ -641,6 +647,12 @@ function markCapsNeighbourhoods(words: Word[]): void {
     }
     words[i].capsLine = longSum >= 2 && capsSum / longSum > 0.6;
   }
+}
+
+/** The first word of a gazetteer key as keyOf would spell it ("at&t" → "at", "new york" → "new"). */
+function firstWordOf(key: string): string {
+  const m = /^[\p{L}\p{M}](?:[\p{L}\p{M}\p{N}]|['’.-](?=[\p{L}\p{M}]))*/u.exec(key);
+  return m ? m[0] : key;
 }
 
 function keyOf(words: readonly Word[], k: number, stop: number): string {
