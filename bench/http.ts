@@ -83,7 +83,12 @@ async function startService(): Promise<{ url: string; child: ChildProcess; clean
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (match) resolve(match[1]);
+      if (!match) return;
+      // From here on request logs are drained unread: reading them would load this process,
+      // which also runs autocannon.
+      child.stdout!.off('data', onData).resume();
+      child.stderr!.off('data', onData).resume();
+      resolve(match[1]);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -93,8 +93,9 @@ export class TokenizeService {
   }
 
   /**
-   * One upsert stores the new values and returns every token; values a concurrent request stored
-   * meanwhile are re-read; a random token clash retries those values with fresh (longer) tokens.
+   * One upsert stores the new values and returns every live token; values a concurrent request
+   * stored meanwhile are re-read, expired ones renewed; a random token clash retries with fresh
+   * (longer) tokens.
    */
   private async tokensFor(
     tenantId: string,
@@ -110,13 +111,19 @@ export class TokenizeService {
       try {
         for (const [key, token] of await this.vault.upsert(tenantId, scope, entries))
           tokens.set(key, token);
+        // Neither inserted nor live in the snapshot: stored by a concurrent request, or expired.
+        const raced = missing.filter((v) => !tokens.has(v.key));
+        for (const [key, token] of await this.vault.findTokens(tenantId, scope, raced)) {
+          tokens.set(key, token);
+        }
+        const expired = entries.filter((e) => !tokens.has(valueKey(e.entityType, e.blindIndex)));
+        for (const [key, token] of await this.vault.renewExpired(tenantId, scope, expired)) {
+          tokens.set(key, token);
+        }
       } catch (error) {
         if (!isTokenClash(error)) throw error;
         continue;
       }
-      const raced = missing.filter((v) => !tokens.has(v.key));
-      for (const [key, token] of await this.vault.findTokens(tenantId, scope, raced))
-        tokens.set(key, token);
       missing = missing.filter((v) => !tokens.has(v.key));
     }
     return tokens;

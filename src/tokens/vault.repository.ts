@@ -80,32 +80,42 @@ export class VaultRepository {
            FROM unnest($3::text[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[], $9::int[],
                        $10::timestamptz[])
                 AS e(token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version, expires_at)
-         -- A value whose entry expired gets a fresh token; a live entry keeps its token.
-         ON CONFLICT (tenant_id, entity_type, scope, blind_index) DO UPDATE
-            SET token = excluded.token, ciphertext = excluded.ciphertext, iv = excluded.iv,
-                auth_tag = excluded.auth_tag, key_version = excluded.key_version,
-                expires_at = excluded.expires_at, purged_at = NULL, created_at = now()
-          WHERE vault_entries.expires_at <= now()
+         ON CONFLICT (tenant_id, entity_type, scope, blind_index) DO NOTHING
          RETURNING entity_type, blind_index, token)
        SELECT entity_type, blind_index, token FROM inserted
        UNION ALL
        SELECT entity_type, blind_index, token FROM vault_entries
         WHERE tenant_id = $1 AND scope = $2 AND entity_type = ANY($4::text[]) AND blind_index = ANY($5::bytea[])
           AND (expires_at IS NULL OR expires_at > now())`,
-      [
-        tenantId,
-        scope,
-        entries.map((e) => e.token),
-        entries.map((e) => e.entityType),
-        entries.map((e) => e.blindIndex),
-        entries.map((e) => e.ciphertext),
-        entries.map((e) => e.iv),
-        entries.map((e) => e.tag),
-        entries.map((e) => e.keyVersion),
-        entries.map((e) => e.expiresAt),
-      ],
+      [tenantId, scope, ...entryColumns(entries)],
     )) as TokenRow[];
     return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
+  }
+
+  /**
+   * Gives values whose entry expired a fresh token and ciphertext (the old token then answers
+   * unknown). Kept out of upsert: ON CONFLICT DO UPDATE would lock every live row it meets, and
+   * popular values would serialise all requests on their row locks.
+   */
+  async renewExpired(
+    tenantId: string,
+    scope: string,
+    entries: readonly NewVaultEntry[],
+  ): Promise<Map<string, string>> {
+    if (entries.length === 0) return new Map();
+    const result = (await this.db.query(
+      `UPDATE vault_entries v
+          SET token = e.token, ciphertext = e.ciphertext, iv = e.iv, auth_tag = e.auth_tag,
+              key_version = e.key_version, expires_at = e.expires_at, purged_at = NULL, created_at = now()
+         FROM unnest($3::text[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[], $9::int[],
+                     $10::timestamptz[])
+              AS e(token, entity_type, blind_index, ciphertext, iv, auth_tag, key_version, expires_at)
+        WHERE v.tenant_id = $1 AND v.scope = $2 AND v.entity_type = e.entity_type
+          AND v.blind_index = e.blind_index AND v.expires_at <= now()
+        RETURNING v.entity_type, v.blind_index, v.token`,
+      [tenantId, scope, ...entryColumns(entries)],
+    )) as [TokenRow[], number];
+    return new Map(result[0].map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
   }
 
   async findByTokens(
@@ -171,6 +181,20 @@ export class VaultRepository {
     )) as [unknown[], number];
     return result[1];
   }
+}
+
+/** The unnest() columns of new entries, in the order upsert and renewExpired read them. */
+function entryColumns(entries: readonly NewVaultEntry[]): unknown[] {
+  return [
+    entries.map((e) => e.token),
+    entries.map((e) => e.entityType),
+    entries.map((e) => e.blindIndex),
+    entries.map((e) => e.ciphertext),
+    entries.map((e) => e.iv),
+    entries.map((e) => e.tag),
+    entries.map((e) => e.keyVersion),
+    entries.map((e) => e.expiresAt),
+  ];
 }
 
 /** True when a driver error is a unique violation on the token column (a random token clash). */
