@@ -37,6 +37,18 @@ interface EntryRow {
 export const valueKey = (entityType: string, blindIndex: Buffer): string =>
   `${entityType}:${blindIndex.toString('hex')}`;
 
+/**
+ * One probe of the unique value index per looked-up key (tenant $1, scope $2, k = the key). A
+ * lateral subquery with LIMIT cannot be flattened into a join, so the planner cannot trade the
+ * probes for a scan of the tenant's rows when its statistics are stale: lookups stay
+ * constant-time as the vault grows.
+ */
+const LIVE_ENTRY_PROBE = `
+  SELECT e.entity_type, e.blind_index, e.token FROM vault_entries e
+   WHERE e.tenant_id = $1 AND e.blind_index = k.blind_index AND e.entity_type = k.entity_type
+     AND e.scope = $2 AND (e.expires_at IS NULL OR e.expires_at > now())
+   LIMIT 1`;
+
 /** SQL for the vault_entries table; every statement is one round trip and autocommits. */
 @Injectable()
 export class VaultRepository {
@@ -49,13 +61,11 @@ export class VaultRepository {
     keys: readonly { entityType: string; blindIndex: Buffer }[],
   ): Promise<Map<string, string>> {
     if (keys.length === 0) return new Map();
-    // blind_index = ANY(...) lets the planner walk the unique index once per value; the type
-    // is part of the HMAC input anyway, and checked again by the map key.
     const rows = (await this.db.query(
-      `SELECT entity_type, blind_index, token FROM vault_entries
-        WHERE tenant_id = $1 AND scope = $2 AND entity_type = ANY($3::text[]) AND blind_index = ANY($4::bytea[])
-          AND (expires_at IS NULL OR expires_at > now())`,
-      [tenantId, scope, [...new Set(keys.map((k) => k.entityType))], keys.map((k) => k.blindIndex)],
+      `SELECT v.entity_type, v.blind_index, v.token
+         FROM unnest($3::text[], $4::bytea[]) AS k(entity_type, blind_index)
+         CROSS JOIN LATERAL (${LIVE_ENTRY_PROBE}) v`,
+      [tenantId, scope, keys.map((k) => k.entityType), keys.map((k) => k.blindIndex)],
     )) as TokenRow[];
     return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
   }
@@ -84,9 +94,9 @@ export class VaultRepository {
          RETURNING entity_type, blind_index, token)
        SELECT entity_type, blind_index, token FROM inserted
        UNION ALL
-       SELECT entity_type, blind_index, token FROM vault_entries
-        WHERE tenant_id = $1 AND scope = $2 AND entity_type = ANY($4::text[]) AND blind_index = ANY($5::bytea[])
-          AND (expires_at IS NULL OR expires_at > now())`,
+       SELECT v.entity_type, v.blind_index, v.token
+         FROM unnest($4::text[], $5::bytea[]) AS k(entity_type, blind_index)
+         CROSS JOIN LATERAL (${LIVE_ENTRY_PROBE}) v`,
       [tenantId, scope, ...entryColumns(entries)],
     )) as TokenRow[];
     return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
