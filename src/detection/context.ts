@@ -123,7 +123,11 @@ function matchWords(words: readonly string[], context: CompiledContext): string[
     const hit = wordMatches(word, context.words);
     if (hit && !found.includes(hit)) found.push(hit);
   }
-  if (context.phrases.length > 0 && words.length > 1 && words.some((w) => context.phraseStarts.has(w))) {
+  if (
+    context.phrases.length > 0 &&
+    words.length > 1 &&
+    words.some((w) => context.phraseStarts.has(w))
+  ) {
     const padded = ` ${words.join(' ')} `;
     for (const phrase of context.phrases)
       if (padded.includes(` ${phrase} `) || padded.includes(` ${phrase}s `)) found.push(phrase);

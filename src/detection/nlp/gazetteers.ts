@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import nlp from 'compromise';
 import { cityMapping } from 'city-timezones';
 import { US_STATES } from '../recognizers/us-states';
+import { FOREIGN_FUNCTION_WORDS } from './cues';
 import { KNOWN_ORGANIZATIONS } from './organizations';
 
 /** Lowercase lookup tables used by the named-entity recognizer. Loaded once per process. */
@@ -377,6 +378,9 @@ function buildGazetteers(): Gazetteers {
     if (tags.some((t) => NON_NAME_TAGS.has(t)) && !word.includes(' ')) commonWords.add(word);
   }
   for (const name of loadPeopleNames()) names.add(name.toLowerCase());
+  for (const word of FOREIGN_FUNCTION_WORDS) commonWords.add(word);
+  for (const word of ["i'm", "i've", "i'll", "i'd", "we're", "you're", "it's", "that's"])
+    commonWords.add(word);
   for (const org of KNOWN_ORGANIZATIONS) if (org.length >= 3) organizations.add(org);
   for (const city of cityMapping) {
     for (const variant of [city.city, city.city_ascii]) {

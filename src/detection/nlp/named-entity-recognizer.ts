@@ -27,6 +27,19 @@ type NameStrength = 'strong' | 'weak' | 'unknown' | 'none';
 
 type Word = Token;
 
+/** Nouns after a possessive name that make it an eponym ("Down syndrome", "Parkinson's disease"). */
+const EPONYM_NOUNS = new Set([
+  'disease',
+  'syndrome',
+  'law',
+  'principle',
+  'theorem',
+  'sign',
+  'palsy',
+  'test',
+  'method',
+]);
+
 const MAX_NGRAM = 5;
 /** Longest run of capitalised words looked at as one unit; longer runs (titles, shouting) are split. */
 const MAX_RUN = 12;
@@ -157,9 +170,16 @@ export class NamedEntityRecognizer implements Recognizer {
     }
     if (this.isFiller(w) && !this.startsName(words, k, end) && !this.cuedName(words, k))
       return k + 1;
+    // "2021 Bentley": a make after a model year is a product.
+    if (/\b(?:19|20)\d{2} $/.test(w.gapBefore)) return k + 1;
     const stop = this.personEnd(words, k, end);
     if (stop === k) return k + 1;
-    const score = this.personScore(words, k, stop, capsLine);
+    // "Parkinson's disease": an eponym, not a person.
+    if (words[stop - 1].possessive && EPONYM_NOUNS.has(words[stop]?.lower ?? '')) return stop;
+    let score = this.personScore(words, k, stop, capsLine);
+    if (stop - k === 1 && this.isSpeakerLabel(words, k) && this.strength(w) !== 'none') {
+      score = Math.max(score, 0.75);
+    }
     if (score > 0) out.push(this.candidate('PERSON', words, k, stop, score, 'name'));
     return stop;
   }
@@ -171,6 +191,19 @@ export class NamedEntityRecognizer implements Recognizer {
       this.g.commonWords.has(w.lower) ||
       (this.g.dictionary.has(w.lower) && !this.g.names.has(w.lower)) ||
       TITLES.has(w.lower)
+    );
+  }
+
+  /** "Grace: Can you…", "[10:02] Costanza: hey", "Annibale (support):": a chat speaker. */
+  private isSpeakerLabel(words: readonly Word[], k: number): boolean {
+    const w = words[k];
+    const next = words[k + 1];
+    const lineStart = k === 0 || /\n|\]\s*$/.test(w.gapBefore) || /[.?!]\s+$/.test(w.gapBefore);
+    if (!lineStart || !next) return false;
+    return (
+      /^: /.test(next.gapBefore) ||
+      /^ \($/.test(next.gapBefore) ||
+      (/^ here$/.test(` ${next.lower}`) && next.lower === 'here')
     );
   }
 
@@ -447,6 +480,8 @@ export class NamedEntityRecognizer implements Recognizer {
       k + 1 < end &&
       next &&
       next.capitalized &&
+      !next.allCaps &&
+      this.strength(next) !== 'none' &&
       !this.g.places.has(next.lower) &&
       !PLACE_SUFFIXES.has(next.lower)
     )
