@@ -79,6 +79,21 @@ describe('NamedEntityRecognizer', () => {
     expect(named(text)).toEqual(expected);
   });
 
+  it.each<[string, [string, string][]]>([
+    ['[10:02] Costanza: hey, cant log in', [['PERSON', 'Costanza']]],
+    ['DISCHARGE SUMMARY\nBOTSFORD, ELVERA   57 y/o', [['PERSON', 'BOTSFORD, ELVERA']]],
+    [
+      'hi this is magali lemaire from paris',
+      [
+        ['PERSON', 'magali lemaire'],
+        ['LOCATION', 'paris'],
+      ],
+    ],
+    ["Parkinson's disease and a 2021 Bentley", []],
+  ])('reads chat speakers, surname-first forms and introductions: %p', (text, expected) => {
+    expect(named(text)).toEqual(expected);
+  });
+
   it('does not mistake acronyms, field labels or code identifiers for names', () => {
     expect(named('SSN, DEA AB1234563 and NPI: 1234567893 set in AWS_ACCESS_KEY_ID')).toEqual([]);
   });

@@ -83,6 +83,7 @@ export class NamedEntityRecognizer implements Recognizer {
     }
     this.findLowercaseNames(words, out);
     this.findLowercasePlaces(words, out);
+    this.findSurnameFirst(words, out);
     return out;
   }
 
@@ -586,11 +587,76 @@ export class NamedEntityRecognizer implements Recognizer {
     }
   }
 
+  /**
+   * "this is magali lemaire from paris", "my name is tarik": after an introduction, up to three
+   * lowercase words that are names or not ordinary words. Returns the end index, or i.
+   */
+  private introducedLowercaseName(words: readonly Word[], i: number): number {
+    const w = words[i];
+    const a = words[i - 2]?.lower;
+    const b = words[i - 1]?.lower;
+    const introduction =
+      (a === 'this' && b === 'is') ||
+      (a === 'name' && b === 'is') ||
+      (a === 'i' && b === 'am') ||
+      b === "i'm" ||
+      b === 'named';
+    if (!introduction || w.capitalized) return i;
+    let j = i;
+    while (j < words.length && j - i < 3) {
+      const t = words[j];
+      if (t.capitalized || (j > i && !/^ {1,2}$/.test(t.gapBefore))) break;
+      const nameish =
+        this.g.names.has(t.lower) ||
+        this.g.firstNames.has(t.lower) ||
+        !this.g.dictionary.has(t.lower);
+      if (!nameish || this.g.commonWords.has(t.lower) || this.g.places.has(t.lower)) break;
+      j++;
+    }
+    return j;
+  }
+
+  /** "BOTSFORD, ELVERA", "Garcia, Maria Elena": surname, comma, given name(s) in forms. */
+  private findSurnameFirst(words: readonly Word[], out: Candidate[]): void {
+    for (let i = 0; i + 1 < words.length; i++) {
+      const last = words[i];
+      const first = words[i + 1];
+      if (!last.capitalized || !first.capitalized || !/^, ?$/.test(first.gapBefore)) continue;
+      if (last.allCaps !== first.allCaps) continue;
+      const given = this.g.firstNames.has(first.lower) && !this.g.commonWords.has(first.lower);
+      const surname = this.strength(last) === 'strong' || this.strength(last) === 'unknown';
+      // A record header in capitals ("BOTSFORD, ELVERA" opening a line) needs no known given name.
+      const header =
+        last.allCaps &&
+        (i === 0 || last.gapBefore.includes('\n')) &&
+        this.strength(first) !== 'none';
+      if (!(given || header) || !surname) continue;
+      if (this.g.places.has(last.lower) || this.g.places.has(first.lower)) continue;
+      let stop = i + 2;
+      const middle = words[stop];
+      if (
+        middle &&
+        middle.capitalized &&
+        /^ $/.test(middle.gapBefore) &&
+        this.g.firstNames.has(middle.lower)
+      )
+        stop++;
+      out.push(this.candidate('PERSON', words, i, stop, 0.8, 'surname_first'));
+      i = stop - 1;
+    }
+  }
+
   /** "spoke with john smith", "my name is maria garcia": names written in lowercase. */
   private findLowercaseNames(words: readonly Word[], out: Candidate[]): void {
     const { firstNames, names, commonWords } = this.g;
     for (let i = 0; i < words.length; i++) {
       const w = words[i];
+      const introduced = this.introducedLowercaseName(words, i);
+      if (introduced > i) {
+        out.push(this.candidate('PERSON', words, i, introduced, 0.7, 'lowercase_introduction'));
+        i = introduced - 1;
+        continue;
+      }
       if (w.capitalized || !firstNames.has(w.lower) || commonWords.has(w.lower)) continue;
       const next = words[i + 1];
       const hasSurname =

@@ -196,7 +196,9 @@ export class StreetAddressRecognizer implements Recognizer {
     )
       first++;
     const isNumber = (t: StreetToken) => /^\d/.test(t.text);
-    const isName = (t: StreetToken) => /^\p{Lu}\p{Ll}/u.test(t.text) && !UNIT_WORDS.test(t.text);
+    const isName = (t: StreetToken) =>
+      (/^\p{Lu}\p{Ll}/u.test(t.text) && !UNIT_WORDS.test(t.text)) ||
+      /^(?:N|S|E|W|NE|NW|SE|SW)\.?$/.test(t.text);
     // "Rose Tyler 221 Baker Street": a US-style house number starts the address.
     for (let i = first; i < tokens.length - 1; i++) {
       if (isNumber(tokens[i]) && isName(tokens[i + 1])) {
