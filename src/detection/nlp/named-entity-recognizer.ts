@@ -629,6 +629,8 @@ export class NamedEntityRecognizer implements Recognizer {
       const header =
         last.allCaps &&
         (i === 0 || last.gapBefore.includes('\n')) &&
+        last.text.length >= 4 &&
+        first.text.length >= 4 &&
         this.strength(first) !== 'none';
       if (!(given || header) || !surname) continue;
       if (this.g.places.has(last.lower) || this.g.places.has(first.lower)) continue;
