@@ -53,6 +53,31 @@ function wordMatches(word: string, words: ReadonlySet<string>): string | undefin
   return stem && words.has(stem) ? stem : undefined;
 }
 
+const LETTER = 1;
+const DIGIT = 2;
+const JOINER = 3;
+/** Character kinds for ASCII: letter, digit, in-word punctuation (#'.-), or 0 (breaks a word). */
+const ASCII_KIND = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z]/.test(ch)) ASCII_KIND[c] = LETTER;
+  else if (/[0-9]/.test(ch)) ASCII_KIND[c] = DIGIT;
+  else if ("#'.-".includes(ch)) ASCII_KIND[c] = JOINER;
+}
+const TRAILING = new Set([...".'’-"].map((ch) => ch.charCodeAt(0)));
+const WIDE_LETTER = /\p{L}/u;
+const WIDE_DIGIT = /\p{N}/u;
+
+/** Kind and UTF-16 width of the (non-ASCII) code point at i. */
+function wideKind(text: string, i: number): [number, number] {
+  const cp = text.codePointAt(i) ?? 0;
+  const ch = String.fromCodePoint(cp);
+  const width = ch.length;
+  if (WIDE_LETTER.test(ch)) return [LETTER, width];
+  if (WIDE_DIGIT.test(ch)) return [DIGIT, width];
+  return [ch === '’' ? JOINER : 0, width];
+}
+
 interface IndexedWord {
   start: number;
   end: number;
@@ -68,16 +93,55 @@ class ContextIndex {
   private readonly words: IndexedWord[] = [];
   private readonly newlines: number[] = [];
 
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.newlines.push(i);
+  private wordSet: Set<string> | undefined;
+
+  constructor(readonly text: string) {
+    // Words are /[\p{L}\p{N}][\p{L}\p{N}#'’.-]*/u, scanned by hand: ASCII by code, the rest by regex.
+    const n = text.length;
     let line = 0;
-    for (const m of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}#'’.-]*/gu)) {
-      while (line < this.newlines.length && this.newlines[line] < m.index) line++;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        this.newlines.push(i);
+        line++;
+        i++;
+        continue;
+      }
+      let kind = c < 128 ? ASCII_KIND[c] : 0;
+      let width = 1;
+      if (c >= 128) [kind, width] = wideKind(text, i);
+      if (kind !== LETTER && kind !== DIGIT) {
+        i += width;
+        continue;
+      }
+      const start = i;
       // Context words all contain a letter; bare numbers never count, so they are not indexed.
-      if (!/\p{L}/u.test(m[0])) continue;
-      const lower = m[0].toLowerCase().replace(/[.'’-]+$/, '');
-      this.words.push({ start: m.index, end: m.index + m[0].length, lower, line });
+      let hasLetter = kind === LETTER;
+      i += width;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        let k = d < 128 ? ASCII_KIND[d] : 0;
+        let w = 1;
+        if (d >= 128) [k, w] = wideKind(text, i);
+        if (k === 0) break;
+        if (k === LETTER) hasLetter = true;
+        i += w;
+      }
+      if (!hasLetter) continue;
+      let stop = i;
+      while (stop > start && TRAILING.has(text.charCodeAt(stop - 1))) stop--;
+      this.words.push({ start, end: i, lower: text.slice(start, stop).toLowerCase(), line });
     }
+  }
+
+  /** Whether the text holds this (lowercase) word anywhere. */
+  hasWord(word: string): boolean {
+    if (!this.wordSet) {
+      this.wordSet = new Set();
+      for (const w of this.words) this.wordSet.add(w.lower);
+    }
+    return this.wordSet.has(word);
   }
 
   private lineAt(offset: number): number {
@@ -136,12 +200,38 @@ function matchWords(words: readonly string[], context: CompiledContext): string[
 }
 
 /** Context words (whole words or phrases) near a span, on the span's own line. */
+// One-entry cache: recognizers (pre-filtering) and applyContext of one detect call share it.
+let cachedIndex: ContextIndex | undefined;
+function indexFor(text: string): ContextIndex {
+  if (cachedIndex?.text !== text) cachedIndex = new ContextIndex(text);
+  return cachedIndex;
+}
+
+/** Drops the cached index (so a large text is not kept alive after its detect call). */
+export function releaseContextIndex(): void {
+  cachedIndex = undefined;
+}
+
+/**
+ * Whether any of the context words occurs anywhere in the text: when none does, a
+ * context-required candidate can never survive applyContext, so its recognizer may skip it.
+ */
+export function mayFindContext(text: string, list: readonly string[] | undefined): boolean {
+  if (!list || list.length === 0) return false;
+  const index = indexFor(text);
+  const compiled = compile(list);
+  for (const w of compiled.words)
+    if (index.hasWord(w) || index.hasWord(`${w}s`) || index.hasWord(`${w}#`)) return true;
+  for (const w of compiled.phraseStarts) if (index.hasWord(w)) return true;
+  return false;
+}
+
 export function findContextWords(
   text: string,
   span: { start: number; end: number },
   words: readonly string[],
 ): string[] {
-  const index = new ContextIndex(text);
+  const index = indexFor(text);
   return matchWords(
     index.window(span.start, span.end, CONTEXT_BEFORE, CONTEXT_AFTER),
     compile(words),
@@ -163,7 +253,7 @@ export function applyContext(text: string, candidates: readonly Candidate[]): Ca
       if (!c.requiresContext) out.push(c);
       continue;
     }
-    index ??= new ContextIndex(text);
+    index ??= indexFor(text);
     const compiled = compile(c.context);
     const span = `${c.start}:${c.end}`;
     if (span !== lastSpan) {

@@ -1,4 +1,4 @@
-import { applyContext } from './context';
+import { applyContext, releaseContextIndex } from './context';
 import { runCustomRecognizers } from './custom';
 import { applyAllowList, findDenyListTerms, mergeDenyList } from './lists';
 import { NamedEntityRecognizer } from './nlp/named-entity-recognizer';
@@ -22,6 +22,14 @@ export class DetectionEngine {
 
   detect(text: string, options: DetectOptions = {}): DetectedEntity[] {
     if (text.length === 0) return [];
+    try {
+      return this.run(text, options);
+    } finally {
+      releaseContextIndex();
+    }
+  }
+
+  private run(text: string, options: DetectOptions): DetectedEntity[] {
     const wanted =
       options.entities && options.entities.length > 0 ? new Set(options.entities) : undefined;
     const minScore = options.minScore ?? DEFAULT_MIN_SCORE;

@@ -37,8 +37,9 @@ export const ageRecognizer = new PatternRecognizer({
     {
       name: 'age_label',
       regex:
-        /(?<=\b(?:age[ds]?|aged|ages|age:)\s{0,2}(?:of\s)?:?\s{0,2})\d{1,3}(?![\w.,]\d|\s?(?:%|percent|days|months|weeks))/gi,
+        /(?=\d)(?<=\b(?:age[ds]?|aged|ages|age:)\s{0,2}(?:of\s)?:?\s{0,2})\d{1,3}(?![\w.,]\d|\s?(?:%|percent|days|months|weeks))/gi,
       score: 0.65,
+      requires: /age/i,
     },
     { name: 'sex_age', regex: /(?<![\w:.,/-])\d{2,3}(?=\s?(?:M|F)\b)/g, score: 0.4 },
     { name: 'age_in_years', regex: /\b\d{1,3}(?=\s(?:years? of age|years? old))/gi, score: 0.7 },

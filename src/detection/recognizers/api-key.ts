@@ -2,6 +2,8 @@ import type { Candidate, Recognizer } from '../types';
 
 interface SecretPattern {
   name: string;
+  /** The pattern cannot match unless the text contains this substring. */
+  requires?: string;
   regex: RegExp;
   score: number;
 }
@@ -47,6 +49,7 @@ const PROVIDER_PATTERNS: readonly SecretPattern[] = [
     name: 'basic_auth_url',
     regex: /(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:)[^\s:/@]{3,128}(?=@)/g,
     score: 0.85,
+    requires: '://',
   },
 ];
 
@@ -88,6 +91,7 @@ export class ApiKeyRecognizer implements Recognizer {
   analyze(text: string): Candidate[] {
     const out: Candidate[] = [];
     for (const p of PROVIDER_PATTERNS) {
+      if (p.requires !== undefined && !text.includes(p.requires)) continue;
       for (const m of text.matchAll(p.regex))
         out.push(this.candidate(m.index, m.index + m[0].length, p.score, p.name));
     }

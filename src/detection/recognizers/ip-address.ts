@@ -23,12 +23,14 @@ export const ipAddressRecognizer = new PatternRecognizer({
       name: 'ipv4',
       regex: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w]|\.\d)/g,
       score: 0.9,
+      requires: '.',
     },
     {
       name: 'ipv6',
       regex:
         /(?<![\w:.])(?=[0-9a-f:]{0,5}:)[0-9a-f:]{2,39}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?:%[\w]{1,16})?(?![\w:])/gi,
       score: 0.9,
+      requires: ':',
     },
   ],
   validate: (value, text, start, pattern) => {

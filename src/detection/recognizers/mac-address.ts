@@ -19,16 +19,19 @@ export const macAddressRecognizer = new PatternRecognizer({
       name: 'mac_colon',
       regex: /(?<![\w:-])[0-9a-f]{2}(?::[0-9a-f]{2}){5}(?![\w:-])/gi,
       score: 0.85,
+      requires: ':',
     },
     {
       name: 'mac_dash',
       regex: /(?<![\w:-])[0-9a-f]{2}(?:-[0-9a-f]{2}){5}(?![\w:-])/gi,
       score: 0.85,
+      requires: '-',
     },
     {
       name: 'mac_cisco',
       regex: /(?<![\w.])[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?![\w.])/gi,
       score: 0.7,
+      requires: '.',
     },
   ],
   validate: (value) => {

@@ -1,3 +1,4 @@
+import { mayFindContext } from '../context';
 import type { Candidate, Recognizer } from '../types';
 
 /** Outcome of a validator: keep with a new score (and context need), keep as is, or drop. */
@@ -14,6 +15,11 @@ export interface Pattern {
   context?: readonly string[];
   /** Overrides the recognizer's requiresContext for this pattern. */
   requiresContext?: boolean;
+  /**
+   * Cheap pre-filter: the pattern cannot match unless the text contains this substring (or
+   * matches this non-global regex). Skips whole-text scans of lookbehind-heavy patterns.
+   */
+  requires?: string | RegExp;
 }
 
 export interface PatternRecognizerSpec {
@@ -28,6 +34,8 @@ export interface PatternRecognizerSpec {
   trimEnd?: (value: string) => string;
   /** Checksum or rule check on the matched value; `text`/`start` allow looking around. */
   validate?: (value: string, text: string, start: number, patternName: string) => Verdict;
+  /** The validator may return `requiresContext: false`, so context-less texts are still scanned. */
+  validatorLiftsContext?: boolean;
 }
 
 /** A recognizer made of scored regular expressions, a validator and context words (Presidio-style). */
@@ -48,6 +56,17 @@ export class PatternRecognizer implements Recognizer {
   analyze(text: string): Candidate[] {
     const out: Candidate[] = [];
     for (const pattern of this.spec.patterns) {
+      const required = pattern.requires;
+      if (required !== undefined) {
+        if (typeof required === 'string' ? !text.includes(required) : !required.test(text))
+          continue;
+      }
+      if (
+        (pattern.requiresContext ?? this.spec.requiresContext) &&
+        !this.spec.validatorLiftsContext &&
+        !mayFindContext(text, pattern.context ?? this.spec.context)
+      )
+        continue;
       // matchAll works on a clone of the regex, so concurrent calls never share lastIndex.
       for (const m of text.matchAll(pattern.regex)) {
         const span =

@@ -28,12 +28,14 @@ export const urlRecognizer = new PatternRecognizer({
       name: 'url_scheme',
       regex: /\b(?:https?|ftp|sftp|wss?):\/\/[^\s<>"'`{}|\\^]{1,2048}/gi,
       score: 0.85,
+      requires: '://',
     },
     {
       name: 'url_www',
       regex:
         /(?<![\w.@/-])www\.[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,6}(?:[/?#][^\s<>"'`{}|\\^]{0,2048})?/gi,
       score: 0.8,
+      requires: /www\./i,
     },
     {
       name: 'url_bare_domain',
@@ -42,6 +44,7 @@ export const urlRecognizer = new PatternRecognizer({
         'gi',
       ),
       score: 0.6,
+      requires: '/',
     },
   ],
   trimEnd: trimUrl,

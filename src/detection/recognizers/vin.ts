@@ -7,6 +7,7 @@ export const vinRecognizer = new PatternRecognizer({
   type: 'VIN',
   context: ['vin', 'vehicle', 'chassis', 'car', 'truck', 'vehicle identification'],
   patterns: [{ name: 'vin', regex: /\b[A-HJ-NPR-Z0-9]{17}\b/g, score: 0.4, requiresContext: true }],
+  validatorLiftsContext: true,
   validate: (value) => {
     if (!vinShapeValid(value)) return 'drop';
     if (vinCheckDigitValid(value)) return { score: 0.95, requiresContext: false };

@@ -10,7 +10,7 @@ export const zipCodeRecognizer = new PatternRecognizer({
     {
       name: 'zip_after_state',
       regex: new RegExp(
-        `(?<=\\b(?:${STATE_CODE_ALTERNATION}|${STATE_NAME_ALTERNATION})\\.?,?\\s{1,2})\\d{5}(?:-\\d{4})?(?![\\w-]|\\.\\d)`,
+        `(?=\\d{5})(?<=\\b(?:${STATE_CODE_ALTERNATION}|${STATE_NAME_ALTERNATION})\\.?,?\\s{1,2})\\d{5}(?:-\\d{4})?(?![\\w-]|\\.\\d)`,
         'g',
       ),
       score: 0.85,
