@@ -21,6 +21,7 @@ export interface Token {
 }
 
 // Letters, then letters/digits or an inner apostrophe, hyphen or dot followed by a letter.
+const HAS_DIGIT = /\d/;
 const WORD = /[\p{L}\p{M}](?:[\p{L}\p{M}\p{N}]|['’.-](?=[\p{L}\p{M}]))*/gu;
 const ABBREVIATIONS = new Set([
   'mr',
@@ -59,12 +60,16 @@ const ABBREVIATIONS = new Set([
 ]);
 
 function isUpper(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return c >= 65 && c <= 90;
   return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
 }
 
 /** Whether a gap ends a sentence: ".", "!", "?", a newline, or a colon/bullet that opens a value. */
 function gapStartsSentence(gap: string, previous: Token | undefined): boolean {
   if (!previous) return true;
+  // Most gaps are one space: no newline, punctuation or quote, so no sentence break.
+  if (gap === ' ') return false;
   if (gap.includes('\n') || /[!?;:|>•*]/.test(gap) || /["“([]\s*$/.test(gap)) return true;
   if (!gap.includes('.')) return false;
   return !(previous.initial || ABBREVIATIONS.has(previous.lower));
@@ -75,8 +80,12 @@ export function tokenize(text: string): Token[] {
   let previous: Token | undefined;
   let previousRawEnd = 0;
   for (const m of text.matchAll(WORD)) {
-    const possessive = m[0].length > 3 && /['’][sS]$/.test(m[0]);
-    const word = possessive ? m[0].slice(0, -2) : m[0];
+    const raw = m[0];
+    const possessive =
+      raw.length > 3 &&
+      (raw.endsWith('s') || raw.endsWith('S')) &&
+      (raw[raw.length - 2] === "'" || raw[raw.length - 2] === '’');
+    const word = possessive ? raw.slice(0, -2) : raw;
     const start = m.index;
     const end = start + word.length;
     // The gap starts after the previous word as written, possessive "'s" included.
@@ -85,7 +94,7 @@ export function tokenize(text: string): Token[] {
     // "C03005988" or "B2B" are codes, not names: a word with digits never starts a name.
     // Words glued to "_" are identifiers in code or config (AWS_ACCESS_KEY_ID), not names.
     const identifier = text[start + m[0].length] === '_' || text[start - 1] === '_';
-    const capitalized = isUpper(first) && !/\d/.test(word) && !identifier;
+    const capitalized = isUpper(first) && !identifier && !HAS_DIGIT.test(word);
     const token: Token = {
       text: word,
       lower: word.toLowerCase(),
