@@ -79,6 +79,8 @@ export class PhoneNumberRecognizer implements Recognizer {
 
   analyze(text: string): Candidate[] {
     const out: Candidate[] = [];
+    // Parsing is the cost (tens of µs when every region is tried); repeated values parse once.
+    const scores = new Map<string, number>();
     for (const m of text.matchAll(CANDIDATE)) {
       if (/\bISBN(?:-1[03])?:?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
       let value = m[0];
@@ -89,19 +91,23 @@ export class PhoneNumberRecognizer implements Recognizer {
         start++;
       }
       value = value.replace(/[\s(.-]+$/, '');
-      const candidate = this.judge(value, start);
+      const candidate = this.judge(value, start, scores);
       if (candidate) out.push(candidate);
     }
     return out;
   }
 
-  private judge(value: string, start: number): Candidate | undefined {
+  private judge(value: string, start: number, scores: Map<string, number>): Candidate | undefined {
     const digits = value.replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15) return undefined;
     // "1 1 1 1 1 1 1": phone numbers have at most two single-digit groups (cheap check before parsing).
     if ((value.match(/(?:^|\D)\d(?=\D|$)/g)?.length ?? 0) > 2) return undefined;
     if (!this.separatorsLookLikePhone(value)) return undefined;
-    const score = this.score(value, digits);
+    let score = scores.get(value);
+    if (score === undefined) {
+      score = this.score(value, digits);
+      scores.set(value, score);
+    }
     if (score === 0) return undefined;
     return {
       type: 'PHONE_NUMBER',
@@ -149,6 +155,8 @@ export class PhoneNumberRecognizer implements Recognizer {
       return formatted ? 0.5 : 0.35;
     }
     // National forms of other countries: a leading trunk 0 is telling; otherwise context must say so.
+    // Unformatted digits without a trunk 0 score 0 whatever the region, so parsing is skipped.
+    if (!formatted && !digits.startsWith('0')) return 0;
     for (const region of NATIONAL_REGIONS) {
       const parsed = parsePhoneNumberFromString(value, region);
       if (!parsed?.isValid()) continue;
