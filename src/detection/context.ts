@@ -247,6 +247,8 @@ export function applyContext(text: string, candidates: readonly Candidate[]): Ca
   // Several recognizers often propose the same span; its window is computed once.
   let lastSpan = '';
   let lastWindow: string[] = [];
+  let lastList: readonly string[] | undefined;
+  let lastCompiled: CompiledContext = { words: new Set(), phrases: [], phraseStarts: new Set() };
   const out: Candidate[] = [];
   for (const c of candidates) {
     if (!c.context || c.context.length === 0) {
@@ -254,7 +256,12 @@ export function applyContext(text: string, candidates: readonly Candidate[]): Ca
       continue;
     }
     index ??= indexFor(text);
-    const compiled = compile(c.context);
+    // Candidates of one recognizer share one list: skip the WeakMap lookup for runs of them.
+    if (c.context !== lastList) {
+      lastList = c.context;
+      lastCompiled = compile(c.context);
+    }
+    const compiled = lastCompiled;
     const span = `${c.start}:${c.end}`;
     if (span !== lastSpan) {
       lastSpan = span;

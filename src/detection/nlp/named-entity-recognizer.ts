@@ -60,6 +60,7 @@ export class NamedEntityRecognizer implements Recognizer {
   readonly types = ['PERSON', 'LOCATION', 'ORGANIZATION'];
   private readonly g: Gazetteers;
   private readonly firstWords: ReadonlySet<string>;
+  private readonly firstWordCache = new Map<string, string>();
 
   constructor(g: Gazetteers = gazetteers()) {
     this.g = g;
@@ -98,7 +99,10 @@ export class NamedEntityRecognizer implements Recognizer {
       const abbreviation =
         prev.initial || TITLES.has(prev.lower) || ['st', 'mt', 'ft'].includes(prev.lower);
       const joinable =
-        /^ {1,2}$/.test(gap) || /^\s?&\s?$/.test(gap) || (/^\. ?$/.test(gap) && abbreviation);
+        gap === ' ' ||
+        gap === '  ' ||
+        /^\s?&\s?$/.test(gap) ||
+        (/^\. ?$/.test(gap) && abbreviation);
       if (!joinable) break;
       if (next.capitalized) {
         j++;
@@ -172,7 +176,7 @@ export class NamedEntityRecognizer implements Recognizer {
     if (this.isFiller(w) && !this.startsName(words, k, end) && !this.cuedName(words, k))
       return k + 1;
     // "2021 Bentley": a make after a model year is a product.
-    if (/\b(?:19|20)\d{2} $/.test(w.gapBefore)) return k + 1;
+    if (afterModelYear(w.gapBefore)) return k + 1;
     const stop = this.personEnd(words, k, end);
     if (stop === k) return k + 1;
     // "Parkinson's disease": an eponym, not a person.
@@ -312,7 +316,7 @@ export class NamedEntityRecognizer implements Recognizer {
     if (this.isFieldLabel(words, k)) return k;
     const cue = this.orgCue(words, k);
     // "2015 Honda", "2023 Mahindra & Mahindra": a make after a model year is a product.
-    if (/\b(?:19|20)\d{2} $/.test(words[k].gapBefore)) return k;
+    if (afterModelYear(words[k].gapBefore)) return k;
     const gazetteer = this.longestGazetteerMatch(words, k, end, (key) =>
       this.g.organizations.has(key),
     );
@@ -333,7 +337,7 @@ export class NamedEntityRecognizer implements Recognizer {
     const orgLimit = Math.min(end, k + MAX_ORG_WORDS);
     while (m < orgLimit) {
       const w = words[m];
-      if (/&/.test(w.gapBefore) && m > k) return this.extendOrgTail(words, m, end);
+      if (m > k && w.gapBefore.includes('&')) return this.extendOrgTail(words, m, end);
       if (
         m > k &&
         ORG_SUFFIXES.has(w.lower) &&
@@ -552,6 +556,17 @@ export class NamedEntityRecognizer implements Recognizer {
     );
   }
 
+  /** firstWordOf for a word's lowercase form, memoised (a word's own form almost always). */
+  private firstWordOfWord(lower: string): string {
+    let first = this.firstWordCache.get(lower);
+    if (first === undefined) {
+      if (this.firstWordCache.size >= 50_000) this.firstWordCache.clear();
+      first = firstWordOf(lower);
+      this.firstWordCache.set(lower, first);
+    }
+    return first;
+  }
+
   private longestGazetteerMatch(
     words: readonly Word[],
     k: number,
@@ -559,7 +574,7 @@ export class NamedEntityRecognizer implements Recognizer {
     has: (key: string) => boolean,
   ): number {
     // Every gazetteer key starts with a known first word; most words are not one.
-    if (!this.firstWords.has(firstWordOf(words[k].lower))) return k;
+    if (!this.firstWords.has(this.firstWordOfWord(words[k].lower))) return k;
     const limit = Math.min(end, k + MAX_NGRAM);
     for (let stop = limit; stop > k; stop--) {
       if (words[stop - 1].possessive && stop - 1 < limit - 1) continue;
@@ -752,6 +767,11 @@ function markCapsNeighbourhoods(words: Word[]): void {
   }
 }
 
+/** "2015 Honda": the gap before a word ends in a model year. */
+function afterModelYear(gap: string): boolean {
+  return gap.length >= 5 && /\b(?:19|20)\d{2} $/.test(gap);
+}
+
 /** The first word of a gazetteer key as keyOf would spell it ("at&t" → "at", "new york" → "new"). */
 function firstWordOf(key: string): string {
   const m = /^[\p{L}\p{M}](?:[\p{L}\p{M}\p{N}]|['’.-](?=[\p{L}\p{M}]))*/u.exec(key);
@@ -761,7 +781,8 @@ function firstWordOf(key: string): string {
 function keyOf(words: readonly Word[], k: number, stop: number): string {
   let key = words[k].lower;
   for (let i = k + 1; i < stop; i++) {
-    const gap = words[i].gapBefore.replace(/\s+/g, ' ');
+    const raw = words[i].gapBefore;
+    const gap = raw === ' ' ? raw : raw.replace(/\s+/g, ' ');
     key += gap + words[i].lower;
   }
   return key;
