@@ -21,7 +21,13 @@ export class ApiKeysController {
     @CurrentPrincipal() caller: Principal,
   ): Promise<CreatedApiKeyDto> {
     return this.apiKeys.create(
-      { name: dto.name, roles: dto.roles, tenant: targetTenant(dto.tenant, caller) },
+      {
+        name: dto.name,
+        roles: dto.roles,
+        tenant: targetTenant(dto.tenant, caller),
+        rateLimitPerMinute: dto.rateLimitPerMinute,
+        revealBudgetPerHour: dto.revealBudgetPerHour,
+      },
       caller,
     );
   }

@@ -16,6 +16,17 @@ export interface ApiKeySummary {
   roles: string[];
   createdAt: string;
   revokedAt: string | null;
+  /** Null: the configured default applies. */
+  rateLimitPerMinute: number | null;
+  revealBudgetPerHour: number | null;
+}
+
+export interface NewApiKey {
+  name: string;
+  roles: string[];
+  tenant: string;
+  rateLimitPerMinute?: number;
+  revealBudgetPerHour?: number;
 }
 
 interface ApiKeyRow {
@@ -27,7 +38,12 @@ interface ApiKeyRow {
   secret_hash: string;
   created_at: Date;
   revoked_at: Date | null;
+  rate_limit_per_minute: number | null;
+  reveal_budget_per_hour: number | null;
 }
+
+const KEY_COLUMNS = `k.id, k.name, t.name AS tenant, k.tenant_id, k.roles, k.created_at, k.revoked_at,
+  k.rate_limit_per_minute, k.reveal_budget_per_hour`;
 
 const CACHE_LIMIT = 10_000;
 const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
@@ -48,15 +64,23 @@ export class ApiKeysService {
     private readonly audit: AuditService,
   ) {}
 
-  async authenticate(key: string): Promise<Principal | undefined> {
-    const fingerprint = createHash('sha256').update(key).digest('base64');
+  /** The key's principal if it was verified recently: no database, no argon2. */
+  authenticateCached(key: string): Principal | undefined {
+    const fingerprint = fingerprintOf(key);
     const hit = this.verified.get(fingerprint);
     if (hit && hit.until > Date.now()) return hit.principal;
     this.verified.delete(fingerprint);
+    return undefined;
+  }
+
+  async authenticate(key: string): Promise<Principal | undefined> {
+    const cached = this.authenticateCached(key);
+    if (cached) return cached;
+    const fingerprint = fingerprintOf(key);
 
     const { lookupId, secret } = parseApiKey(key);
     const rows = (await this.db.query(
-      `SELECT k.id, k.name, t.name AS tenant, k.tenant_id, k.roles, k.secret_hash, k.created_at, k.revoked_at
+      `SELECT ${KEY_COLUMNS}, k.secret_hash
          FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
         WHERE k.lookup_id = $1`,
       [lookupId],
@@ -69,16 +93,15 @@ export class ApiKeysService {
       tenantId: row.tenant_id,
       tenantName: row.tenant,
       roles: row.roles,
+      rateLimitPerMinute: row.rate_limit_per_minute ?? undefined,
+      revealBudgetPerHour: row.reveal_budget_per_hour ?? undefined,
     };
     this.remember(fingerprint, principal);
     return principal;
   }
 
   /** Creates a key; with an actor (a caller over HTTP) the creation is audited. */
-  async create(
-    input: { name: string; roles: string[]; tenant: string },
-    actor?: Principal,
-  ): Promise<ApiKeySummary & { key: string }> {
+  async create(input: NewApiKey, actor?: Principal): Promise<ApiKeySummary & { key: string }> {
     const generated = generateApiKey();
     const created = await this.insert(input, generated.lookupId, generated.secret, generated.key);
     // If the audit write fails the secret is never shown, so the unaudited key cannot be used.
@@ -88,7 +111,7 @@ export class ApiKeysService {
 
   async list(tenantId: string): Promise<ApiKeySummary[]> {
     const rows = (await this.db.query(
-      `SELECT k.id, k.name, t.name AS tenant, k.roles, k.created_at, k.revoked_at
+      `SELECT ${KEY_COLUMNS}
          FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
         WHERE k.tenant_id = $1 ORDER BY k.created_at, k.id`,
       [tenantId],
@@ -106,7 +129,7 @@ export class ApiKeysService {
       `UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, now())
          FROM tenants t
         WHERE k.id = $1 AND t.id = k.tenant_id AND ($2::uuid IS NULL OR k.tenant_id = $2::uuid)
-        RETURNING k.id, k.name, t.name AS tenant, k.tenant_id, k.roles, k.created_at, k.revoked_at`,
+        RETURNING ${KEY_COLUMNS}`,
       [id, tenantId ?? null],
     )) as [ApiKeyRow[], number];
     const row = rows[0][0];
@@ -136,7 +159,7 @@ export class ApiKeysService {
   }
 
   private async insert(
-    input: { name: string; roles: string[]; tenant: string },
+    input: NewApiKey,
     lookupId: string,
     secret: string,
     key: string,
@@ -144,9 +167,18 @@ export class ApiKeysService {
     const tenantId = await this.tenants.ensure(input.tenant);
     const secretHash = await hash(secret);
     const rows = (await this.db.query(
-      `INSERT INTO api_keys (tenant_id, name, lookup_id, secret_hash, roles)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
-      [tenantId, input.name, lookupId, secretHash, input.roles],
+      `INSERT INTO api_keys (tenant_id, name, lookup_id, secret_hash, roles,
+                             rate_limit_per_minute, reveal_budget_per_hour)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at`,
+      [
+        tenantId,
+        input.name,
+        lookupId,
+        secretHash,
+        input.roles,
+        input.rateLimitPerMinute ?? null,
+        input.revealBudgetPerHour ?? null,
+      ],
     )) as { id: string; created_at: Date }[];
     this.logger.log(`API key ${rows[0].id} created in tenant ${input.tenant}`);
     return {
@@ -157,6 +189,8 @@ export class ApiKeysService {
       roles: input.roles,
       createdAt: rows[0].created_at.toISOString(),
       revokedAt: null,
+      rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+      revealBudgetPerHour: input.revealBudgetPerHour ?? null,
     };
   }
 
@@ -199,9 +233,11 @@ export class ApiKeysService {
   }
 }
 
-function toSummary(
-  row: Pick<ApiKeyRow, 'id' | 'name' | 'tenant' | 'roles' | 'created_at' | 'revoked_at'>,
-): ApiKeySummary {
+function fingerprintOf(key: string): string {
+  return createHash('sha256').update(key).digest('base64');
+}
+
+function toSummary(row: Omit<ApiKeyRow, 'secret_hash'>): ApiKeySummary {
   return {
     id: row.id,
     name: row.name,
@@ -209,5 +245,7 @@ function toSummary(
     roles: row.roles,
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+    rateLimitPerMinute: row.rate_limit_per_minute,
+    revealBudgetPerHour: row.reveal_budget_per_hour,
   };
 }

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ErrorCode, VaultError } from '../common/errors';
 import { noteCaller } from '../observability/request-context';
+import { RequestLimits } from '../ratelimit/request-limits';
 import { ApiKeysService } from './api-keys.service';
 import type { Principal } from './principal';
 
@@ -16,12 +17,17 @@ export const RequireRoles = (...roles: string[]) => SetMetadata(ROLES, roles);
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
-/** Global guard: Bearer API key on every route but @Public ones, then role checks. */
+/**
+ * Global guard: Bearer API key on every route but @Public ones, the key's request limit, then
+ * role checks. Keys not verified recently are checked only while the client address has failed
+ * authentication less than its allowance, so a key cannot be guessed at speed.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly limits: RequestLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,16 +38,24 @@ export class AuthGuard implements CanActivate {
     const key = bearerToken(request.headers.authorization);
     if (!key)
       throw new VaultError(ErrorCode.Unauthenticated, 'Missing Authorization: Bearer <api key>');
-    const principal = await this.apiKeys.authenticate(key);
-    if (!principal) throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
+    const principal = this.apiKeys.authenticateCached(key) ?? (await this.verify(key, request.ip));
     request.principal = principal;
     noteCaller(request.raw, principal);
+    await this.limits.admit(principal);
 
     const required = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
     if (required && !required.some((role) => principal.roles.includes(role))) {
       throw new VaultError(ErrorCode.Forbidden, `Requires role: ${required.join(' or ')}`);
     }
     return true;
+  }
+
+  private async verify(key: string, clientIp: string): Promise<Principal> {
+    await this.limits.assertMayAuthenticate(clientIp);
+    const principal = await this.apiKeys.authenticate(key);
+    if (principal) return principal;
+    await this.limits.noteAuthFailure(clientIp);
+    throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
   }
 }
 

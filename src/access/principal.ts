@@ -4,6 +4,9 @@ export interface Principal {
   tenantId: string;
   tenantName: string;
   roles: readonly string[];
+  /** The key's own limits; undefined means the configured default. */
+  rateLimitPerMinute?: number;
+  revealBudgetPerHour?: number;
 }
 
 /** Full rights inside the key's tenant: policies, API keys, audit, discovery. */

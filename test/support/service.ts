@@ -76,7 +76,7 @@ export class Service {
     const baseUrl = await new Promise<string>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         output += chunk.toString('utf8');
-        const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+        const match = /listening on (https?:\/\/[\d.]+:\d+)/.exec(output);
         if (match) resolve(match[1]);
       };
       child.stdout!.on('data', onData);

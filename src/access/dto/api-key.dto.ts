@@ -4,9 +4,12 @@ import {
   ArrayMinSize,
   IsArray,
   IsOptional,
+  IsInt,
   IsString,
   Length,
   Matches,
+  Max,
+  Min,
 } from 'class-validator';
 
 export class CreateApiKeyDto {
@@ -38,6 +41,27 @@ export class CreateApiKeyDto {
     message: 'tenant must match ^[a-z0-9][a-z0-9_-]{0,62}$',
   })
   tenant?: string;
+
+  @ApiPropertyOptional({
+    example: 600,
+    description: 'Requests per minute for this key (default: PII_VAULT_RATE_LIMIT_PER_MINUTE)',
+  })
+  @IsOptional()
+  @IsInt({ message: 'rateLimitPerMinute must be an integer' })
+  @Min(1, { message: 'rateLimitPerMinute must be between 1 and 10000000' })
+  @Max(10_000_000, { message: 'rateLimitPerMinute must be between 1 and 10000000' })
+  rateLimitPerMinute?: number;
+
+  @ApiPropertyOptional({
+    example: 1000,
+    description:
+      'Values this key may reveal or see masked per hour (default: PII_VAULT_REVEAL_BUDGET_PER_HOUR)',
+  })
+  @IsOptional()
+  @IsInt({ message: 'revealBudgetPerHour must be an integer' })
+  @Min(1, { message: 'revealBudgetPerHour must be between 1 and 100000000' })
+  @Max(100_000_000, { message: 'revealBudgetPerHour must be between 1 and 100000000' })
+  revealBudgetPerHour?: number;
 }
 
 export class ApiKeySummaryDto {
@@ -47,6 +71,10 @@ export class ApiKeySummaryDto {
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) revokedAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Null: the configured default' })
+  rateLimitPerMinute!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Null: the configured default' })
+  revealBudgetPerHour!: number | null;
 }
 
 export class CreatedApiKeyDto extends ApiKeySummaryDto {

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../access/principal';
+import { AppConfig } from '../config/app-config';
+import { ErrorCode, TooManyRequestsError } from '../common/errors';
+import { MetricsService } from '../observability/metrics.service';
+import { LimiterFactory, OverLimit } from './limiter-factory';
+
+const MINUTE = 60;
+
+/**
+ * Requests per API key per minute (the key's own limit, else PII_VAULT_RATE_LIMIT_PER_MINUTE),
+ * and failed authentications per client IP per minute, so keys cannot be guessed at speed.
+ */
+@Injectable()
+export class RequestLimits {
+  constructor(
+    private readonly limiters: LimiterFactory,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Counts one request of the key; throws 429 rate_limited past its limit. */
+  async admit(caller: Principal): Promise<void> {
+    const limit = caller.rateLimitPerMinute ?? this.config.PII_VAULT_RATE_LIMIT_PER_MINUTE;
+    if (limit === 0) return;
+    const over = await this.limiters.consume('key', limit, MINUTE, caller.keyId);
+    if (over) this.reject('api_key', over, 'Too many requests for this API key');
+  }
+
+  /** Refuses an address that has failed authentication too often this minute. */
+  async assertMayAuthenticate(clientIp: string): Promise<void> {
+    const over = await this.limiters.check('auth-fail', this.authFailureLimit, MINUTE, clientIp);
+    if (over) this.reject('auth_failures', over, 'Too many failed authentications');
+  }
+
+  /** Counts a failed authentication; throws 429 once the address is past its allowance. */
+  async noteAuthFailure(clientIp: string): Promise<void> {
+    const over = await this.limiters.consume('auth-fail', this.authFailureLimit, MINUTE, clientIp);
+    if (over) this.reject('auth_failures', over, 'Too many failed authentications');
+  }
+
+  private get authFailureLimit(): number {
+    return this.config.PII_VAULT_AUTH_FAILURES_PER_MINUTE;
+  }
+
+  private reject(reason: 'api_key' | 'auth_failures', over: OverLimit, message: string): never {
+    this.metrics.countRejection(reason);
+    throw new TooManyRequestsError(
+      ErrorCode.RateLimited,
+      `${message}; retry after ${over.retryAfterSeconds} s`,
+      over.retryAfterSeconds,
+    );
+  }
+}
