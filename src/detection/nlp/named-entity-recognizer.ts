@@ -538,6 +538,8 @@ export class NamedEntityRecognizer implements Recognizer {
     if (next && /^\s?,/.test(next.gapBefore)) return false;
     if (!w.allCaps || !STATE_CODES.has(w.text) || prev === undefined || !prev.capitalized)
       return false;
+    // Checked before the walk back: "CA NY CA NY …" would otherwise walk the whole text per word.
+    if (!/^, ?$/.test(w.gapBefore)) return false;
     let runStart = k - 1;
     while (
       runStart > 0 &&

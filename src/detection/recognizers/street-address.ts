@@ -153,8 +153,11 @@ export class StreetAddressRecognizer implements Recognizer {
 
   /** Walks back from a tail over street tokens; returns where the street part starts. */
   private streetStart(text: string, tailStart: number, tailOnNewLine: boolean): number | undefined {
-    const lineStart = text.lastIndexOf('\n', tailStart - 1) + 1;
-    const from = Math.max(lineStart, tailStart - MAX_STREET_CHARS);
+    // Only the last MAX_STREET_CHARS are looked at: a newline search over the whole text before
+    // each tail made texts without newlines quadratic ("NY, NY, NY, …").
+    const windowStart = Math.max(0, tailStart - MAX_STREET_CHARS);
+    const window = text.slice(windowStart, tailStart);
+    const from = windowStart + window.lastIndexOf('\n') + 1;
     const segment = text.slice(from, tailStart);
     if (tailOnNewLine && segment.trim() === '') return undefined;
     const tokens = [...segment.matchAll(/[^\s,]+/g)].map((m) => ({
