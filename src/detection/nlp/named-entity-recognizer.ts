@@ -784,7 +784,7 @@ function keyOf(words: readonly Word[], k: number, stop: number): string {
   let key = words[k].lower;
   for (let i = k + 1; i < stop; i++) {
     const raw = words[i].gapBefore;
-    const gap = raw === ' ' ? raw : raw.replace(/\s+/g, ' ');
+    const gap = raw === ' ' || raw === '. ' || !/\s/.test(raw) ? raw : raw.replace(/\s+/g, ' ');
     key += gap + words[i].lower;
   }
   return key;

@@ -102,6 +102,13 @@ const LABEL_WORDS = new Set([
 const MAX_STREET_TOKENS = 10;
 const MAX_STREET_CHARS = 90;
 
+/** A comma or whitespace (/[\s,]/): what separates street tokens. */
+function isGapChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 44 || c === 32 || (c >= 9 && c <= 13)) return true;
+  return c > 127 && /\s/.test(text[i]);
+}
+
 interface StreetToken {
   text: string;
   start: number;
@@ -158,20 +165,22 @@ export class StreetAddressRecognizer implements Recognizer {
     const windowStart = Math.max(0, tailStart - MAX_STREET_CHARS);
     const window = text.slice(windowStart, tailStart);
     const from = windowStart + window.lastIndexOf('\n') + 1;
-    const segment = text.slice(from, tailStart);
-    if (tailOnNewLine && segment.trim() === '') return undefined;
-    const tokens = [...segment.matchAll(/[^\s,]+/g)].map((m) => ({
-      text: m[0],
-      start: from + m.index,
-      end: from + m.index + m[0].length,
-    }));
+    if (tailOnNewLine && text.slice(from, tailStart).trim() === '') return undefined;
+    // Tokens (runs of /[^\s,]/) are read backwards from the tail, only as far as they are accepted.
     const accepted: StreetToken[] = [];
     let commas = 0;
-    for (let i = tokens.length - 1; i >= 0 && accepted.length < MAX_STREET_TOKENS; i--) {
-      const token = tokens[i];
-      const gapAfter = text.slice(token.end, accepted.length ? accepted[0].start : tailStart);
-      commas += (gapAfter.match(/,/g) ?? []).length;
-      if (commas > 2 || !this.isStreetToken(token.text, i === tokens.length - 1)) break;
+    let i = tailStart;
+    let last = true;
+    while (accepted.length < MAX_STREET_TOKENS) {
+      const gapEnd = i;
+      while (i > from && isGapChar(text, i - 1)) i--;
+      if (i === from) break;
+      const end = i;
+      while (i > from && !isGapChar(text, i - 1)) i--;
+      for (let j = end; j < gapEnd; j++) if (text.charCodeAt(j) === 44) commas++;
+      const token = { text: text.slice(i, end), start: i, end };
+      if (commas > 2 || !this.isStreetToken(token.text, last)) break;
+      last = false;
       accepted.unshift(token);
     }
     return this.trimStreet(accepted);
