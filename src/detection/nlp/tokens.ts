@@ -70,6 +70,12 @@ function gapStartsSentence(gap: string, previous: Token | undefined): boolean {
   if (!previous) return true;
   // Most gaps are one space: no newline, punctuation or quote, so no sentence break.
   if (gap === ' ') return false;
+  if (gap.length === 1) {
+    // The same rules as below for a one-character gap, without the regexes.
+    if ('\n!?;:|>•*"“(['.includes(gap)) return true;
+    if (gap !== '.') return false;
+    return !(previous.initial || ABBREVIATIONS.has(previous.lower));
+  }
   if (gap.includes('\n') || /[!?;:|>•*]/.test(gap) || /["“([]\s*$/.test(gap)) return true;
   if (!gap.includes('.')) return false;
   return !(previous.initial || ABBREVIATIONS.has(previous.lower));

@@ -61,14 +61,16 @@ export class PatternRecognizer implements Recognizer {
         if (typeof required === 'string' ? !text.includes(required) : !required.test(text))
           continue;
       }
-      if (
-        (pattern.requiresContext ?? this.spec.requiresContext) &&
-        !this.spec.validatorLiftsContext &&
-        !mayFindContext(text, pattern.context ?? this.spec.context)
-      )
-        continue;
+      // Checked at the first match (not before the scan): most patterns find nothing at all.
+      let contextChecked =
+        !(pattern.requiresContext ?? this.spec.requiresContext) ||
+        !!this.spec.validatorLiftsContext;
       // matchAll works on a clone of the regex, so concurrent calls never share lastIndex.
       for (const m of text.matchAll(pattern.regex)) {
+        if (!contextChecked) {
+          if (!mayFindContext(text, pattern.context ?? this.spec.context)) break;
+          contextChecked = true;
+        }
         const span =
           pattern.group === undefined
             ? [m.index, m.index + m[0].length]
