@@ -1,20 +1,19 @@
-import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditService } from '../audit/audit.service';
 import { AuditModule } from '../audit/audit.module';
 import { DetectionEngine } from '../detection';
 import { DetectionHttpModule } from '../detection-http/detection-http.module';
 import { MetricsController } from './metrics.controller';
+import { MetricsModule } from './metrics.module';
 import { MetricsService } from './metrics.service';
 import { TokenMetricsInterceptor } from './token-metrics.interceptor';
 
-/** Metrics for every module (MetricsService is global) and GET /metrics. */
-@Global()
+/** GET /metrics, token counts, and timing of detection and audit writes. */
 @Module({
-  imports: [AuditModule, DetectionHttpModule],
+  imports: [MetricsModule, AuditModule, DetectionHttpModule],
   controllers: [MetricsController],
-  providers: [MetricsService, { provide: APP_INTERCEPTOR, useClass: TokenMetricsInterceptor }],
-  exports: [MetricsService],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: TokenMetricsInterceptor }],
 })
 export class ObservabilityModule implements OnModuleInit {
   constructor(

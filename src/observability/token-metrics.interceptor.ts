@@ -40,7 +40,9 @@ export class TokenMetricsInterceptor implements NestInterceptor {
 
   private detokenized(response: unknown): void {
     for (const token of (response as DetokenizeResponse).tokens ?? []) {
-      this.metrics.countToken('detokenize', token.type, token.outcome);
+      // An unknown token's type is whatever the caller wrote into it: not a label value.
+      const type = token.outcome === 'unknown' ? null : token.type;
+      this.metrics.countToken('detokenize', type, token.outcome);
     }
   }
 }
