@@ -101,13 +101,14 @@ export function tokenize(text: string): Token[] {
     // Words glued to "_" are identifiers in code or config (AWS_ACCESS_KEY_ID), not names.
     const identifier = text[start + m[0].length] === '_' || text[start - 1] === '_';
     const capitalized = isUpper(first) && !identifier && !HAS_DIGIT.test(word);
+    const lower = word.toLowerCase();
     const token: Token = {
       text: word,
-      lower: word.toLowerCase(),
+      lower,
       start,
       end,
       capitalized,
-      allCaps: word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase(),
+      allCaps: word.length > 1 && word !== lower && word === word.toUpperCase(),
       initial: word.length === 1 && capitalized && text[end] === '.',
       sentenceStart: gapStartsSentence(previous ? gapBefore : text.slice(0, start), previous),
       gapBefore,
