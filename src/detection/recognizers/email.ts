@@ -62,6 +62,8 @@ export class EmailRecognizer implements Recognizer {
     while (end < text.length && end - at <= DOMAIN_MAX && isDomainChar(text.charCodeAt(end))) end++;
     while (end > at + 1 && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
     const domain = text.slice(at + 1, end);
+    // A domain needs two labels: without a dot there is nothing to split ("a@a@a@…").
+    if (!domain.includes('.')) return undefined;
     const labels = domain.split('.');
     if (
       labels.length < 2 ||
