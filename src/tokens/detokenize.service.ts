@@ -3,6 +3,7 @@ import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { VaultCipherService } from '../crypto/vault-cipher.service';
 import { PolicyDocument, revealLevelFor } from '../policy/policy-document';
+import { RevealBudget } from '../ratelimit/reveal-budget';
 import { formatPreservingCandidates } from './formats/format-preserving';
 import { maskValue } from './formats/masking';
 import { findTokens, tokenType } from './token-format';
@@ -37,6 +38,7 @@ export class DetokenizeService {
     private readonly vault: VaultRepository,
     private readonly cipher: VaultCipherService,
     private readonly audit: AuditService,
+    private readonly revealBudget: RevealBudget,
   ) {}
 
   async resolveTokens(
@@ -48,6 +50,7 @@ export class DetokenizeService {
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
     );
+    await this.revealBudget.spend(request.caller, resolutions);
     await this.record(request, resolutions);
     return resolutions;
   }
@@ -73,6 +76,7 @@ export class DetokenizeService {
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
     );
+    await this.revealBudget.spend(request.caller, resolutions);
     await this.record(request, resolutions);
 
     const shown = new Map(resolutions.map((r) => [r.token, r.value]));

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { DetectionHttpModule } from '../detection-http/detection-http.module';
 import { PolicyModule } from '../policy/policy.module';
+import { RateLimitModule } from '../ratelimit/ratelimit.module';
 import { DetokenizeService } from './detokenize.service';
 import { ExpiryPurger } from './expiry-purger';
 import { ForgetService } from './forget.service';
@@ -10,7 +11,7 @@ import { TokensController } from './tokens.controller';
 import { VaultRepository } from './vault.repository';
 
 @Module({
-  imports: [DetectionHttpModule, PolicyModule, AuditModule],
+  imports: [DetectionHttpModule, PolicyModule, AuditModule, RateLimitModule],
   controllers: [TokensController],
   providers: [TokenizeService, DetokenizeService, ForgetService, VaultRepository, ExpiryPurger],
 })

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '../access/principal';
+import { AuditService } from '../audit/audit.service';
+import { AppConfig } from '../config/app-config';
+import { ErrorCode, TooManyRequestsError } from '../common/errors';
+import { MetricsService } from '../observability/metrics.service';
+import { LimiterFactory } from './limiter-factory';
+
+const HOUR = 3600;
+const WEBHOOK_TIMEOUT_MS = 5000;
+
+/**
+ * Reveal guard: each key may reveal (or see masked) so many values per hour, its own
+ * revealBudgetPerHour or PII_VAULT_REVEAL_BUDGET_PER_HOUR. A request that would pass the budget
+ * reveals nothing; it is audited, counted, and reported to PII_VAULT_ALERT_WEBHOOK_URL with ids
+ * and counts only.
+ */
+@Injectable()
+export class RevealBudget {
+  private readonly logger = new Logger('RevealBudget');
+
+  constructor(
+    private readonly limiters: LimiterFactory,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Spends one unit per revealed or masked value; throws 429 when the budget would run out. */
+  async spend(caller: Principal, outcomes: readonly { outcome: string }[]): Promise<void> {
+    const shown = outcomes.filter((o) => o.outcome === 'revealed' || o.outcome === 'masked').length;
+    if (shown === 0) return;
+    const budget = caller.revealBudgetPerHour ?? this.config.PII_VAULT_REVEAL_BUDGET_PER_HOUR;
+    const over = await this.limiters.consume('reveal', budget, HOUR, caller.keyId, shown);
+    if (!over) return;
+    this.metrics.countRejection('reveal_budget');
+    const facts = {
+      keyId: caller.keyId,
+      tenantId: caller.tenantId,
+      budgetPerHour: budget,
+      requested: shown,
+    };
+    await this.audit.record({
+      tenantId: caller.tenantId,
+      action: 'reveal_budget_exceeded',
+      apiKeyId: caller.keyId,
+      roles: caller.roles,
+      details: { budgetPerHour: budget, requested: shown },
+    });
+    this.alert(facts);
+    throw new TooManyRequestsError(
+      ErrorCode.RevealBudgetExceeded,
+      `This key's reveal budget of ${budget} values per hour is spent; nothing was revealed`,
+      over.retryAfterSeconds,
+    );
+  }
+
+  /** Fire and forget: a slow or failing receiver must not hold up or fail the request. */
+  private alert(facts: Record<string, string | number>): void {
+    const url = this.config.PII_VAULT_ALERT_WEBHOOK_URL;
+    if (!url) return;
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        event: 'reveal_budget_exceeded',
+        at: new Date().toISOString(),
+        ...facts,
+      }),
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    }).then(
+      (res) => {
+        if (!res.ok) this.logger.warn(`Alert webhook answered ${res.status}`);
+      },
+      (error: unknown) => this.logger.warn(`Alert webhook failed: ${(error as Error).name}`),
+    );
+  }
+}
