@@ -6,6 +6,18 @@ describe('configuration', () => {
     expect(config.PORT).toBe(8080);
     expect(config.PII_VAULT_DATA_DIR).toBe('./.data');
     expect(config.PII_VAULT_BODY_LIMIT_BYTES).toBe(1024 * 1024);
+    expect(config.PII_VAULT_RATE_LIMIT_PER_MINUTE).toBe(6000);
+    expect(config.PII_VAULT_RATE_LIMIT_STORE).toBe('memory');
+    expect(config.PII_VAULT_AUTH_FAILURES_PER_MINUTE).toBe(30);
+    expect(config.PII_VAULT_REVEAL_BUDGET_PER_HOUR).toBe(10000);
+    expect(config.CORS_ORIGINS).toBeUndefined();
+    expect(config.TLS_CERT_FILE).toBeUndefined();
+  });
+
+  it('accepts CORS origins as a comma-separated list', () => {
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:3000' }).CORS_ORIGINS,
+    ).toBe('https://a.example, http://localhost:3000');
   });
 
   it.each([
@@ -15,6 +27,15 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ PII_VAULT_BODY_LIMIT_BYTES: '10' }, 'PII_VAULT_BODY_LIMIT_BYTES'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CORS_ORIGINS: 'evil.example' }, 'CORS_ORIGINS'],
+    [{ PII_VAULT_METRICS_TOKEN: 'short' }, 'PII_VAULT_METRICS_TOKEN'],
+    [{ PII_VAULT_RATE_LIMIT_PER_MINUTE: '-1' }, 'PII_VAULT_RATE_LIMIT_PER_MINUTE'],
+    [{ PII_VAULT_RATE_LIMIT_STORE: 'redis' }, 'PII_VAULT_RATE_LIMIT_STORE'],
+    [{ PII_VAULT_AUTH_FAILURES_PER_MINUTE: '0' }, 'PII_VAULT_AUTH_FAILURES_PER_MINUTE'],
+    [{ PII_VAULT_REVEAL_BUDGET_PER_HOUR: 'lots' }, 'PII_VAULT_REVEAL_BUDGET_PER_HOUR'],
+    [{ PII_VAULT_ALERT_WEBHOOK_URL: 'ftp://x' }, 'PII_VAULT_ALERT_WEBHOOK_URL'],
+    [{ TLS_CERT_FILE: '/etc/cert.pem' }, 'TLS_KEY_FILE'],
+    [{ TLS_CLIENT_CA_FILE: '/etc/ca.pem' }, 'TLS_CLIENT_CA_FILE'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
   });
