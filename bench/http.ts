@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { luhnValid } from '../src/detection/validators/luhn';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -26,16 +27,10 @@ interface Row {
   errors: number;
 }
 
+/** Appends the check digit that makes `prefix` Luhn-valid. */
 function luhnComplete(prefix: string): string {
   for (let check = 0; check < 10; check++) {
-    const digits = prefix + check;
-    let sum = 0;
-    for (let i = 0; i < digits.length; i++) {
-      let d = Number(digits[digits.length - 1 - i]);
-      if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-      sum += d;
-    }
-    if (sum % 10 === 0) return digits;
+    if (luhnValid(prefix + check)) return prefix + check;
   }
   throw new Error('unreachable');
 }
