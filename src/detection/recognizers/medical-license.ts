@@ -1,3 +1,4 @@
+import { readLicenseLabel } from './license-label';
 import { PatternRecognizer } from './pattern-recognizer';
 
 /** Medical licence numbers (state boards): letters and digits, decided by a licence label. */
@@ -21,8 +22,15 @@ export const medicalLicenseRecognizer = new PatternRecognizer({
     'md license',
     'licensed',
     'medical board',
+    // A bare "license" counts only where readLicenseLabel reads it as clinical (see validate).
+    'license',
+    'licence',
   ],
   requiresContext: true,
+  validate: (_value, text, start) => {
+    const reading = readLicenseLabel(text, start);
+    return reading === 'driver' || reading === 'plate' ? 'drop' : 'keep';
+  },
   patterns: [
     { name: 'license_alnum', regex: /(?<![\w.-])[A-Z]{1,3}-?\d{4,10}(?![\w-]|\.\d)/g, score: 0.5 },
     {

@@ -193,6 +193,25 @@ describe('pattern recognizers find valid values and reject near-misses', () => {
   });
 
   it.each([
+    ['Rental form: license D1234567, exp. 2027', 'US_DRIVER_LICENSE'],
+    ["Patient's driver's license D1234567 on file", 'US_DRIVER_LICENSE'],
+    ['MRN: 00482913; Medicare MBI 1EG4-TE5-MK73; license A54321.', 'MEDICAL_LICENSE'],
+    ['Attending: Dr. Ruiz, license A54321', 'MEDICAL_LICENSE'],
+    ['nursing license RN123456 verified', 'MEDICAL_LICENSE'],
+  ])('a licence number is read as the licence its label names: %p', (text, type) => {
+    const licences = engine
+      .detect(text)
+      .filter((e) => e.type === 'US_DRIVER_LICENSE' || e.type === 'MEDICAL_LICENSE');
+    expect(licences.map((e) => e.type)).toEqual([type]);
+  });
+
+  it('a licence plate is not a licence number', () => {
+    const text = 'license plate ABC1234 seen leaving';
+    expect(found(text, 'US_DRIVER_LICENSE')).toEqual([]);
+    expect(found(text, 'MEDICAL_LICENSE')).toEqual([]);
+  });
+
+  it.each([
     ['Dx: E11.9, I10.', ['E11.9', 'I10']],
     ['chronic kidney disease, stage 3 (N18.3)', ['N18.3']],
     ['Gate B12 at 10am', []],

@@ -1,3 +1,4 @@
+import { readLicenseLabel } from './license-label';
 import { PatternRecognizer } from './pattern-recognizer';
 
 /** US driver licence numbers vary by state; shapes are weak, so a licence word must be near. */
@@ -20,6 +21,11 @@ export const usDriverLicenseRecognizer = new PatternRecognizer({
     'operator',
   ],
   requiresContext: true,
+  // A clinician's licence or a licence plate is not a driver's licence.
+  validate: (_value, text, start) => {
+    const reading = readLicenseLabel(text, start);
+    return reading === 'medical' || reading === 'plate' ? 'drop' : 'keep';
+  },
   patterns: [
     {
       name: 'dl_letter_digits',
