@@ -4,18 +4,21 @@
  * ceilings measured in the same run: an authenticated no-op and one durable INSERT per request.
  *
  * Targets (issue 2): tokenize >= 50% and detokenize >= 70% of the INSERT ceiling's req/s,
- * each with p99 <= 25 ms at 16 connections.
+ * each with p99 <= 25 ms at 16 connections. Issue 4: detokenize audited within 20% of audit off;
+ * issue 7: tokenize and detokenize with logging, metrics and limits within 10% of them off.
  * Run: npm run bench   (BENCH_DURATION=seconds per row, BENCH_CONNECTIONS, DATABASE_URL optional)
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { luhnValid } from '../src/detection/validators/luhn';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
+const MASTER_KEY = randomBytes(32).toString('base64');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
@@ -56,43 +59,79 @@ export function benchPrompt(n: number): string {
   );
 }
 
-async function startService(): Promise<{ url: string; child: ChildProcess; cleanup: () => void }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-bench-'));
+interface Service {
+  url: string;
+  child: ChildProcess;
+}
+
+/** A free TCP port on the loopback interface (the service itself may log nothing to parse). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts one service on the shared data dir: the first starts the embedded PostgreSQL (and
+ * generates the master key), later ones join it, so every variant serves the same vault.
+ * Request logs are drained unread: reading them would load this process, which runs autocannon.
+ */
+async function startService(dataDir: string, variant: Record<string, string>): Promise<Service> {
+  const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
-    PORT: '0',
+    PORT: String(port),
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'log',
     PII_VAULT_DATA_DIR: dataDir,
     PII_VAULT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     PII_VAULT_BENCH_ENDPOINTS: 'true',
     // Limits stay on (their cost is part of what is measured) but high enough never to reject.
     PII_VAULT_RATE_LIMIT_PER_MINUTE: '100000000',
     PII_VAULT_REVEAL_BUDGET_PER_HOUR: '1000000000',
+    ...variant,
   };
-  if (env.DATABASE_URL && !env.PII_VAULT_MASTER_KEY)
-    env.PII_VAULT_MASTER_KEY = randomBytes(32).toString('base64');
+  // An external database (DATABASE_URL) needs one master key shared by the variants.
+  if (env.DATABASE_URL && !env.PII_VAULT_MASTER_KEY) env.PII_VAULT_MASTER_KEY = MASTER_KEY;
   const child = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'main.js')], {
-    env: { ...env, LOG_LEVEL: 'log' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (!match) return;
-      // From here on request logs are drained unread: reading them would load this process,
-      // which also runs autocannon.
-      child.stdout!.off('data', onData).resume();
-      child.stderr!.off('data', onData).resume();
-      resolve(match[1]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`service exited (${code}):\n${output}`)));
-  });
-  return { url, child, cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  const collect = (chunk: Buffer) => {
+    if (output.length < 20_000) output += chunk.toString();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  const url = `http://127.0.0.1:${port}`;
+  for (const started = Date.now(); Date.now() - started < 120_000; ) {
+    if (exited !== undefined) throw new Error(`service exited (${exited}):\n${output}`);
+    const live = await fetch(`${url}/health/live`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (live) {
+      child.stdout!.off('data', collect).resume();
+      child.stderr!.off('data', collect).resume();
+      return { url, child };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`service did not start:\n${output}`);
+}
+
+async function stopService(service: Service): Promise<void> {
+  if (service.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => service.child.on('exit', resolve));
+  service.child.kill('SIGTERM');
+  await exited;
 }
 
 async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
@@ -105,7 +144,18 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
   return (await res.json()) as Record<string, unknown>;
 }
 
+/** A few hundred requests first, so each service variant's JIT is warm before it is timed. */
+const WARMUP_REQUESTS = 300;
+
 async function measure(name: string, url: string, body: () => string): Promise<Row> {
+  await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    amount: WARMUP_REQUESTS,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
+  });
   const result = await autocannon({
     url,
     method: 'POST',
@@ -124,8 +174,26 @@ async function measure(name: string, url: string, body: () => string): Promise<R
   };
 }
 
+const ROW = {
+  noop: 'ceiling: authenticated no-op',
+  insert: 'ceiling: one INSERT per request',
+  tokenize: 'POST /v1/tokenize (1 KB, 6 values, 3 new)',
+  tokenizeOpsOff: 'POST /v1/tokenize, ops off (bench only)',
+  detokenize: 'POST /v1/detokenize (1 KB, 6 tokens, audited)',
+  detokenizeAuditOff: 'POST /v1/detokenize, audit off (bench only)',
+  detokenizeOpsOff: 'POST /v1/detokenize, ops off (bench only)',
+} as const;
+
+/** Each "on" row against its "off" row of the same run: [label, on, off, target]. */
+const COMPARISONS: [string, string, string, string][] = [
+  ['detokenize audited vs audit off (#4)', ROW.detokenize, ROW.detokenizeAuditOff, '>= 80%'],
+  ['tokenize ops on vs ops off (#7)', ROW.tokenize, ROW.tokenizeOpsOff, '>= 90%'],
+  ['detokenize ops on vs ops off (#7)', ROW.detokenize, ROW.detokenizeOpsOff, '>= 90%'],
+];
+
 function print(rows: Row[]): void {
-  const ceiling = rows.find((r) => r.name.startsWith('ceiling: one INSERT'))!.rps;
+  const rps = (name: string) => rows.find((r) => r.name === name)!.rps;
+  const ceiling = rps(ROW.insert);
   console.log(
     `\nHTTP, ${CONNECTIONS} connections, ${DURATION} s per row (autocannon, same machine)`,
   );
@@ -137,42 +205,58 @@ function print(rows: Row[]): void {
       `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${ratio} | ${r.errors} |`,
     );
   }
+  console.log('\n| comparison (same run) | on/off req/s | target |');
+  console.log('|---|---:|---:|');
+  for (const [label, on, off, target] of COMPARISONS) {
+    console.log(`| ${label} | ${Math.round((rps(on) / rps(off)) * 100)}% | ${target} |`);
+  }
 }
 
+/**
+ * Three services on one embedded PostgreSQL: as deployed (logging, metrics, limits, headers and
+ * auditing on), with auditing off, and with the operations layers off (no request logs, metrics,
+ * limits, reveal budget or headers). The off switches exist only for bench instances.
+ */
 export async function runHttpBench(): Promise<void> {
-  const service = await startService();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-bench-'));
+  const services: Service[] = [];
   try {
-    const base = service.url;
+    const full = await startService(dataDir, {});
+    services.push(full);
+    const auditOff = await startService(dataDir, { PII_VAULT_BENCH_AUDIT_OFF: 'true' });
+    services.push(auditOff);
+    const opsOff = await startService(dataDir, {
+      PII_VAULT_BENCH_OPS_OFF: 'true',
+      LOG_LEVEL: 'silent',
+    });
+    services.push(opsOff);
+
     let counter = 0;
-    // Warm up: tenant keys, stable values, JIT.
-    await post(`${base}/v1/tokenize`, { text: benchPrompt(counter++) });
-    const tokenized = (await post(`${base}/v1/tokenize`, { text: benchPrompt(counter++) })) as {
+    // Warm up: tenant keys and the stable values.
+    await post(`${full.url}/v1/tokenize`, { text: benchPrompt(counter++) });
+    const tokenized = (await post(`${full.url}/v1/tokenize`, { text: benchPrompt(counter++) })) as {
       text: string;
     };
     const detokenizeBody = JSON.stringify({ text: tokenized.text });
+    const tokenizeBody = () => JSON.stringify({ text: benchPrompt(counter++) });
 
     const rows: Row[] = [];
-    rows.push(await measure('ceiling: authenticated no-op', `${base}/v1/bench/noop`, () => '{}'));
+    rows.push(await measure(ROW.noop, `${full.url}/v1/bench/noop`, () => '{}'));
+    rows.push(await measure(ROW.insert, `${full.url}/v1/bench/insert`, () => '{}'));
+    rows.push(await measure(ROW.tokenize, `${full.url}/v1/tokenize`, tokenizeBody));
+    rows.push(await measure(ROW.tokenizeOpsOff, `${opsOff.url}/v1/tokenize`, tokenizeBody));
+    rows.push(await measure(ROW.detokenize, `${full.url}/v1/detokenize`, () => detokenizeBody));
     rows.push(
-      await measure('ceiling: one INSERT per request', `${base}/v1/bench/insert`, () => '{}'),
+      await measure(ROW.detokenizeAuditOff, `${auditOff.url}/v1/detokenize`, () => detokenizeBody),
     );
     rows.push(
-      await measure('POST /v1/tokenize (1 KB, 6 values, 3 new)', `${base}/v1/tokenize`, () =>
-        JSON.stringify({ text: benchPrompt(counter++) }),
-      ),
-    );
-    rows.push(
-      await measure(
-        'POST /v1/detokenize (1 KB, 6 tokens)',
-        `${base}/v1/detokenize`,
-        () => detokenizeBody,
-      ),
+      await measure(ROW.detokenizeOpsOff, `${opsOff.url}/v1/detokenize`, () => detokenizeBody),
     );
     print(rows);
   } finally {
-    service.child.kill('SIGTERM');
-    await new Promise((resolve) => service.child.on('exit', resolve));
-    service.cleanup();
+    // The first service owns the embedded PostgreSQL: stop it last.
+    for (const service of services.reverse()) await stopService(service);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -113,6 +113,8 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
       bodyLimit: config.PII_VAULT_BODY_LIMIT_BYTES,
       // Every log line of a request carries this id: the caller's X-Request-Id when plain.
       requestIdHeader: false,
+      // Behind a proxy the client address comes from X-Forwarded-For (failed-auth throttling).
+      trustProxy: config.TRUST_PROXY,
       genReqId: (request: IncomingMessage) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
       ...(https ? { https } : {}),
     });
@@ -122,8 +124,12 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
       { bufferLogs: true },
     );
     app.useLogger(app.get(Logger));
-    instrumentHttp(app, app.get(MetricsService));
-    await secureHeaders(app, config);
+    if (config.PII_VAULT_BENCH_OPS_OFF) {
+      app.get(Logger).warn('PII_VAULT_BENCH_OPS_OFF: no metrics, limits or headers (benchmark)');
+    } else {
+      instrumentHttp(app, app.get(MetricsService));
+      await secureHeaders(app, config);
+    }
     app.useGlobalPipes(
       new ValidationPipe({
         whitelist: true,

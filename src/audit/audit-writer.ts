@@ -31,6 +31,21 @@ interface TenantQueue {
   draining: Promise<void>;
 }
 
+/** Where AuditService appends events: the chained writer below, or nothing on a bench instance. */
+export interface AuditSink {
+  append(event: NormalizedEvent): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Bench only (PII_VAULT_BENCH_AUDIT_OFF, refused without PII_VAULT_BENCH_ENDPOINTS): drops every
+ * event, so `npm run bench` can show what auditing costs detokenize.
+ */
+export const DISCARDING_AUDIT_SINK: AuditSink = {
+  append: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+};
+
 /**
  * Group commit: per tenant, one batch at a time; the events that arrive while it is written form
  * the next one, written by a single statement. audit_append takes the tenant's chain lock in the
@@ -39,7 +54,7 @@ interface TenantQueue {
  * that holds the lock while reading the head, so replicas sharing the database keep one chain.
  * A waiter settles only when its batch commits, or fails with it (then none of it was stored).
  */
-export class AuditWriter {
+export class AuditWriter implements AuditSink {
   private readonly queues = new Map<string, TenantQueue>();
   /** The head this process last wrote, per tenant. */
   private readonly heads = new Map<string, ChainHead>();

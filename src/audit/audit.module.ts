@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
-import { AuditWriter } from './audit-writer';
+import { AppConfig } from '../config/app-config';
+import { AuditWriter, DISCARDING_AUDIT_SINK } from './audit-writer';
 
 const WRITER_DATA_SOURCE = Symbol('AuditWriterDataSource');
 /** One batch per tenant at a time: a few tenants write at once. */
@@ -30,9 +31,14 @@ const logger = new Logger('Audit');
     },
     {
       provide: AuditService,
-      inject: [DataSource, WRITER_DATA_SOURCE],
-      useFactory: (db: DataSource, writerDb: DataSource) =>
-        new AuditService(db, new AuditWriter(writerDb, (message) => logger.error(message))),
+      inject: [DataSource, WRITER_DATA_SOURCE, AppConfig],
+      useFactory: (db: DataSource, writerDb: DataSource, config: AppConfig) => {
+        if (!config.PII_VAULT_BENCH_AUDIT_OFF) {
+          return new AuditService(db, new AuditWriter(writerDb, (m) => logger.error(m)));
+        }
+        logger.warn('PII_VAULT_BENCH_AUDIT_OFF: nothing is audited (benchmark instance)');
+        return new AuditService(db, DISCARDING_AUDIT_SINK);
+      },
     },
   ],
   exports: [AuditService],

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { GENESIS_HASH, linkHash, normalizeEvent } from './audit-chain';
-import { AuditWriter } from './audit-writer';
+import type { AuditSink } from './audit-writer';
 import type {
   AuditDetails,
   AuditEvent,
@@ -37,7 +37,7 @@ const COLUMNS = `id, seq, occurred_at, action, api_key_id, roles, purpose, detai
 export class AuditService {
   constructor(
     private readonly db: DataSource,
-    private readonly writer: AuditWriter,
+    private readonly writer: AuditSink,
   ) {}
 
   /** Settles once every event recorded so far has been written or rejected. */

@@ -12,6 +12,15 @@ describe('configuration', () => {
     expect(config.PII_VAULT_REVEAL_BUDGET_PER_HOUR).toBe(10000);
     expect(config.CORS_ORIGINS).toBeUndefined();
     expect(config.TLS_CERT_FILE).toBeUndefined();
+    expect(config.TRUST_PROXY).toBe(false);
+    expect(config.PII_VAULT_BENCH_AUDIT_OFF).toBe(false);
+    expect(config.PII_VAULT_BENCH_OPS_OFF).toBe(false);
+  });
+
+  it('allows the bench switches only on a bench instance', () => {
+    const bench = loadConfig({ PII_VAULT_BENCH_ENDPOINTS: 'true', PII_VAULT_BENCH_AUDIT_OFF: 'true' });
+    expect(bench.PII_VAULT_BENCH_AUDIT_OFF).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(true);
   });
 
   it('accepts CORS origins as a comma-separated list', () => {
@@ -36,6 +45,9 @@ describe('configuration', () => {
     [{ PII_VAULT_ALERT_WEBHOOK_URL: 'ftp://x' }, 'PII_VAULT_ALERT_WEBHOOK_URL'],
     [{ TLS_CERT_FILE: '/etc/cert.pem' }, 'TLS_KEY_FILE'],
     [{ TLS_CLIENT_CA_FILE: '/etc/ca.pem' }, 'TLS_CLIENT_CA_FILE'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ PII_VAULT_BENCH_AUDIT_OFF: 'true' }, 'PII_VAULT_BENCH_AUDIT_OFF'],
+    [{ PII_VAULT_BENCH_OPS_OFF: 'true' }, 'PII_VAULT_BENCH_OPS_OFF'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
   });

@@ -17,6 +17,13 @@ import path from 'node:path';
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
+/** true/1 and false/0; anything else is left as is, so validation names the variable. */
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
+};
+
 /** Every environment variable the service reads, validated once at start-up. */
 export class AppConfig {
   @Transform(toInt)
@@ -66,14 +73,36 @@ export class AppConfig {
   @Min(0, { message: 'PII_VAULT_PURGE_INTERVAL_SECONDS must be >= 0 (0 turns purging off)' })
   PII_VAULT_PURGE_INTERVAL_SECONDS: number = 60;
 
-  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
-  @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'PII_VAULT_BENCH_ENDPOINTS must be true or false' })
   PII_VAULT_BENCH_ENDPOINTS: boolean = false;
 
-  @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace'], {
-    message: 'LOG_LEVEL must be one of fatal, error, warn, log (= info), debug, verbose (= trace)',
+  /** Bench only (needs PII_VAULT_BENCH_ENDPOINTS): detokenize answers without an audit row. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'PII_VAULT_BENCH_AUDIT_OFF must be true or false' })
+  PII_VAULT_BENCH_AUDIT_OFF: boolean = false;
+
+  /**
+   * Bench only (needs PII_VAULT_BENCH_ENDPOINTS): no metrics, rate limits, reveal budget or
+   * security headers, so `npm run bench` can show what they cost (with LOG_LEVEL=silent).
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'PII_VAULT_BENCH_OPS_OFF must be true or false' })
+  PII_VAULT_BENCH_OPS_OFF: boolean = false;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace', 'silent'], {
+    message:
+      'LOG_LEVEL must be one of fatal, error, warn, log (= info), debug, verbose (= trace), silent',
   })
   LOG_LEVEL: string = 'log';
+
+  /**
+   * Behind a reverse proxy: the client address (for failed-authentication throttling) is read
+   * from X-Forwarded-For. Off by default, since a direct client could forge that header.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
+  TRUST_PROXY: boolean = false;
 
   /** Comma-separated origins allowed by CORS; unset means CORS stays off. */
   @IsOptional()
@@ -143,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_API_KEY_CACHE_SECONDS',
     'PII_VAULT_DB_POOL_SIZE',
     'PII_VAULT_BENCH_ENDPOINTS',
+    'PII_VAULT_BENCH_AUDIT_OFF',
+    'PII_VAULT_BENCH_OPS_OFF',
     'PII_VAULT_PURGE_INTERVAL_SECONDS',
     'LOG_LEVEL',
     'CORS_ORIGINS',
@@ -155,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'TLS_CERT_FILE',
     'TLS_KEY_FILE',
     'TLS_CLIENT_CA_FILE',
+    'TRUST_PROXY',
   ] as const satisfies readonly (keyof AppConfig)[];
   const picked: Record<string, string> = {};
   for (const name of known) {
@@ -177,9 +209,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'Invalid configuration:\n  - PII_VAULT_MASTER_KEY must be base64 of 32 bytes',
     );
   }
-  const tlsProblem = tlsConsistency(config);
-  if (tlsProblem) throw new ConfigError(`Invalid configuration:\n  - ${tlsProblem}`);
+  const problem = tlsConsistency(config) ?? benchSwitchesProblem(config);
+  if (problem) throw new ConfigError(`Invalid configuration:\n  - ${problem}`);
   return config;
+}
+
+/** Auditing and the operations layers can only be switched off on a bench instance. */
+function benchSwitchesProblem(config: AppConfig): string | undefined {
+  if (config.PII_VAULT_BENCH_ENDPOINTS) return undefined;
+  if (config.PII_VAULT_BENCH_AUDIT_OFF) {
+    return 'PII_VAULT_BENCH_AUDIT_OFF is for benchmarks only and needs PII_VAULT_BENCH_ENDPOINTS=true';
+  }
+  if (config.PII_VAULT_BENCH_OPS_OFF) {
+    return 'PII_VAULT_BENCH_OPS_OFF is for benchmarks only and needs PII_VAULT_BENCH_ENDPOINTS=true';
+  }
+  return undefined;
 }
 
 /** TLS needs a certificate and its key together; client certificates need both as well. */

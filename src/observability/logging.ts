@@ -1,12 +1,12 @@
 import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import type { Level } from 'pino';
+import type { LevelWithSilent } from 'pino';
 import { requestContextOf, UNMATCHED_ROUTE } from './request-context';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 
 /** LOG_LEVEL accepts Nest's names (log, verbose) and pino's (info, trace). */
-const PINO_LEVEL: Record<string, Level> = {
+const PINO_LEVEL: Record<string, LevelWithSilent> = {
   fatal: 'fatal',
   error: 'error',
   warn: 'warn',
@@ -15,6 +15,7 @@ const PINO_LEVEL: Record<string, Level> = {
   debug: 'debug',
   verbose: 'trace',
   trace: 'trace',
+  silent: 'silent',
 };
 
 type RequestWithId = IncomingMessage & { id?: string };
@@ -36,6 +37,8 @@ function requestLine(req: IncomingMessage, res: ServerResponse, responseTime: nu
  * authorization is redacted as well, for any log call that passes headers explicitly.
  */
 export function loggingOptions(logLevel: string): Params {
+  // Nothing would be written: mount no request-logging middleware at all.
+  if (logLevel === 'silent') return { forRoutes: [], pinoHttp: { level: 'silent' } };
   return {
     // nestjs-pino's default route pattern ({/*splat}) matches nothing on Nest 12's Fastify adapter.
     forRoutes: [{ path: '*path', method: RequestMethod.ALL }],

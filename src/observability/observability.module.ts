@@ -1,7 +1,8 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditService } from '../audit/audit.service';
 import { AuditModule } from '../audit/audit.module';
+import { AppConfig } from '../config/app-config';
 import { DetectionEngine } from '../detection';
 import { DetectionHttpModule } from '../detection-http/detection-http.module';
 import { MetricsController } from './metrics.controller';
@@ -20,6 +21,7 @@ export class ObservabilityModule implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly engine: DetectionEngine,
     private readonly audit: AuditService,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -27,6 +29,7 @@ export class ObservabilityModule implements OnModuleInit {
    * and watched from here, by wrapping the one method each, rather than by editing them.
    */
   onModuleInit(): void {
+    if (this.config.PII_VAULT_BENCH_OPS_OFF) return;
     const metrics = this.metrics;
     const detect = this.engine.detect.bind(this.engine);
     this.engine.detect = (...args: Parameters<DetectionEngine['detect']>) => {

@@ -1,6 +1,7 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Observable, tap } from 'rxjs';
+import { AppConfig } from '../config/app-config';
 import { MetricsService } from './metrics.service';
 
 interface TokenizedText {
@@ -20,9 +21,17 @@ interface DetokenizeResponse {
  */
 @Injectable()
 export class TokenMetricsInterceptor implements NestInterceptor {
-  constructor(private readonly metrics: MetricsService) {}
+  private readonly enabled: boolean;
+
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    this.enabled = !config.PII_VAULT_BENCH_OPS_OFF;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.enabled) return next.handle();
     const route = context.switchToHttp().getRequest<FastifyRequest>().routeOptions.url;
     if (route === '/v1/tokenize') return next.handle().pipe(tap((r) => this.tokenized(r)));
     if (route === '/v1/detokenize') return next.handle().pipe(tap((r) => this.detokenized(r)));

