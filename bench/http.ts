@@ -111,7 +111,7 @@ async function startService(dataDir: string, variant: Record<string, string>): P
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
   const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); Date.now() - started < 120_000; ) {
+  for (const started = Date.now(); Date.now() - started < 120_000;) {
     if (exited !== undefined) throw new Error(`service exited (${exited}):\n${output}`);
     const live = await fetch(`${url}/health/live`).then(
       (res) => res.ok,

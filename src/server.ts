@@ -3,7 +3,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { SecureServerOptions } from 'node:http2';
@@ -124,12 +124,13 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
       { bufferLogs: true },
     );
     app.useLogger(app.get(Logger));
-    if (config.PII_VAULT_BENCH_OPS_OFF) {
-      app.get(Logger).warn('PII_VAULT_BENCH_OPS_OFF: no metrics, limits or headers (benchmark)');
-    } else {
-      instrumentHttp(app, app.get(MetricsService));
-      await secureHeaders(app, config);
-    }
+    const opsOff = config.PII_VAULT_BENCH_OPS_OFF;
+    if (opsOff) app.get(Logger).warn('PII_VAULT_BENCH_OPS_OFF: no metrics, limits or headers');
+    instrumentHttp(app, {
+      metrics: opsOff ? undefined : app.get(MetricsService),
+      log: PinoLogger.root,
+    });
+    if (!opsOff) await secureHeaders(app, config);
     app.useGlobalPipes(
       new ValidationPipe({
         whitelist: true,

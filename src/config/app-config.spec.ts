@@ -18,7 +18,10 @@ describe('configuration', () => {
   });
 
   it('allows the bench switches only on a bench instance', () => {
-    const bench = loadConfig({ PII_VAULT_BENCH_ENDPOINTS: 'true', PII_VAULT_BENCH_AUDIT_OFF: 'true' });
+    const bench = loadConfig({
+      PII_VAULT_BENCH_ENDPOINTS: 'true',
+      PII_VAULT_BENCH_AUDIT_OFF: 'true',
+    });
     expect(bench.PII_VAULT_BENCH_AUDIT_OFF).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(true);
   });

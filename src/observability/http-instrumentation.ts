@@ -1,22 +1,38 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { logRequest } from './logging';
 import { MetricsService } from './metrics.service';
 import { attachRequestContext, requestContextOf, UNMATCHED_ROUTE } from './request-context';
 import { REQUEST_ID_HEADER } from './request-id';
 
+export interface HttpInstruments {
+  /** Request counts and latency; absent on a bench instance with PII_VAULT_BENCH_OPS_OFF. */
+  metrics?: MetricsService;
+  /** Where the request line goes (at LOG_LEVEL); absent means no request lines. */
+  log?: Logger;
+}
+
 /**
  * Fastify hooks around every request: return its id, note the route template as routing found
- * it, and on response count the request and its latency under that template (never the path).
+ * it, and on response write the request line and count the request and its latency under that
+ * template (never the path).
  */
-export function instrumentHttp(app: NestFastifyApplication, metrics: MetricsService): void {
+export function instrumentHttp(app: NestFastifyApplication, instruments: HttpInstruments): void {
+  const { metrics, log } = instruments;
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     attachRequestContext(request.raw, request.routeOptions.url);
     done();
   });
+  if (!metrics && !log) return;
   fastify.addHook('onResponse', (request, reply, done) => {
-    const route = requestContextOf(request.raw)?.route ?? UNMATCHED_ROUTE;
-    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    const elapsedMs = reply.elapsedTime;
+    if (log) logRequest(log, request, reply.statusCode, elapsedMs);
+    if (metrics) {
+      const route = requestContextOf(request.raw)?.route ?? UNMATCHED_ROUTE;
+      metrics.observeRequest(request.method, route, reply.statusCode, elapsedMs / 1000);
+    }
     done();
   });
 }

@@ -1,7 +1,6 @@
-import { RequestMethod } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import type { LevelWithSilent } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
 import { requestContextOf, UNMATCHED_ROUTE } from './request-context';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 
@@ -18,51 +17,52 @@ const PINO_LEVEL: Record<string, LevelWithSilent> = {
   silent: 'silent',
 };
 
-type RequestWithId = IncomingMessage & { id?: string };
-
-/** The request line: ids, route template, status and duration. No path, header or body. */
-function requestLine(req: IncomingMessage, res: ServerResponse, responseTime: number) {
-  const context = requestContextOf(req);
-  return {
-    route: context?.route ?? UNMATCHED_ROUTE,
-    status: res.statusCode,
-    durationMs: responseTime,
-    ...(context?.keyId ? { keyId: context.keyId, tenant: context.tenantId } : {}),
-  };
-}
-
 /**
- * nestjs-pino options: JSON lines on stdout, one per request. Request and response serializers
- * keep only the request id and method, so no URL, query, header or body can reach a log line;
- * authorization is redacted as well, for any log call that passes headers explicitly.
+ * nestjs-pino options: JSON lines on stdout, authorization redacted for any log call that passes
+ * headers explicitly. No request middleware is mounted (`forRoutes: []`): the request line is
+ * written by a Fastify onResponse hook (requestLogLine), which costs a fraction of pino-http
+ * plus Nest's middleware layer plus an AsyncLocalStorage context around every request.
  */
 export function loggingOptions(logLevel: string): Params {
-  // Nothing would be written: mount no request-logging middleware at all.
-  if (logLevel === 'silent') return { forRoutes: [], pinoHttp: { level: 'silent' } };
   return {
-    // nestjs-pino's default route pattern ({/*splat}) matches nothing on Nest 12's Fastify adapter.
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+    forRoutes: [],
     pinoHttp: {
       level: PINO_LEVEL[logLevel] ?? 'info',
       redact: {
         paths: ['req.headers.authorization', 'headers.authorization', 'authorization'],
         censor: '[redacted]',
       },
-      // Fastify has already chosen the id (see server.ts); this serves only if it had not.
       genReqId: (req: IncomingMessage) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
       serializers: {
-        req: (req: RequestWithId) => ({ id: req.id, method: req.method }),
+        req: (req: IncomingMessage & { id?: string }) => ({ id: req.id, method: req.method }),
         res: () => undefined,
         err: (err: Error) => ({ type: err.constructor.name }),
       },
-      customSuccessObject: (req, res, value: { responseTime: number }) =>
-        requestLine(req, res, value.responseTime),
-      customErrorObject: (req, res, _error, value: { responseTime: number }) =>
-        requestLine(req, res, value.responseTime),
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      customSuccessMessage: () => 'request completed',
-      customErrorMessage: () => 'request failed',
     },
   };
+}
+
+/**
+ * One line per request: request id and method, route template, status, duration, key and
+ * tenant ids. No path, header or body can reach it. 5xx at error, 4xx at warn, else info.
+ */
+export function logRequest(
+  logger: Logger,
+  request: { id: string; method: string; raw: IncomingMessage },
+  status: number,
+  durationMs: number,
+): void {
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const context = requestContextOf(request.raw);
+  logger[level](
+    {
+      req: { id: request.id, method: request.method },
+      route: context?.route ?? UNMATCHED_ROUTE,
+      status,
+      durationMs: Math.round(durationMs * 100) / 100,
+      ...(context?.keyId ? { keyId: context.keyId, tenant: context.tenantId } : {}),
+    },
+    status >= 500 ? 'request failed' : 'request completed',
+  );
 }
