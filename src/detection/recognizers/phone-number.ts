@@ -7,10 +7,15 @@ import type { Candidate, Recognizer } from '../types';
  */
 const CANDIDATE = /(?<![\w+#$€£¥/.:-])(?:\+|\b00)?\(?\d[\d ().-]{5,22}\d(?![\w/-]|[.:]\d)/g;
 
-/** Countries tried for numbers written in national form (leading trunk 0) when US fails. */
+/**
+ * Countries tried for numbers written in national form (leading trunk 0) when US fails. Any
+ * one accepting the number decides (the score does not depend on which), so the most
+ * permissive plans come first and most numbers cost one parse.
+ */
 const NATIONAL_REGIONS: readonly CountryCode[] = [
-  'GB',
   'DE',
+  'AT',
+  'GB',
   'FR',
   'IN',
   'AU',
@@ -25,7 +30,6 @@ const NATIONAL_REGIONS: readonly CountryCode[] = [
   'SE',
   'CH',
   'BE',
-  'AT',
   'IL',
   'ZA',
   'NG',
@@ -71,6 +75,19 @@ const CONTEXT = [
   'móvil',
   'movil',
 ];
+
+/**
+ * Whether digits written without "+" can be valid for libphonenumber's US region: ten NANP
+ * digits (area code 2-9) or a seven-digit Canadian short number, after up to two trunk 1s, or a
+ * number dialled with the US international prefix 011. Anything else fails the US parse (the
+ * recognizer's main cost), so it is not tried; a unit test holds this against the library.
+ */
+export function mayBeNanp(digits: string): boolean {
+  if (digits.startsWith('011')) return true;
+  let national = digits;
+  for (let i = 0; i < 2 && national.startsWith('1'); i++) national = national.slice(1);
+  return (national.length === 10 && national[0] >= '2') || national.length === 7;
+}
 
 /** Phone numbers parsed and validated by libphonenumber (US and international formats). */
 export class PhoneNumberRecognizer implements Recognizer {
@@ -132,6 +149,8 @@ export class PhoneNumberRecognizer implements Recognizer {
     if (/^\d{3}-\d{2}-\d{4}$/.test(value) || /^\d{1,5}-\d{1,7}-\d{1,7}-[\dX]$/.test(value))
       return false;
     if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/.test(value)) return false;
+    // A dotted quad of 1-3 digit groups is an IPv4 address, never a written phone number.
+    if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(value)) return false;
     const dots = value.split('.').length - 1;
     if (dots === 1) return false;
     return true;
@@ -145,7 +164,7 @@ export class PhoneNumberRecognizer implements Recognizer {
       const parsed = parsePhoneNumberFromString(normalized);
       return parsed?.isValid() ? 0.9 : 0;
     }
-    const us = parsePhoneNumberFromString(value, 'US');
+    const us = mayBeNanp(digits) ? parsePhoneNumberFromString(value, 'US') : undefined;
     if (us?.isValid()) {
       if (
         /^\(\d{3}\)\s?\d{3}[\s.-]\d{4}/.test(value) ||
