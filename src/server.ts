@@ -79,19 +79,54 @@ function readTlsFile(variable: string, file: string): Buffer {
   }
 }
 
+/** The API answers JSON; only the Swagger UI at /docs needs scripts, styles and images. */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: [`'self'`],
+      styleSrc: [`'self'`, `'unsafe-inline'`],
+      imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+      scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
+    },
+  },
+};
+
+/** Headers every response carries anyway, so not part of what helmet adds. */
+const BASE_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'date',
+  'connection',
+  'keep-alive',
+]);
+
+/**
+ * The headers helmet sets, computed once on a throwaway Fastify instance: @fastify/helmet builds
+ * a new helmet (parsing the CSP) on every request, and with no nonces the result never changes.
+ */
+async function helmetHeaders(): Promise<Record<string, string>> {
+  const probe = new FastifyAdapter().getInstance();
+  await probe.register(fastifyHelmet, HELMET_OPTIONS);
+  probe.get('/', (_request, reply) => reply.send(''));
+  const response = await probe.inject({ method: 'GET', url: '/' });
+  await probe.close();
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (!BASE_HEADERS.has(name) && typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
 /** Security headers on every response; CORS only for the origins in CORS_ORIGINS. */
 async function secureHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  await app.register(fastifyHelmet, {
-    // The API answers JSON; only the Swagger UI at /docs needs scripts, styles and images.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
-      },
-    },
-  });
+  const headers = await helmetHeaders();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (_request, reply, done) => {
+      void reply.headers(headers);
+      done();
+    });
   if (!config.CORS_ORIGINS) return;
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim());
   app.enableCors({
