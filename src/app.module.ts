@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
 import type { MasterKey } from './crypto/master-key';
 import { DatabaseModule } from './database/database.module';
+import { DiscoveryModule } from './discovery/discovery.module';
 import { DetectionHttpModule } from './detection-http/detection-http.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './observability/logging';
@@ -34,6 +35,14 @@ export class AppModule {
         AccessModule,
         DetectionHttpModule,
         TokensModule,
+        DiscoveryModule.forRoot({
+          databaseUrl: runtime.databaseUrl,
+          concurrency: runtime.config.PII_VAULT_DISCOVERY_CONCURRENCY,
+          sliceSeconds: 10,
+          pageRows: runtime.config.PII_VAULT_DISCOVERY_PAGE_ROWS,
+          statementTimeoutMs: runtime.config.PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS,
+          connectTimeoutMs: 10_000,
+        }),
         HealthModule.forRoot(runtime.masterKey.id),
         ObservabilityModule,
         ...(runtime.config.PII_VAULT_BENCH_ENDPOINTS ? [BenchCeilingModule] : []),

@@ -9,6 +9,10 @@ export const AUDIT_ACTIONS = [
   'api_key.revoke',
   'forget',
   'reveal_budget_exceeded',
+  'discovery.scan',
+  'discovery.cancel',
+  'discovery.connection.create',
+  'discovery.connection.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -140,6 +140,23 @@ export class AppConfig {
   @Matches(/^https?:\/\/\S+$/, { message: 'PII_VAULT_ALERT_WEBHOOK_URL must be an http(s):// URL' })
   PII_VAULT_ALERT_WEBHOOK_URL?: string;
 
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_DISCOVERY_CONCURRENCY must be an integer' })
+  @Min(0, { message: 'PII_VAULT_DISCOVERY_CONCURRENCY must be >= 0 (0 runs no scans here)' })
+  @Max(32, { message: 'PII_VAULT_DISCOVERY_CONCURRENCY must be <= 32' })
+  PII_VAULT_DISCOVERY_CONCURRENCY: number = 2;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_DISCOVERY_PAGE_ROWS must be an integer' })
+  @Min(1, { message: 'PII_VAULT_DISCOVERY_PAGE_ROWS must be >= 1' })
+  @Max(100_000, { message: 'PII_VAULT_DISCOVERY_PAGE_ROWS must be <= 100000' })
+  PII_VAULT_DISCOVERY_PAGE_ROWS: number = 5000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS must be an integer' })
+  @Min(100, { message: 'PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS must be >= 100' })
+  PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS: number = 30_000;
+
   @IsOptional()
   @IsString()
   TLS_CERT_FILE?: string;
@@ -187,6 +204,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'TLS_KEY_FILE',
     'TLS_CLIENT_CA_FILE',
     'TRUST_PROXY',
+    'PII_VAULT_DISCOVERY_CONCURRENCY',
+    'PII_VAULT_DISCOVERY_PAGE_ROWS',
+    'PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS',
   ] as const satisfies readonly (keyof AppConfig)[];
   const picked: Record<string, string> = {};
   for (const name of known) {

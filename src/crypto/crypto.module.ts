@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MASTER_KEY } from './crypto.tokens';
 import { KeyringService } from './keyring.service';
 import type { MasterKey } from './master-key';
+import { SecretCipherService } from './secret-cipher.service';
 import { VaultCipherService } from './vault-cipher.service';
 
 @Module({})
@@ -10,8 +11,13 @@ export class CryptoModule {
     return {
       module: CryptoModule,
       global: true,
-      providers: [{ provide: MASTER_KEY, useValue: masterKey }, KeyringService, VaultCipherService],
-      exports: [KeyringService, VaultCipherService],
+      providers: [
+        { provide: MASTER_KEY, useValue: masterKey },
+        KeyringService,
+        VaultCipherService,
+        SecretCipherService,
+      ],
+      exports: [KeyringService, VaultCipherService, SecretCipherService],
     };
   }
 }

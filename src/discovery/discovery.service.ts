@@ -1,0 +1,310 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { Principal } from '../access/principal';
+import { AuditService } from '../audit/audit.service';
+import { ErrorCode, VaultError } from '../common/errors';
+import { SecretCipherService } from '../crypto/secret-cipher.service';
+import {
+  classifyColumn,
+  DEFAULT_THRESHOLDS,
+  type ClassificationThresholds,
+} from './column-classifier';
+import { emptyCounts } from './column-profile';
+import { ScanJobs } from './scan-jobs';
+import { SCAN_URL_KIND } from './scan-runner';
+import { ScanStore, type ScanRecord, type ScanTableRecord, type ScanStatus } from './scan-store';
+import type { ScanMode } from './table-scanner';
+import { describeTarget, parseTargetUrl, TargetError } from './target-database';
+
+const CONNECTION_URL_KIND = 'discovery-connection';
+export const DEFAULT_SAMPLE_ROWS = 1000;
+
+export interface ScanRequest {
+  connection: { url?: string; name?: string };
+  schemas?: string[];
+  tables?: string[];
+  sampleRows?: number;
+  mode?: ScanMode;
+  thresholds?: Partial<ClassificationThresholds>;
+}
+
+export interface ColumnFinding {
+  schema: string;
+  table: string;
+  column: string;
+  dataType: string;
+  classification: string | null;
+  confidence: number;
+  freeText: boolean;
+  /** Non-null values read. */
+  valuesScanned: number;
+  entities: { type: string; ratio: number; count: number; occurrences: number }[];
+  note?: string;
+}
+
+export interface ScanView {
+  id: string;
+  status: ScanStatus;
+  mode: ScanMode;
+  target: string;
+  connection: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: { reason: string; message: string } | null;
+  progress: { tablesDone: number; tablesTotal: number | null; rowsScanned: number };
+  tables: {
+    schema: string;
+    table: string;
+    rowsScanned: number;
+    done: boolean;
+    note: string | null;
+  }[];
+  columns: ColumnFinding[];
+}
+
+export interface ConnectionView {
+  id: string;
+  name: string;
+  target: string;
+  createdAt: string;
+}
+
+interface ConnectionRow {
+  id: string;
+  name: string;
+  target: string;
+  url_ciphertext: Buffer;
+  url_iv: Buffer;
+  url_auth_tag: Buffer;
+  key_version: number;
+  created_at: Date;
+}
+
+/** Starts, shows and cancels scans; keeps saved connections, whose URLs never leave encrypted. */
+@Injectable()
+export class DiscoveryService {
+  constructor(
+    private readonly store: ScanStore,
+    private readonly jobs: ScanJobs,
+    private readonly secrets: SecretCipherService,
+    private readonly audit: AuditService,
+    private readonly db: DataSource,
+  ) {}
+
+  async startScan(principal: Principal, request: ScanRequest): Promise<{ id: string }> {
+    const { url, connectionName } = await this.resolveTarget(
+      principal.tenantId,
+      request.connection,
+    );
+    const id = randomUUID();
+    const sealed = await this.secrets.encrypt(principal.tenantId, SCAN_URL_KIND, id, url);
+    const mode = request.mode ?? 'sample';
+    await this.store.create({
+      id,
+      tenantId: principal.tenantId,
+      connectionName,
+      target: describeTarget(url),
+      url: sealed,
+      mode,
+      sampleRows: request.sampleRows ?? DEFAULT_SAMPLE_ROWS,
+      schemas: request.schemas ?? null,
+      tables: request.tables ?? null,
+      thresholds: { ...DEFAULT_THRESHOLDS, ...request.thresholds },
+      createdBy: principal.keyId,
+    });
+    await this.audit.record({
+      tenantId: principal.tenantId,
+      action: 'discovery.scan',
+      apiKeyId: principal.keyId,
+      roles: principal.roles,
+      details: { scanId: id, target: describeTarget(url), connection: connectionName, mode },
+    });
+    await this.jobs.enqueue(id);
+    return { id };
+  }
+
+  async listScans(principal: Principal, limit: number): Promise<ScanView[]> {
+    const scans = await this.store.list(principal.tenantId, limit);
+    return scans.map((s) => toView(s, []));
+  }
+
+  async scan(principal: Principal, id: string): Promise<ScanView> {
+    const scan = await this.store.find(id, principal.tenantId);
+    if (!scan) throw new VaultError(ErrorCode.NotFound, 'no such scan');
+    return toView(scan, await this.store.tables(id));
+  }
+
+  async cancel(principal: Principal, id: string): Promise<ScanView> {
+    const scan = await this.store.find(id, principal.tenantId);
+    if (!scan) throw new VaultError(ErrorCode.NotFound, 'no such scan');
+    if (!(await this.store.cancel(id, principal.tenantId)))
+      throw new VaultError(ErrorCode.Conflict, `the scan already ended as ${scan.status}`);
+    await this.audit.record({
+      tenantId: principal.tenantId,
+      action: 'discovery.cancel',
+      apiKeyId: principal.keyId,
+      roles: principal.roles,
+      details: { scanId: id },
+    });
+    return this.scan(principal, id);
+  }
+
+  async saveConnection(principal: Principal, name: string, url: string): Promise<ConnectionView> {
+    try {
+      parseTargetUrl(url);
+    } catch (error) {
+      if (error instanceof TargetError)
+        throw new VaultError(ErrorCode.InvalidRequest, `url: ${error.message}`);
+      throw error;
+    }
+    const id = randomUUID();
+    const sealed = await this.secrets.encrypt(principal.tenantId, CONNECTION_URL_KIND, id, url);
+    const rows = (await this.db.query(
+      `INSERT INTO discovery_connections
+         (id, tenant_id, name, target, url_ciphertext, url_iv, url_auth_tag, key_version, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (tenant_id, name) DO NOTHING
+       RETURNING id, name, target, created_at`,
+      [
+        id,
+        principal.tenantId,
+        name,
+        describeTarget(url),
+        sealed.ciphertext,
+        sealed.iv,
+        sealed.tag,
+        sealed.keyVersion,
+        principal.keyId,
+      ],
+    )) as ConnectionRow[];
+    if (rows.length === 0)
+      throw new VaultError(ErrorCode.Conflict, `a connection named ${name} already exists`);
+    await this.audit.record({
+      tenantId: principal.tenantId,
+      action: 'discovery.connection.create',
+      apiKeyId: principal.keyId,
+      roles: principal.roles,
+      details: { connectionId: id, name, target: describeTarget(url) },
+    });
+    return toConnectionView(rows[0]);
+  }
+
+  async connections(principal: Principal): Promise<ConnectionView[]> {
+    const rows = (await this.db.query(
+      `SELECT id, name, target, created_at FROM discovery_connections WHERE tenant_id = $1 ORDER BY name`,
+      [principal.tenantId],
+    )) as ConnectionRow[];
+    return rows.map(toConnectionView);
+  }
+
+  async deleteConnection(principal: Principal, name: string): Promise<void> {
+    const result = (await this.db.query(
+      `DELETE FROM discovery_connections WHERE tenant_id = $1 AND name = $2 RETURNING id`,
+      [principal.tenantId, name],
+    )) as [{ id: string }[], number];
+    const deleted = result[0] ?? [];
+    if (deleted.length === 0) throw new VaultError(ErrorCode.NotFound, 'no such connection');
+    await this.audit.record({
+      tenantId: principal.tenantId,
+      action: 'discovery.connection.delete',
+      apiKeyId: principal.keyId,
+      roles: principal.roles,
+      details: { connectionId: deleted[0].id, name },
+    });
+  }
+
+  private async resolveTarget(
+    tenantId: string,
+    connection: ScanRequest['connection'],
+  ): Promise<{ url: string; connectionName: string | null }> {
+    if (connection.url !== undefined) return { url: connection.url, connectionName: null };
+    const rows = (await this.db.query(
+      `SELECT id, url_ciphertext, url_iv, url_auth_tag, key_version
+         FROM discovery_connections WHERE tenant_id = $1 AND name = $2`,
+      [tenantId, connection.name],
+    )) as ConnectionRow[];
+    if (rows.length === 0)
+      throw new VaultError(
+        ErrorCode.NotFound,
+        'connection.name: no saved connection has this name',
+      );
+    const row = rows[0];
+    const url = await this.secrets.decrypt(tenantId, CONNECTION_URL_KIND, row.id, {
+      ciphertext: row.url_ciphertext,
+      iv: row.url_iv,
+      tag: row.url_auth_tag,
+      keyVersion: row.key_version,
+    });
+    return { url, connectionName: connection.name ?? null };
+  }
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+const toConnectionView = (r: ConnectionRow): ConnectionView => ({
+  id: r.id,
+  name: r.name,
+  target: r.target,
+  createdAt: r.created_at.toISOString(),
+});
+
+function toView(scan: ScanRecord, tables: readonly ScanTableRecord[]): ScanView {
+  return {
+    id: scan.id,
+    status: scan.status,
+    mode: scan.mode,
+    target: scan.target,
+    connection: scan.connectionName,
+    createdAt: scan.createdAt.toISOString(),
+    startedAt: iso(scan.startedAt),
+    finishedAt: iso(scan.finishedAt),
+    error:
+      scan.status === 'failed'
+        ? { reason: scan.failureReason ?? 'target_error', message: scan.failureMessage ?? '' }
+        : null,
+    progress: {
+      tablesDone: scan.tablesDone,
+      tablesTotal: scan.tablesTotal,
+      rowsScanned: scan.rowsScanned,
+    },
+    tables: tables.map((t) => ({
+      schema: t.schema,
+      table: t.table,
+      rowsScanned: t.cursor.rowsScanned,
+      done: t.cursor.done,
+      note: t.note,
+    })),
+    columns: tables.flatMap((t) => columnFindings(t, scan.thresholds)),
+  };
+}
+
+/** Findings of one table's columns, classified with the scan's thresholds. */
+export function columnFindings(
+  table: Pick<ScanTableRecord, 'schema' | 'table' | 'columns' | 'counts' | 'readable'>,
+  thresholds: ClassificationThresholds,
+): ColumnFinding[] {
+  return table.columns.map((c) => {
+    const counts = table.counts.get(c.name) ?? emptyCounts();
+    const result = classifyColumn(
+      { table: table.table, column: c.name, treatment: c.treatment },
+      counts,
+      thresholds,
+    );
+    const finding: ColumnFinding = {
+      schema: table.schema,
+      table: table.table,
+      column: c.name,
+      dataType: c.dataType,
+      classification: result.classification,
+      confidence: result.confidence,
+      freeText: result.freeText,
+      valuesScanned: counts.nonNull,
+      entities: result.entities,
+    };
+    if (c.treatment === 'skipped') finding.note = `not scanned: ${c.dataType} values are not read`;
+    else if (!table.readable) finding.note = 'not scanned: no SELECT privilege on the table';
+    return finding;
+  });
+}

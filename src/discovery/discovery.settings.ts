@@ -1,0 +1,17 @@
+/** Injection token of the detection engine discovery scans use (their own instance). */
+export const DISCOVERY_ENGINE = Symbol('DISCOVERY_ENGINE');
+export const DISCOVERY_SETTINGS = Symbol('DISCOVERY_SETTINGS');
+
+/** How scans run, from configuration. */
+export interface DiscoverySettings {
+  /** The vault's own database: pg-boss keeps its queue there. */
+  databaseUrl: string;
+  /** Scans worked on at once by this process. */
+  concurrency: number;
+  /** A job works this long, then hands the scan to a fresh job (restarts resume from there). */
+  sliceSeconds: number;
+  /** Rows aimed at per page in full mode. */
+  pageRows: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+}

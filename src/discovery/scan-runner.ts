@@ -1,0 +1,134 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DetectionEngine } from '../detection';
+import { SecretCipherService } from '../crypto/secret-cipher.service';
+import { DISCOVERY_ENGINE, DISCOVERY_SETTINGS, type DiscoverySettings } from './discovery.settings';
+import { ScanStore, type ScanRecord } from './scan-store';
+import { TableScanner } from './table-scanner';
+import { TargetDatabase, TargetError, targetError } from './target-database';
+
+export const SCAN_URL_KIND = 'discovery-scan';
+
+export type SliceOutcome = 'finished' | 'continue';
+
+/**
+ * Runs a slice of one scan: up to `sliceSeconds` of pages, each committed with its cursor, so a
+ * restart (or another worker) resumes at the next page. A target that cannot be read ends the
+ * scan as failed with a reason; a failure of our own database is thrown for the queue to retry.
+ */
+@Injectable()
+export class ScanRunner {
+  private readonly logger = new Logger(ScanRunner.name);
+
+  constructor(
+    private readonly store: ScanStore,
+    private readonly secrets: SecretCipherService,
+    private readonly db: DataSource,
+    @Inject(DISCOVERY_ENGINE) private readonly engine: DetectionEngine,
+    @Inject(DISCOVERY_SETTINGS) private readonly settings: DiscoverySettings,
+  ) {}
+
+  async runSlice(scanId: string, stopping: () => boolean): Promise<SliceOutcome> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      // One worker per scan: a session lock, released by PostgreSQL if this process dies.
+      const [{ locked }] = (await runner.query(
+        `SELECT pg_try_advisory_lock(1684632436, hashtext($1)) AS locked`,
+        [scanId],
+      )) as { locked: boolean }[];
+      if (!locked) return 'finished';
+      try {
+        return await this.runLocked(scanId, stopping);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(1684632436, hashtext($1))`, [scanId]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async runLocked(scanId: string, stopping: () => boolean): Promise<SliceOutcome> {
+    const scan = await this.store.find(scanId);
+    if (!scan || !(await this.store.markRunning(scanId))) return 'finished';
+    let target: TargetDatabase;
+    try {
+      const url = await this.secrets.decrypt(scan.tenantId, SCAN_URL_KIND, scan.id, scan.url);
+      target = await TargetDatabase.open(url, this.settings);
+    } catch (error) {
+      if (error instanceof TargetError) return this.failed(scan, error);
+      throw error;
+    }
+    try {
+      return await this.scanTables(scan, target, stopping);
+    } catch (error) {
+      if (error instanceof TargetError) return this.failed(scan, error);
+      throw error;
+    } finally {
+      await target.close();
+    }
+  }
+
+  private async scanTables(
+    scan: ScanRecord,
+    target: TargetDatabase,
+    stopping: () => boolean,
+  ): Promise<SliceOutcome> {
+    if (scan.tablesTotal === null) {
+      const tables = await target.tables(scan.schemas ?? undefined, scan.tables ?? undefined);
+      if (tables.length > 0 && tables.every((t) => !t.readable))
+        return this.failed(
+          scan,
+          new TargetError(
+            'permission_denied',
+            `${target.description}: the scan user may not SELECT from any of the ${tables.length} tables`,
+          ),
+        );
+      await this.store.plan(scan.id, tables);
+    }
+    const deadline = Date.now() + this.settings.sliceSeconds * 1000;
+    const settings = {
+      mode: scan.mode,
+      sampleRows: scan.sampleRows,
+      pageRows: this.settings.pageRows,
+    };
+    for (const table of await this.store.tables(scan.id)) {
+      if (table.cursor.done) continue;
+      const scanner = new TableScanner(this.engine, table, table.counts, settings);
+      let cursor = table.cursor;
+      while (!cursor.done) {
+        if (stopping() || Date.now() > deadline) return 'continue';
+        let next;
+        try {
+          next = await scanner.step(target, cursor);
+        } catch (error) {
+          const failure = targetError(error, target.description);
+          // One unreadable table (privileges, timeout) is a note; a lost connection ends the slice.
+          if (failure.reason === 'permission_denied' || /timeout/.test(failure.message)) {
+            await this.store.skipTable(scan.id, table.ordinal, `not scanned: ${failure.message}`);
+            break;
+          }
+          throw failure;
+        }
+        const status = await this.store.savePage(
+          scan.id,
+          table.ordinal,
+          cursor,
+          next,
+          scanner.counts,
+        );
+        if (status !== 'running') return 'finished';
+        cursor = next;
+      }
+    }
+    await this.store.complete(scan.id);
+    this.logger.log({ scanId: scan.id }, 'discovery scan completed');
+    return 'finished';
+  }
+
+  private async failed(scan: ScanRecord, error: TargetError): Promise<SliceOutcome> {
+    await this.store.fail(scan.id, error.reason, error.message);
+    this.logger.warn({ scanId: scan.id, reason: error.reason }, 'discovery scan failed');
+    return 'finished';
+  }
+}

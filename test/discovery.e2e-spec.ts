@@ -1,0 +1,314 @@
+import { createDatabase, createKey, newMasterKey, Service, withClient } from './support/service';
+import { seedBusinessDatabase } from './support/discovery-fixtures';
+
+interface Finding {
+  schema: string;
+  table: string;
+  column: string;
+  dataType: string;
+  classification: string | null;
+  confidence: number;
+  entities: { type: string; ratio: number; count: number }[];
+  note?: string;
+}
+interface Scan {
+  id: string;
+  status: string;
+  error: { reason: string; message: string } | null;
+  progress: { tablesDone: number; tablesTotal: number | null; rowsScanned: number };
+  columns: Finding[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(
+  service: Service,
+  id: string,
+  done: (scan: Scan) => boolean,
+  timeoutMs = 60_000,
+): Promise<Scan> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await service.request<Scan>('GET', `/v1/discovery/scans/${id}`);
+    if (res.status !== 200) throw new Error(`GET scan: ${res.status} ${JSON.stringify(res.body)}`);
+    if (done(res.body)) return res.body;
+    if (Date.now() > deadline) throw new Error(`scan still ${res.body.status}`);
+    await sleep(200);
+  }
+}
+
+const ended = (s: Scan) => ['completed', 'failed', 'cancelled'].includes(s.status);
+
+async function startScan(service: Service, body: Record<string, unknown>): Promise<string> {
+  const res = await service.post<{ id: string }>('/v1/discovery/scans', body);
+  if (res.status !== 202) throw new Error(`start scan: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+/** PII columns of the seeded database and the type each must be classified as. */
+const EXPECTED: Record<string, string> = {
+  'customers.first_name': 'PERSON',
+  'customers.last_name': 'PERSON',
+  'customers.email': 'EMAIL_ADDRESS',
+  'customers.phone': 'PHONE_NUMBER',
+  'customers.ssn': 'US_SSN',
+  'customers.date_of_birth': 'DATE_TIME',
+  'customers.city': 'LOCATION',
+  'customers.zip': 'ZIP_CODE',
+  'customers.alt_emails': 'EMAIL_ADDRESS',
+  'patients.full_name': 'PERSON',
+  'patients.mrn': 'MEDICAL_RECORD_NUMBER',
+  'patients.dob': 'DATE_TIME',
+  'patients.admitted_at': 'DATE_TIME',
+  'patients.notes': 'PERSON',
+  'payments.card_number': 'CREDIT_CARD',
+  'payments.cardholder': 'PERSON',
+  'orders.shipping_address': 'STREET_ADDRESS',
+  'orders.metadata': 'EMAIL_ADDRESS',
+  'access_logs.client_ip': 'IP_ADDRESS',
+  'access_logs.message': 'EMAIL_ADDRESS',
+};
+
+describe('discovery scans over HTTP on a real PostgreSQL', () => {
+  let vaultDb: { url: string };
+  let target: { url: string; name: string };
+  let masterKey: string;
+  let service: Service;
+
+  beforeAll(async () => {
+    vaultDb = await createDatabase('vault');
+    target = await createDatabase('shop');
+    await withClient(target.url, (c) => seedBusinessDatabase(c));
+    masterKey = newMasterKey();
+    service = await Service.start({
+      databaseUrl: vaultDb.url,
+      masterKey,
+      env: { PII_VAULT_DISCOVERY_PAGE_ROWS: '500' },
+    });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('flags every PII column with its type and no negative column, storing no value', async () => {
+    const id = await startScan(service, { connection: { url: target.url } });
+    const scan = await waitFor(service, id, ended);
+    expect(scan.status).toBe('completed');
+    if (process.env.SHOW_FINDINGS) console.log(scan.columns.map((c) => `${c.table}.${c.column} ${c.classification} ${c.confidence} ${JSON.stringify(c.entities)}`).join('\n'));
+    expect(scan.progress.tablesDone).toBe(6);
+    expect(scan.progress.tablesTotal).toBe(6);
+
+    const got = Object.fromEntries(
+      scan.columns.map((c) => [`${c.table}.${c.column}`, c.classification]),
+    );
+    const wrong = Object.entries(got).filter(
+      ([column, type]) => (EXPECTED[column] ?? null) !== type,
+    );
+    expect(wrong).toEqual([]);
+
+    const bytea = scan.columns.find((c) => c.column === 'photo');
+    expect(bytea?.note).toMatch(/not scanned: bytea/);
+
+    // Findings are counts: no value of the target may be in the scan's rows or the response.
+    const sample = await withClient(target.url, (c) =>
+      c.query<{ email: string; ssn: string }>('SELECT email, ssn FROM customers LIMIT 5'),
+    );
+    const body = JSON.stringify(scan);
+    const dump = await withClient(vaultDb.url, async (c) => {
+      const tables = ['discovery_scans', 'discovery_scan_tables', 'discovery_scan_columns'];
+      const parts = await Promise.all(
+        tables.map((t) => c.query(`SELECT * FROM ${t}`).then((r) => JSON.stringify(r.rows))),
+      );
+      return parts.join('\n');
+    });
+    for (const row of sample.rows) {
+      expect(body).not.toContain(row.email);
+      expect(dump).not.toContain(row.email);
+      expect(dump).not.toContain(row.ssn);
+    }
+    // The target's password is stored encrypted only.
+    const password = new URL(target.url).password;
+    expect(dump).not.toContain(password);
+    expect(body).not.toContain(password);
+  });
+
+  it('serves the findings as CSV', async () => {
+    const id = await startScan(service, { connection: { url: target.url }, tables: ['customers'] });
+    await waitFor(service, id, ended);
+    const res = await service.request<string>('GET', `/v1/discovery/scans/${id}/report.csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = res.body.trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'schema,table,column,data_type,classification,confidence,free_text,values_scanned,entities,note',
+    );
+    expect(lines.find((l) => l.startsWith('public,customers,email,'))).toMatch(/,EMAIL_ADDRESS,/);
+    expect(lines).toHaveLength(1 + 13);
+  });
+
+  it('scans through a saved connection whose URL is never returned', async () => {
+    const saved = await service.post('/v1/discovery/connections', {
+      name: 'shop',
+      url: target.url,
+    });
+    expect(saved.status).toBe(201);
+    expect(JSON.stringify(saved.body)).not.toContain(new URL(target.url).password);
+    const list = await service.request<{ name: string; target: string }[]>(
+      'GET',
+      '/v1/discovery/connections',
+    );
+    expect(list.body.map((c) => c.name)).toContain('shop');
+    expect(JSON.stringify(list.body)).not.toContain(new URL(target.url).password);
+    const dup = await service.post('/v1/discovery/connections', { name: 'shop', url: target.url });
+    expect(dup.status).toBe(409);
+
+    const id = await startScan(service, { connection: { name: 'shop' }, tables: ['payments'] });
+    const scan = await waitFor(service, id, ended);
+    expect(scan.status).toBe('completed');
+    expect(scan.columns.find((c) => c.column === 'card_number')?.classification).toBe(
+      'CREDIT_CARD',
+    );
+    const missing = await service.post('/v1/discovery/scans', { connection: { name: 'nope' } });
+    expect(missing.status).toBe(404);
+  });
+
+  it('full mode reads every row and survives a service restart mid-way', async () => {
+    await withClient(target.url, async (c) => {
+      await c.query(`CREATE TABLE signups AS
+        SELECT i AS id, 'user' || i || '@example.com' AS email, 'Plan ' || (i % 7) AS plan
+          FROM generate_series(1, 60000) AS i`);
+      await c.query('ANALYZE signups');
+    });
+    const id = await startScan(service, {
+      connection: { url: target.url },
+      tables: ['signups'],
+      mode: 'full',
+    });
+    const midway = await waitFor(service, id, (s) => s.progress.rowsScanned > 0 || ended(s));
+    expect(midway.status).toBe('running');
+    await service.stop();
+    service = await Service.start({
+      databaseUrl: vaultDb.url,
+      masterKey,
+      env: { PII_VAULT_DISCOVERY_PAGE_ROWS: '500' },
+    });
+    const resumed = await service.request<Scan>('GET', `/v1/discovery/scans/${id}`);
+    // Progress committed before the restart is kept, not started over.
+    expect(resumed.body.progress.rowsScanned).toBeGreaterThanOrEqual(midway.progress.rowsScanned);
+    const scan = await waitFor(service, id, ended, 120_000);
+    expect(scan.status).toBe('completed');
+    // Every row exactly once: pages committed with their cursor are never counted twice.
+    expect(scan.progress.rowsScanned).toBe(60000);
+    const email = scan.columns.find((c) => c.column === 'email');
+    expect(email?.classification).toBe('EMAIL_ADDRESS');
+    expect(email?.entities.find((e) => e.type === 'EMAIL_ADDRESS')?.count).toBe(60000);
+    expect(scan.columns.find((c) => c.column === 'plan')?.classification).toBeNull();
+  }, 180_000);
+
+  it('cancel stops a running scan', async () => {
+    const id = await startScan(service, {
+      connection: { url: target.url },
+      tables: ['signups'],
+      mode: 'full',
+    });
+    await waitFor(service, id, (s) => s.status === 'running' || ended(s));
+    const res = await service.post<Scan>(`/v1/discovery/scans/${id}/cancel`, {});
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('cancelled');
+    const rows = res.body.progress.rowsScanned;
+    await sleep(2500);
+    const later = await service.request<Scan>('GET', `/v1/discovery/scans/${id}`);
+    expect(later.body.status).toBe('cancelled');
+    // At most the page in flight when cancel came may still land; it is refused.
+    expect(later.body.progress.rowsScanned).toBe(rows);
+    expect(later.body.progress.rowsScanned).toBeLessThan(60000);
+    const again = await service.post(`/v1/discovery/scans/${id}/cancel`, {});
+    expect(again.status).toBe(409);
+  });
+
+  describe('a target that cannot be read ends the scan as failed, with a reason and no password', () => {
+    const secret = 'S3cret-pass-never-shown';
+    const cases: [string, () => string, string, RegExp][] = [
+      ['a bad URL', () => `mysql://scanner:${secret}@localhost/db`, 'invalid_url', /postgres:\/\//],
+      [
+        'an unknown host',
+        () => `postgres://scanner:${secret}@no-such-host.invalid:5432/shop`,
+        'host_not_found',
+        /could not resolve/,
+      ],
+      [
+        'a closed port',
+        () => `postgres://scanner:${secret}@127.0.0.1:1/shop`,
+        'connection_refused',
+        /refused/,
+      ],
+      [
+        'a wrong password',
+        () => {
+          const u = new URL(target.url);
+          u.password = secret;
+          return u.toString();
+        },
+        'authentication_failed',
+        /user name or password/,
+      ],
+      [
+        'a user without SELECT rights',
+        () => {
+          const u = new URL(target.url);
+          u.username = 'scanner_without_grants';
+          u.password = secret;
+          return u.toString();
+        },
+        'permission_denied',
+        /may not SELECT/,
+      ],
+    ];
+
+    beforeAll(async () => {
+      await withClient(target.url, (c) =>
+        c.query(`CREATE ROLE scanner_without_grants LOGIN PASSWORD '${secret}'`),
+      );
+    });
+
+    it.each(cases)('%s', async (_name, url, reason, message) => {
+      const id = await startScan(service, { connection: { url: url() } });
+      const scan = await waitFor(service, id, ended);
+      expect(scan.status).toBe('failed');
+      expect(scan.error?.reason).toBe(reason);
+      expect(scan.error?.message).toMatch(message);
+      expect(JSON.stringify(scan)).not.toContain(secret);
+      expect(service.logs()).not.toContain(secret);
+    });
+  });
+
+  it('refuses bad requests with 400 naming the field, and non-admins with 403', async () => {
+    const bad: [unknown, RegExp][] = [
+      [{}, /connection/],
+      [{ connection: 'x' }, /connection/],
+      [{ connection: { url: 42 } }, /connection.url/],
+      [{ connection: { url: target.url }, mode: 'everything' }, /mode/],
+      [{ connection: { url: target.url }, sampleRows: 0 }, /sampleRows/],
+      [{ connection: { url: target.url }, thresholds: { minRatio: 2 } }, /thresholds.minRatio/],
+      [{ connection: { url: target.url }, tables: 'customers' }, /tables/],
+    ];
+    for (const [body, field] of bad) {
+      const res = await service.post<{ error: { message: string } }>('/v1/discovery/scans', body);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(field);
+    }
+    const unknown = await service.request(
+      'GET',
+      '/v1/discovery/scans/00000000-0000-4000-8000-000000000000',
+    );
+    expect(unknown.status).toBe(404);
+    const support = await createKey(service, ['support']);
+    const denied = await service.post(
+      '/v1/discovery/scans',
+      { connection: { url: target.url } },
+      support,
+    );
+    expect(denied.status).toBe(403);
+  });
+});
