@@ -128,12 +128,13 @@ export class TargetDatabase {
 
   /** Ordinary tables, partitions and materialised views, with their columns and SELECT right. */
   async tables(schemas?: readonly string[], tables?: readonly string[]): Promise<TargetTable[]> {
+    // Every type but json and arrays arrives as the server's text (see typeParsers).
     const rels = await this.read<{
-      oid: number;
+      oid: string;
       schema: string;
       table: string;
-      readable: boolean;
-      estimated: number;
+      readable: 't' | 'f';
+      estimated: string;
     }>(
       `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS table,
               has_table_privilege(c.oid, 'SELECT') AS readable, c.reltuples::float8 AS estimated
@@ -148,7 +149,7 @@ export class TargetDatabase {
     );
     if (rels.length === 0) return [];
     const cols = await this.read<{
-      oid: number;
+      oid: string;
       name: string;
       data_type: string;
       typname: string;
@@ -164,7 +165,7 @@ export class TargetDatabase {
         ORDER BY a.attrelid, a.attnum`,
       [rels.map((r) => r.oid)],
     );
-    const byOid = new Map<number, TargetColumn[]>();
+    const byOid = new Map<string, TargetColumn[]>();
     for (const c of cols) {
       const list = byOid.get(c.oid) ?? [];
       list.push({
@@ -177,8 +178,8 @@ export class TargetDatabase {
     return rels.map((r) => ({
       schema: r.schema,
       table: r.table,
-      readable: r.readable,
-      estimatedRows: r.estimated,
+      readable: r.readable === 't',
+      estimatedRows: Number(r.estimated),
       columns: byOid.get(r.oid) ?? [],
     }));
   }
