@@ -103,4 +103,50 @@ describe('reveal guard', () => {
       receiver.close();
     }
   });
+
+  it("applies a per-role reveal budget from the policy, the largest of the caller's roles, unless the key has its own", async () => {
+    const db = await createDatabase('reveal');
+    const service = await Service.start({ databaseUrl: db.url, masterKey: newMasterKey() });
+    try {
+      const policy = await service.request('PUT', '/v1/policies/default', {
+        body: {
+          access: { admin: { '*': 'full' }, support: { '*': 'full' }, auditor: { '*': 'masked' } },
+          limits: { revealBudgetPerHour: { support: 2, auditor: 4 } },
+        },
+      });
+      expect(policy.status).toBe(200);
+      const keyFor = async (roles: string[], own?: number) =>
+        (
+          await service.request<{ key: string }>('POST', '/v1/admin/api-keys', {
+            body: { name: roles.join('+'), roles, ...(own ? { revealBudgetPerHour: own } : {}) },
+          })
+        ).body.key;
+      const tag = randomBytes(4).toString('hex');
+      const text = `${`ann.${tag}@example.org`} and ${`bob.${tag}@example.org`}`;
+      const tokenized = await service.post<{ text: string }>('/v1/tokenize', { text });
+      const detokenize = (key: string) =>
+        service.request<{ text: string }>('POST', '/v1/detokenize', {
+          key,
+          body: { text: tokenized.body.text },
+        });
+
+      const support = await keyFor(['support']);
+      expect((await detokenize(support)).body.text).toBe(text);
+      const refused = await detokenize(support);
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ error: { code: 'reveal_budget_exceeded' } });
+
+      // support (2) and auditor (4): the larger budget counts, so a second request passes.
+      const both = await keyFor(['support', 'auditor']);
+      expect((await detokenize(both)).status).toBe(200);
+      expect((await detokenize(both)).status).toBe(200);
+      expect((await detokenize(both)).status).toBe(429);
+
+      // The key's own budget wins over the policy's budget for its role.
+      const own = await keyFor(['support'], 100);
+      for (let i = 0; i < 3; i++) expect((await detokenize(own)).status).toBe(200);
+    } finally {
+      await service.stop();
+    }
+  });
 });

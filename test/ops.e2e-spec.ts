@@ -105,6 +105,49 @@ describe('rate limits', () => {
   });
 });
 
+describe('failed-authentication throttling behind a proxy', () => {
+  const guess = () => `pvk_${'b'.repeat(16)}_${randomBytes(32).toString('base64url')}`;
+  const failFrom = (service: Service, forwardedFor: string) =>
+    service.request('POST', '/v1/detect', {
+      key: guess(),
+      body: { text: 'nothing here' },
+      headers: { 'x-forwarded-for': forwardedFor },
+    });
+
+  it('with TRUST_PROXY on, throttles the address in X-Forwarded-For and not the others behind the proxy', async () => {
+    const db = await createDatabase('ops');
+    const service = await Service.start({
+      databaseUrl: db.url,
+      masterKey: newMasterKey(),
+      env: { TRUST_PROXY: 'true', PII_VAULT_AUTH_FAILURES_PER_MINUTE: '3' },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await failFrom(service, '203.0.113.7')).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      expect((await failFrom(service, '198.51.100.9')).status).toBe(401);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('by default ignores X-Forwarded-For, so a client cannot dodge the throttle by forging it', async () => {
+    const db = await createDatabase('ops');
+    const service = await Service.start({
+      databaseUrl: db.url,
+      masterKey: newMasterKey(),
+      env: { PII_VAULT_AUTH_FAILURES_PER_MINUTE: '3' },
+    });
+    try {
+      for (let i = 0; i < 3; i++)
+        expect((await failFrom(service, `203.0.113.${i}`)).status).toBe(401);
+      expect((await failFrom(service, '198.51.100.9')).status).toBe(429);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
 describe('rate limits shared through PostgreSQL', () => {
   it('two instances on one database share one key budget', async () => {
     const db = await createDatabase('ops');

@@ -231,6 +231,31 @@ describe('policies, reveal levels, token formats, expiry and forget', () => {
       ],
       ['bad role name', { access: { 'Support Team': { '*': 'full' } } }, 'access.Support Team'],
       ['role rules not an object', { access: { support: 'full' } }, 'access.support'],
+      [
+        'reveal budget not a whole number',
+        { limits: { revealBudgetPerHour: { support: 2.5 } } },
+        'limits.revealBudgetPerHour.support',
+      ],
+      [
+        'reveal budget below 1',
+        { limits: { revealBudgetPerHour: { support: 0 } } },
+        'limits.revealBudgetPerHour.support',
+      ],
+      [
+        'reveal budget for a bad role name',
+        { limits: { revealBudgetPerHour: { 'Support Team': 10 } } },
+        'limits.revealBudgetPerHour.Support Team',
+      ],
+      [
+        'reveal budgets not keyed by role',
+        { limits: { revealBudgetPerHour: 10 } },
+        'limits.revealBudgetPerHour',
+      ],
+      [
+        'unknown limit',
+        { limits: { requestsPerMinute: { support: 10 } } },
+        'limits.requestsPerMinute',
+      ],
     ];
     it.each(bad)('%s', async (_name, document, path) => {
       const res = await putPolicy('strict', document);

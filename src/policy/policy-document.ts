@@ -35,6 +35,11 @@ export interface TokenRule {
   ttl?: string;
 }
 
+export interface PolicyLimits {
+  /** Values a key holding the role may reveal (or see masked) per hour, keyed by role. */
+  revealBudgetPerHour?: Record<string, number>;
+}
+
 /** A tenant's policy: what to detect, how to tokenize each type, which role sees what. */
 export interface PolicyDocument {
   detection?: DetectionRules;
@@ -42,6 +47,7 @@ export interface PolicyDocument {
   tokens?: Record<string, TokenRule>;
   /** Keyed by role, then by entity type or `*`. */
   access?: Record<string, Record<string, RevealLevel>>;
+  limits?: PolicyLimits;
 }
 
 /** The rule for one entity type after merging `default` with the type's own rule. */
@@ -87,6 +93,24 @@ export function revealLevelFor(
     const rules = policy.access?.[role];
     const level = rules?.[entityType] ?? rules?.['*'];
     if (level && RANK[level] > RANK[best]) best = level;
+  }
+  return best;
+}
+
+/**
+ * The hourly reveal budget the policy gives these roles: the largest any of them is given (as
+ * with reveal levels, the most permissive role wins); undefined when it names none of them.
+ */
+export function revealBudgetFor(
+  policy: PolicyDocument,
+  roles: readonly string[],
+): number | undefined {
+  const budgets = policy.limits?.revealBudgetPerHour;
+  if (!budgets) return undefined;
+  let best: number | undefined;
+  for (const role of roles) {
+    const budget = budgets[role];
+    if (budget !== undefined && (best === undefined || budget > best)) best = budget;
   }
   return best;
 }

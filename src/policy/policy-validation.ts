@@ -21,6 +21,7 @@ import { REVEAL_LEVELS, TOKEN_FORMATS, ttlSeconds } from './policy-document';
 const TYPE_NAME = /^[A-Z][A-Z0-9_]{0,47}$/;
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const MAX_TTL_SECONDS = 100 * 365 * 24 * 3600;
+const MAX_REVEAL_BUDGET = 1_000_000_000;
 /** Types whose values have no fixed character shape to preserve. */
 const NO_FORMAT_PRESERVING = new Set([
   'PERSON',
@@ -117,7 +118,8 @@ export function validatePolicyDocument(raw: unknown): string[] {
   if (!isObject(raw)) return ['(document): must be a JSON object'];
   const problems: string[] = [];
   for (const key of Object.keys(raw)) {
-    if (!['detection', 'tokens', 'access'].includes(key)) problems.push(`${key}: unknown section`);
+    if (!['detection', 'tokens', 'access', 'limits'].includes(key))
+      problems.push(`${key}: unknown section`);
   }
   if (raw.detection !== undefined && !isObject(raw.detection))
     problems.push('detection: must be an object');
@@ -159,6 +161,35 @@ export function validatePolicyDocument(raw: unknown): string[] {
   }
   problems.push(...tokenProblems(raw.tokens, known));
   problems.push(...accessProblems(raw.access, known));
+  problems.push(...limitProblems(raw.limits));
+  return problems;
+}
+
+/** `limits.revealBudgetPerHour`: role name -> whole number of values per hour. */
+function limitProblems(limits: unknown): string[] {
+  if (limits === undefined) return [];
+  if (!isObject(limits)) return ['limits: must be an object'];
+  const problems: string[] = [];
+  for (const key of Object.keys(limits)) {
+    if (key !== 'revealBudgetPerHour') problems.push(`limits.${key}: unknown property`);
+  }
+  const budgets = limits.revealBudgetPerHour;
+  if (budgets === undefined) return problems;
+  if (!isObject(budgets)) {
+    problems.push('limits.revealBudgetPerHour: must be an object keyed by role');
+    return problems;
+  }
+  for (const [role, budget] of Object.entries(budgets)) {
+    const path = `limits.revealBudgetPerHour.${role}`;
+    if (!ROLE_NAME.test(role)) problems.push(`${path}: role names must match ${ROLE_NAME.source}`);
+    if (
+      !Number.isInteger(budget) ||
+      (budget as number) < 1 ||
+      (budget as number) > MAX_REVEAL_BUDGET
+    ) {
+      problems.push(`${path}: must be an integer from 1 to ${MAX_REVEAL_BUDGET}`);
+    }
+  }
   return problems;
 }
 

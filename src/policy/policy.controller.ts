@@ -48,6 +48,7 @@ const EXAMPLE = {
     CREDIT_CARD: { format: 'format_preserving', keepLast: 4 },
   },
   access: { support: { PERSON: 'full', EMAIL_ADDRESS: 'masked', '*': 'deny' } },
+  limits: { revealBudgetPerHour: { support: 500 } },
 };
 
 @ApiTags('policies')

@@ -4,14 +4,16 @@ import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { ErrorCode, TooManyRequestsError } from '../common/errors';
 import { MetricsService } from '../observability/metrics.service';
+import { PolicyDocument, revealBudgetFor } from '../policy/policy-document';
 import { LimiterFactory } from './limiter-factory';
 
 const HOUR = 3600;
 const WEBHOOK_TIMEOUT_MS = 5000;
 
 /**
- * Reveal guard: each key may reveal (or see masked) so many values per hour, its own
- * revealBudgetPerHour or PII_VAULT_REVEAL_BUDGET_PER_HOUR. A request that would pass the budget
+ * Reveal guard: each key may reveal (or see masked) so many values per hour: its own
+ * revealBudgetPerHour, else the largest the request's policy gives one of its roles
+ * (limits.revealBudgetPerHour), else PII_VAULT_REVEAL_BUDGET_PER_HOUR. A request that would pass the budget
  * reveals nothing; it is audited, counted, and reported to PII_VAULT_ALERT_WEBHOOK_URL with ids
  * and counts only.
  */
@@ -27,10 +29,17 @@ export class RevealBudget {
   ) {}
 
   /** Spends one unit per revealed or masked value; throws 429 when the budget would run out. */
-  async spend(caller: Principal, outcomes: readonly { outcome: string }[]): Promise<void> {
+  async spend(
+    caller: Principal,
+    policy: PolicyDocument,
+    outcomes: readonly { outcome: string }[],
+  ): Promise<void> {
     const shown = outcomes.filter((o) => o.outcome === 'revealed' || o.outcome === 'masked').length;
     if (shown === 0 || this.config.PII_VAULT_BENCH_OPS_OFF) return;
-    const budget = caller.revealBudgetPerHour ?? this.config.PII_VAULT_REVEAL_BUDGET_PER_HOUR;
+    const budget =
+      caller.revealBudgetPerHour ??
+      revealBudgetFor(policy, caller.roles) ??
+      this.config.PII_VAULT_REVEAL_BUDGET_PER_HOUR;
     const over = await this.limiters.consume('reveal', budget, HOUR, caller.keyId, shown);
     if (!over) return;
     this.metrics.countRejection('reveal_budget');

@@ -50,7 +50,7 @@ export class DetokenizeService {
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
     );
-    await this.revealBudget.spend(request.caller, resolutions);
+    await this.revealBudget.spend(request.caller, request.policy, resolutions);
     await this.record(request, resolutions);
     return resolutions;
   }
@@ -76,7 +76,7 @@ export class DetokenizeService {
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
     );
-    await this.revealBudget.spend(request.caller, resolutions);
+    await this.revealBudget.spend(request.caller, request.policy, resolutions);
     await this.record(request, resolutions);
 
     const shown = new Map(resolutions.map((r) => [r.token, r.value]));
