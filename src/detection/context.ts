@@ -207,6 +207,19 @@ function indexFor(text: string): ContextIndex {
   return cachedIndex;
 }
 
+/**
+ * Builds the index now when a candidate will need it anyway (one has context words), so that
+ * later context-required patterns can skip texts without their words before scanning at all.
+ */
+export function primeContextIndex(text: string): void {
+  indexFor(text);
+}
+
+/** Whether the index of this text is built (checking context words is then nearly free). */
+export function hasContextIndex(text: string): boolean {
+  return cachedIndex?.text === text;
+}
+
 /** Drops the cached index (so a large text is not kept alive after its detect call). */
 export function releaseContextIndex(): void {
   cachedIndex = undefined;

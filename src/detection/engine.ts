@@ -1,4 +1,4 @@
-import { applyContext, releaseContextIndex } from './context';
+import { applyContext, primeContextIndex, releaseContextIndex } from './context';
 import { runCustomRecognizers } from './custom';
 import { applyAllowList, findDenyListTerms, mergeDenyList } from './lists';
 import { NamedEntityRecognizer } from './nlp/named-entity-recognizer';
@@ -35,10 +35,19 @@ export class DetectionEngine {
     const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
 
     let candidates: Candidate[] = [];
+    let indexPrimed = false;
     for (const recognizer of this.recognizers) {
       if (wanted && !recognizer.types.some((t) => wanted.has(t))) continue;
       // A loop, not push(...spread): hostile inputs can yield more candidates than the stack holds.
-      for (const c of recognizer.analyze(text)) candidates.push(c);
+      for (const c of recognizer.analyze(text)) {
+        candidates.push(c);
+        // applyContext will index the text for this candidate; indexing now lets the
+        // recognizers still to run skip patterns whose context words the text lacks.
+        if (!indexPrimed && c.context && c.context.length > 0) {
+          primeContextIndex(text);
+          indexPrimed = true;
+        }
+      }
     }
     const custom = options.customRecognizers?.length
       ? runCustomRecognizers(text, options.customRecognizers)

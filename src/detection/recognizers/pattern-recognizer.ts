@@ -1,4 +1,4 @@
-import { mayFindContext } from '../context';
+import { hasContextIndex, mayFindContext } from '../context';
 import type { Candidate, Recognizer } from '../types';
 
 /** Outcome of a validator: keep with a new score (and context need), keep as is, or drop. */
@@ -61,10 +61,15 @@ export class PatternRecognizer implements Recognizer {
         if (typeof required === 'string' ? !text.includes(required) : !required.test(text))
           continue;
       }
-      // Checked at the first match (not before the scan): most patterns find nothing at all.
       let contextChecked =
         !(pattern.requiresContext ?? this.spec.requiresContext) ||
         !!this.spec.validatorLiftsContext;
+      // With the index built, a text without the context words is skipped unscanned; without
+      // it, checked at the first match, so texts without candidates never build the index.
+      if (!contextChecked && hasContextIndex(text)) {
+        if (!mayFindContext(text, pattern.context ?? this.spec.context)) continue;
+        contextChecked = true;
+      }
       // matchAll works on a clone of the regex, so concurrent calls never share lastIndex.
       for (const m of text.matchAll(pattern.regex)) {
         if (!contextChecked) {
