@@ -185,7 +185,7 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     await withClient(target.url, async (c) => {
       await c.query(`CREATE TABLE signups AS
         SELECT i AS id, 'user' || i || '@example.com' AS email, 'Plan ' || (i % 7) AS plan
-          FROM generate_series(1, 60000) AS i`);
+          FROM generate_series(1, 150000) AS i`);
       await c.query('ANALYZE signups');
     });
     const id = await startScan(service, {
@@ -207,10 +207,10 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     const scan = await waitFor(service, id, ended, 120_000);
     expect(scan.status).toBe('completed');
     // Every row exactly once: pages committed with their cursor are never counted twice.
-    expect(scan.progress.rowsScanned).toBe(60000);
+    expect(scan.progress.rowsScanned).toBe(150000);
     const email = scan.columns.find((c) => c.column === 'email');
     expect(email?.classification).toBe('EMAIL_ADDRESS');
-    expect(email?.entities.find((e) => e.type === 'EMAIL_ADDRESS')?.count).toBe(60000);
+    expect(email?.entities.find((e) => e.type === 'EMAIL_ADDRESS')?.count).toBe(150000);
     expect(scan.columns.find((c) => c.column === 'plan')?.classification).toBeNull();
   }, 180_000);
 
@@ -230,7 +230,7 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     expect(later.body.status).toBe('cancelled');
     // At most the page in flight when cancel came may still land; it is refused.
     expect(later.body.progress.rowsScanned).toBe(rows);
-    expect(later.body.progress.rowsScanned).toBeLessThan(60000);
+    expect(later.body.progress.rowsScanned).toBeLessThan(150000);
     const again = await service.post(`/v1/discovery/scans/${id}/cancel`, {});
     expect(again.status).toBe(409);
   });

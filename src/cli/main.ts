@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
+import fs from 'node:fs';
 import { AccessModule } from '../access/access.module';
 import { ApiKeysService } from '../access/api-keys.service';
 import { TenantsService } from '../access/tenants.service';
@@ -12,6 +14,8 @@ import { KeyringService } from '../crypto/keyring.service';
 import { resolveMasterKey } from '../crypto/master-key';
 import { runMigrations } from '../database/data-source';
 import { DatabaseModule } from '../database/database.module';
+import { scanDatabase } from '../discovery/local-scan';
+import { findingsCsv } from '../discovery/report-csv';
 import { connectDatabase } from '../server';
 
 /** Runs `work` with the same services the HTTP API uses, on the configured or embedded database. */
@@ -30,7 +34,9 @@ async function withServices<T>(work: (app: INestApplicationContext) => Promise<T
       ],
     })
     class CliModule {}
-    const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+    const app = await NestFactory.createApplicationContext(CliModule, {
+      logger: ['error', 'warn'],
+    });
     try {
       return await work(app);
     } finally {
@@ -64,11 +70,16 @@ apiKeys
   .requiredOption('--roles <roles>', 'comma-separated role names, e.g. detokenizer,support')
   .option('--tenant <tenant>', 'tenant name', 'default')
   .action(async (options: { name: string; roles: string; tenant: string }) => {
-    const roles = options.roles.split(',').map((r) => r.trim()).filter(Boolean);
+    const roles = options.roles
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
     const created = await withServices((app) =>
       app.get(ApiKeysService).create({ name: options.name, roles, tenant: options.tenant }),
     );
-    console.log(`id:     ${created.id}\ntenant: ${created.tenant}\nroles:  ${created.roles.join(', ')}`);
+    console.log(
+      `id:     ${created.id}\ntenant: ${created.tenant}\nroles:  ${created.roles.join(', ')}`,
+    );
     console.log(`key:    ${created.key}\n(shown once: store it now)`);
   });
 apiKeys
@@ -80,12 +91,10 @@ apiKeys
     );
     console.table(keys);
   });
-apiKeys
-  .command('revoke <id>')
-  .action(async (id: string) => {
-    const revoked = await withServices((app) => app.get(ApiKeysService).revoke(id, undefined));
-    console.log(`revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}`);
-  });
+apiKeys.command('revoke <id>').action(async (id: string) => {
+  const revoked = await withServices((app) => app.get(ApiKeysService).revoke(id, undefined));
+  console.log(`revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}`);
+});
 
 program
   .command('rotate-data-key')
@@ -98,7 +107,94 @@ program
     console.log(`tenant ${options.tenant}: data key version ${version} now encrypts new values`);
   });
 
+const positiveInt = (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError('must be a positive integer');
+  return Number(value);
+};
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+program
+  .command('scan <url>')
+  .description('scan a PostgreSQL database (read-only) and print which columns hold PII')
+  .option('--mode <mode>', 'sample (rows per table) or full (every row)', 'sample')
+  .option('--sample-rows <n>', 'rows per table in sample mode', positiveInt, 1000)
+  .option('--schemas <list>', 'comma-separated schemas (default: all but system)', list)
+  .option('--tables <list>', 'comma-separated tables (name or schema.name)', list)
+  .option('--all', 'list every column, not only those classified as PII')
+  .option('--csv <file>', 'also write the findings as CSV to this file')
+  .action(
+    async (
+      url: string,
+      options: {
+        mode: string;
+        sampleRows: number;
+        schemas?: string[];
+        tables?: string[];
+        all?: boolean;
+        csv?: string;
+      },
+    ) => {
+      if (options.mode !== 'sample' && options.mode !== 'full')
+        throw new InvalidArgumentError('--mode must be sample or full');
+      const config = loadConfig();
+      const bar = new SingleBar(
+        {
+          format:
+            'scanning |{bar}| {percentage}% | {value}/{total} rows | tables {tables} | {table}',
+          hideCursor: true,
+        },
+        Presets.shades_classic,
+      );
+      bar.start(1, 0, { tables: '0/?', table: '' });
+      let findings;
+      try {
+        findings = await scanDatabase(
+          url,
+          {
+            mode: options.mode,
+            sampleRows: options.sampleRows,
+            pageRows: config.PII_VAULT_DISCOVERY_PAGE_ROWS,
+            statementTimeoutMs: config.PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS,
+            connectTimeoutMs: 10_000,
+            schemas: options.schemas,
+            tables: options.tables,
+          },
+          (p) => {
+            bar.setTotal(Math.max(p.rowsExpected, p.rowsScanned, 1));
+            bar.update(p.rowsScanned, {
+              tables: `${p.tablesDone}/${p.tablesTotal}`,
+              table: `${p.table.schema}.${p.table.table}`,
+            });
+          },
+        );
+      } finally {
+        bar.stop();
+      }
+      const shown = options.all ? findings : findings.filter((f) => f.classification !== null);
+      console.table(
+        shown.map((f) => ({
+          column: `${f.schema}.${f.table}.${f.column}`,
+          type: f.dataType,
+          classification: f.classification ?? '',
+          confidence: f.confidence,
+          entities: f.entities.map((e) => `${e.type} ${Math.round(e.ratio * 100)}%`).join(', '),
+          note: f.note ?? '',
+        })),
+      );
+      const flagged = findings.filter((f) => f.classification !== null).length;
+      console.log(`${flagged} of ${findings.length} columns hold PII`);
+      if (options.csv) fs.writeFileSync(options.csv, findingsCsv(findings));
+    },
+  );
+
 program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
+  console.error(
+    error instanceof ConfigError || error instanceof Error ? error.message : String(error),
+  );
   process.exit(1);
 });

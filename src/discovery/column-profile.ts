@@ -85,11 +85,26 @@ export type LeafFindings = ReadonlyMap<string, number>;
 const NO_FINDINGS: LeafFindings = new Map();
 /** Per-column memo of leaf → findings; categorical columns repeat values a lot. */
 const MEMO_LIMIT = 20_000;
+/** Short single-line leaves are detected many to one text: per-call overhead dominates them. */
+const BATCH_MAX_LEAF = 512;
+const BATCH_MAX_CHARS = 8_192;
+const BATCH_MAX_LEAVES = 128;
+/** Between batched leaves: a paragraph break, which no recognizer reads across. */
+const SEPARATOR = '\n\n';
+
+interface Part {
+  index: number;
+  /** Where the leaf's text (after its label) starts and ends in the batch text. */
+  start: number;
+  end: number;
+}
 
 /**
  * Runs detection on a column's leaves with the column name as context ("ssn: 123-45-6789"), the
  * way a person reads a form: the label is the context word a bare value lacks. Only spans inside
- * the value count. Keeps a bounded memo of repeated leaves.
+ * the value count. Short leaves go many to one engine call, separated by blank lines; a span
+ * that crosses from one leaf into another sends both to be detected alone. Keeps a bounded memo
+ * of repeated leaves.
  */
 export class ColumnAnalyzer {
   private readonly memo = new Map<string, LeafFindings>();
@@ -99,17 +114,78 @@ export class ColumnAnalyzer {
     readonly label: string,
   ) {}
 
-  findings(leaf: Leaf): LeafFindings {
-    const memoKey = leaf.label === this.label ? leaf.text : `${leaf.label}\u0000${leaf.text}`;
-    const known = this.memo.get(memoKey);
-    if (known) return known;
-    const found = this.detect(leaf);
+  /** Findings of each leaf, in order. */
+  findingsOf(leaves: readonly Leaf[]): LeafFindings[] {
+    const out: LeafFindings[] = new Array<LeafFindings>(leaves.length);
+    const pending = new Map<string, number[]>();
+    for (const [i, leaf] of leaves.entries()) {
+      const key = this.memoKey(leaf);
+      const known = this.memo.get(key);
+      if (known) out[i] = known;
+      else if (leaf.text.length > BATCH_MAX_LEAF || leaf.text.includes('\n'))
+        out[i] = this.remember(key, this.detectAlone(leaf));
+      else pending.set(key, [...(pending.get(key) ?? []), i]);
+    }
+    const unique = [...pending.values()];
+    for (let from = 0; from < unique.length;) {
+      let to = from;
+      let chars = 0;
+      while (to < unique.length && to - from < BATCH_MAX_LEAVES && chars < BATCH_MAX_CHARS)
+        chars += leaves[unique[to++][0]].text.length + 32;
+      const batch = unique.slice(from, to);
+      const found = this.detectBatch(batch.map((indexes) => leaves[indexes[0]]));
+      for (const [j, indexes] of batch.entries()) {
+        this.remember(this.memoKey(leaves[indexes[0]]), found[j]);
+        for (const i of indexes) out[i] = found[j];
+      }
+      from = to;
+    }
+    return out;
+  }
+
+  private memoKey(leaf: Leaf): string {
+    return leaf.label === this.label ? leaf.text : `${leaf.label}\u0000${leaf.text}`;
+  }
+
+  private remember(key: string, found: LeafFindings): LeafFindings {
     if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-    this.memo.set(memoKey, found);
+    this.memo.set(key, found);
     return found;
   }
 
-  private detect(leaf: Leaf): LeafFindings {
+  private detectBatch(batch: readonly Leaf[]): LeafFindings[] {
+    if (batch.length === 1) return [this.detectAlone(batch[0])];
+    const parts: Part[] = [];
+    let text = '';
+    for (const [index, leaf] of batch.entries()) {
+      if (index > 0) text += SEPARATOR;
+      text += leaf.label ? `${leaf.label}: ` : '';
+      parts.push({ index, start: text.length, end: text.length + leaf.text.length });
+      text += leaf.text;
+    }
+    const counts: Map<string, number>[] = batch.map(() => new Map<string, number>());
+    const redo = new Set<number>();
+    for (const e of this.engine.detect(text)) {
+      const first = partAt(parts, e.start);
+      const last = partAt(parts, e.end - 1);
+      if (first !== last) {
+        for (let k = first; k <= last; k++) redo.add(k);
+        continue;
+      }
+      const part = parts[first];
+      if (e.start < part.start) continue; // starts in the label, as detectAlone ignores
+      if (e.end > part.end) {
+        redo.add(first);
+        continue;
+      }
+      counts[first].set(e.type, (counts[first].get(e.type) ?? 0) + 1);
+    }
+    return batch.map((leaf, k) =>
+      redo.has(k) ? this.detectAlone(leaf) : counts[k].size ? counts[k] : NO_FINDINGS,
+    );
+  }
+
+  private detectAlone(leaf: Leaf): LeafFindings {
     const prefix = leaf.label ? `${leaf.label}: ` : '';
     const entities = this.engine.detect(prefix + leaf.text);
     if (entities.length === 0) return NO_FINDINGS;
@@ -122,26 +198,51 @@ export class ColumnAnalyzer {
   }
 }
 
-/** Adds one non-null value of a column to its counts. */
-export function addValue(
+/** The part whose label or text holds offset `at` (a separator belongs to the part before). */
+function partAt(parts: readonly Part[], at: number): number {
+  let lo = 0;
+  let hi = parts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (parts[mid].start - labelRoom(parts, mid) <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Characters between the end of part k-1 and the start of part k's text: separator + label. */
+function labelRoom(parts: readonly Part[], k: number): number {
+  return k === 0 ? parts[0].start : parts[k].start - parts[k - 1].end - SEPARATOR.length;
+}
+
+/** Adds a page of one column's values (nulls included) to its counts. */
+export function addValues(
   counts: ColumnCounts,
   treatment: ColumnTreatment,
-  value: unknown,
+  values: readonly unknown[],
   analyzer: ColumnAnalyzer,
 ): void {
-  if (value === null || value === undefined) return;
-  counts.nonNull++;
-  if (treatment === 'ip') return tally(counts, new Map([['IP_ADDRESS', 1]]));
-  if (treatment === 'mac') return tally(counts, new Map([['MAC_ADDRESS', 1]]));
-  if (treatment !== 'text') return;
-  const merged = new Map<string, number>();
-  for (const leaf of leavesOf(value, analyzer.label)) {
-    counts.leaves++;
-    counts.totalLength += leaf.text.length;
-    counts.spaces += countSpaces(leaf.text);
-    for (const [type, n] of analyzer.findings(leaf)) merged.set(type, (merged.get(type) ?? 0) + n);
+  const present = values.filter((v) => v !== null && v !== undefined);
+  counts.nonNull += present.length;
+  if (treatment === 'ip' || treatment === 'mac') {
+    const type = treatment === 'ip' ? 'IP_ADDRESS' : 'MAC_ADDRESS';
+    for (let i = 0; i < present.length; i++) tally(counts, new Map([[type, 1]]));
+    return;
   }
-  tally(counts, merged);
+  if (treatment !== 'text') return;
+  const leavesPerValue = present.map((v) => leavesOf(v, analyzer.label));
+  const findings = analyzer.findingsOf(leavesPerValue.flat());
+  let next = 0;
+  for (const leaves of leavesPerValue) {
+    const merged = new Map<string, number>();
+    for (const leaf of leaves) {
+      counts.leaves++;
+      counts.totalLength += leaf.text.length;
+      counts.spaces += countSpaces(leaf.text);
+      for (const [type, n] of findings[next++]) merged.set(type, (merged.get(type) ?? 0) + n);
+    }
+    tally(counts, merged);
+  }
 }
 
 function tally(counts: ColumnCounts, found: ReadonlyMap<string, number>): void {

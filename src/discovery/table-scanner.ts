@@ -1,6 +1,6 @@
 import type { DetectionEngine } from '../detection';
 import { contextLabel } from './column-hints';
-import { addValue, ColumnAnalyzer, type ColumnCounts, emptyCounts } from './column-profile';
+import { addValues, ColumnAnalyzer, type ColumnCounts, emptyCounts } from './column-profile';
 import type { TargetColumn, TargetDatabase, TargetTable } from './target-database';
 
 export type ScanMode = 'sample' | 'full';
@@ -82,9 +82,14 @@ export class TableScanner {
   }
 
   private fold(rows: readonly unknown[][]): void {
-    const columnCounts = this.columns.map((c) => this.counts.get(c.name) as ColumnCounts);
-    for (const row of rows)
-      for (let i = 0; i < this.columns.length; i++)
-        addValue(columnCounts[i], this.columns[i].treatment, row[i], this.analyzers[i]);
+    for (const [i, column] of this.columns.entries()) {
+      const counts = this.counts.get(column.name) as ColumnCounts;
+      addValues(
+        counts,
+        column.treatment,
+        rows.map((row) => row[i]),
+        this.analyzers[i],
+      );
+    }
   }
 }
