@@ -1,5 +1,4 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditService } from '../audit/audit.service';
 import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
@@ -8,13 +7,11 @@ import { DetectionHttpModule } from '../detection-http/detection-http.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsModule } from './metrics.module';
 import { MetricsService } from './metrics.service';
-import { TokenMetricsInterceptor } from './token-metrics.interceptor';
 
-/** GET /metrics, token counts, and timing of detection and audit writes. */
+/** GET /metrics, and timing of detection and audit writes. */
 @Module({
   imports: [MetricsModule, AuditModule, DetectionHttpModule],
   controllers: [MetricsController],
-  providers: [{ provide: APP_INTERCEPTOR, useClass: TokenMetricsInterceptor }],
 })
 export class ObservabilityModule implements OnModuleInit {
   constructor(

@@ -10,6 +10,7 @@ import { RequireRoles } from '../access/auth.guard';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import { Principal, ROLE_ADMIN } from '../access/principal';
 import { ErrorCode, VaultError } from '../common/errors';
+import { TokenMetrics } from '../observability/token-metrics';
 import { PolicyService } from '../policy/policy.service';
 import { DetokenizeService } from './detokenize.service';
 import {
@@ -34,6 +35,7 @@ export class TokensController {
     private readonly detokenizer: DetokenizeService,
     private readonly forgetter: ForgetService,
     private readonly policies: PolicyService,
+    private readonly tokenMetrics: TokenMetrics,
   ) {}
 
   @Post('tokenize')
@@ -58,6 +60,7 @@ export class TokensController {
       dto.texts ?? [dto.text!],
       dto.scope,
     );
+    this.tokenMetrics.tokenized(results);
     return dto.texts ? { results } : results[0];
   }
 
@@ -75,8 +78,14 @@ export class TokensController {
       formatPreserving: await this.policies.tenantUsesFormatPreserving(caller.tenantId),
       purpose: dto.purpose,
     };
-    if (dto.tokens) return { tokens: await this.detokenizer.resolveTokens(request, dto.tokens) };
-    return this.detokenizer.detokenizeText(request, dto.text!);
+    if (dto.tokens) {
+      const tokens = await this.detokenizer.resolveTokens(request, dto.tokens);
+      this.tokenMetrics.detokenized(tokens);
+      return { tokens };
+    }
+    const result = await this.detokenizer.detokenizeText(request, dto.text!);
+    this.tokenMetrics.detokenized(result.tokens);
+    return result;
   }
 
   @Post('forget')

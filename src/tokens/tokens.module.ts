@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { DetectionHttpModule } from '../detection-http/detection-http.module';
+import { MetricsModule } from '../observability/metrics.module';
 import { PolicyModule } from '../policy/policy.module';
 import { RateLimitModule } from '../ratelimit/ratelimit.module';
 import { DetokenizeService } from './detokenize.service';
@@ -11,7 +12,7 @@ import { TokensController } from './tokens.controller';
 import { VaultRepository } from './vault.repository';
 
 @Module({
-  imports: [DetectionHttpModule, PolicyModule, AuditModule, RateLimitModule],
+  imports: [DetectionHttpModule, PolicyModule, AuditModule, RateLimitModule, MetricsModule],
   controllers: [TokensController],
   providers: [TokenizeService, DetokenizeService, ForgetService, VaultRepository, ExpiryPurger],
 })
