@@ -1,7 +1,7 @@
 import RE2 from 're2';
 import { validateCustomPattern, validateCustomRecognizer } from './custom';
 import { DetectionEngine } from './engine';
-import { resolveOverlaps } from './overlap';
+import { resolveOverlaps, specificity } from './overlap';
 import type { Candidate } from './types';
 
 const engine = new DetectionEngine();
@@ -190,5 +190,54 @@ describe('resolveOverlaps', () => {
       candidate('URL', 0, 40, 0.3),
     ]);
     expect(winners.map((w) => w.type)).toEqual(['EMAIL_ADDRESS']);
+  });
+
+  it('never lets a container swallow a deny-list term', () => {
+    const winners = resolveOverlaps([
+      candidate('DENY_LIST', 10, 20, 1),
+      candidate('EMAIL_ADDRESS', 25, 30, 1),
+      candidate('URL', 0, 40, 0.85),
+    ]);
+    expect(winners.map((w) => w.type)).toEqual(['DENY_LIST', 'EMAIL_ADDRESS']);
+  });
+
+  it('decides like the plain best-first greedy on random crowded and sparse spans', () => {
+    // The rule as first written: take candidates best first, keep one unless it overlaps a
+    // winner, or replace the winners it overlaps when it confidently contains them all.
+    const greedy = (candidates: Candidate[]): Candidate[] => {
+      const ordered = [...candidates].sort(
+        (a, b) =>
+          b.score - a.score ||
+          specificity(b.type) - specificity(a.type) ||
+          b.end - b.start - (a.end - a.start) ||
+          a.start - b.start,
+      );
+      let winners: Candidate[] = [];
+      for (const c of ordered) {
+        const clashing = winners.filter((w) => w.start < c.end && c.start < w.end);
+        const contained = (w: Candidate): boolean =>
+          c.start <= w.start && w.end <= c.end && c.end - c.start > w.end - w.start;
+        if (clashing.length === 0) winners.push(c);
+        else if (c.score >= 0.5 && clashing.every((w) => contained(w) && w.type !== 'DENY_LIST'))
+          winners = [...winners.filter((w) => !clashing.includes(w)), c];
+      }
+      return winners.sort((a, b) => a.start - b.start);
+    };
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed % n;
+    };
+    const types = ['PERSON', 'URL', 'EMAIL_ADDRESS', 'DENY_LIST', 'US_SSN', 'DATE_TIME'];
+    for (let trial = 0; trial < 2000; trial++) {
+      const range = trial % 3 === 0 ? 3000 : 120;
+      const spans = Array.from({ length: 1 + next(40) }, () => {
+        const start = next(range);
+        const length = 1 + next(next(5) === 0 ? 60 : 8);
+        const score = [0.3, 0.5, 0.7, 0.85, 1][next(5)];
+        return candidate(types[next(types.length)], start, start + length, score);
+      });
+      expect(resolveOverlaps(spans)).toEqual(greedy(spans));
+    }
   });
 });

@@ -61,14 +61,69 @@ function contains(outer: Candidate, inner: Candidate): boolean {
   );
 }
 
-/** Index of the first winner (sorted by start, non-overlapping) whose end is after `start`. */
-function firstEndingAfter(winners: readonly Candidate[], start: number): number {
+/**
+ * Which of n slots (candidates in start order) hold winners, as a Fenwick tree of counts: the
+ * nearest winner before or after a slot is found in O(log n), where a sorted array of winners
+ * pays O(n) per insertion (quadratic on texts with tens of thousands of names).
+ */
+class WinnerSlots {
+  private readonly tree: Int32Array;
+  private readonly top: number;
+  private total = 0;
+
+  constructor(private readonly n: number) {
+    this.tree = new Int32Array(n + 1);
+    let top = 1;
+    while (top * 2 <= n) top *= 2;
+    this.top = top;
+  }
+
+  set(slot: number, on: boolean): void {
+    const delta = on ? 1 : -1;
+    this.total += delta;
+    for (let i = slot + 1; i <= this.n; i += i & -i) this.tree[i] += delta;
+  }
+
+  /** Winners in slots [0, slot). */
+  private countBefore(slot: number): number {
+    let sum = 0;
+    for (let i = slot; i > 0; i -= i & -i) sum += this.tree[i];
+    return sum;
+  }
+
+  /** Slot of the k-th winner (1-based). */
+  private kth(k: number): number {
+    let pos = 0;
+    for (let step = this.top; step > 0; step >>= 1) {
+      if (pos + step <= this.n && this.tree[pos + step] < k) {
+        pos += step;
+        k -= this.tree[pos];
+      }
+    }
+    return pos;
+  }
+
+  /** First winner slot at or after `slot`, or n. */
+  next(slot: number): number {
+    const k = this.countBefore(slot) + 1;
+    return k > this.total ? this.n : this.kth(k);
+  }
+
+  /** Last winner slot before `slot`, or -1. */
+  previous(slot: number): number {
+    const k = this.countBefore(slot);
+    return k === 0 ? -1 : this.kth(k);
+  }
+}
+
+/** First index in `starts` (ascending) whose value is at least `offset`. */
+function lowerBound(starts: Int32Array, offset: number): number {
   let lo = 0;
-  let hi = winners.length;
+  let hi = starts.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (winners[mid].end > start) hi = mid;
-    else lo = mid + 1;
+    if (starts[mid] < offset) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }
@@ -77,27 +132,87 @@ function firstEndingAfter(winners: readonly Candidate[], start: number): number 
  * One winner per span. Candidates are taken best first (score, then specificity, then length);
  * a later candidate that overlaps a winner is dropped, unless it is a confident span that
  * strictly contains every winner it overlaps (an email inside a URL, a date inside an address
- * or an id): then it replaces them, so no part of the larger value leaks. Winners stay sorted
- * by start and never overlap, so each lookup is a binary search: O(n log n) overall.
+ * or an id): then it replaces them, so no part of the larger value leaks.
+ *
+ * A candidate that overlaps no other always wins, so only overlapping ones are ranked. Winners
+ * never overlap, so in start order they are in end order too: the only winner that can straddle
+ * a span's start is the last one starting before it, and the one that can straddle its end is
+ * the last one starting inside it. Each step is a few O(log n) lookups; O(n log n) overall.
  */
 export function resolveOverlaps(candidates: readonly Candidate[]): Candidate[] {
-  const ordered = [...candidates].sort(rank);
-  const winners: Candidate[] = [];
-  for (const c of ordered) {
-    const from = firstEndingAfter(winners, c.start);
-    let to = from;
-    while (to < winners.length && winners[to].start < c.end) to++;
-    if (to === from) {
-      winners.splice(from, 0, c);
+  const n = candidates.length;
+  if (n < 2) return [...candidates];
+  // Indices in plain arrays: typed-array sort with a comparator is several times slower.
+  const slotOrder: number[] = [];
+  for (let i = 0; i < n; i++) slotOrder.push(i);
+  slotOrder.sort(
+    (a, b) =>
+      candidates[a].start - candidates[b].start || candidates[a].end - candidates[b].end || a - b,
+  );
+  const bySlot: Candidate[] = [];
+  for (const i of slotOrder) bySlot.push(candidates[i]);
+
+  const won = new Uint8Array(n);
+  const contested: number[] = [];
+  let reach = -Infinity;
+  for (let slot = 0; slot < n; slot++) {
+    const c = bySlot[slot];
+    const nextStart = slot + 1 < n ? bySlot[slot + 1].start : Infinity;
+    if (c.start >= reach && c.end <= nextStart) won[slot] = 1;
+    else contested.push(slot);
+    if (c.end > reach) reach = c.end;
+  }
+  if (contested.length > 0) resolveContested(slotOrder, bySlot, contested, won);
+
+  const out: Candidate[] = [];
+  for (let slot = 0; slot < n; slot++) if (won[slot]) out.push(bySlot[slot]);
+  return out;
+}
+
+/** The greedy of resolveOverlaps over the slots that overlap another; marks winners in `won`. */
+function resolveContested(
+  slotOrder: readonly number[],
+  bySlot: readonly Candidate[],
+  contested: readonly number[],
+  won: Uint8Array,
+): void {
+  const m = contested.length;
+  const starts = new Int32Array(m);
+  for (let k = 0; k < m; k++) starts[k] = bySlot[contested[k]].start;
+  const at = (k: number): Candidate => bySlot[contested[k]];
+  // Rank order; equal ranks keep input order, as a stable sort of the candidates would.
+  const rankOrder: number[] = [];
+  for (let k = 0; k < m; k++) rankOrder.push(k);
+  rankOrder.sort((a, b) => rank(at(a), at(b)) || slotOrder[contested[a]] - slotOrder[contested[b]]);
+  const winners = new WinnerSlots(m);
+
+  for (const k of rankOrder) {
+    const c = at(k);
+    const firstInside = lowerBound(starts, c.start);
+    const before = winners.previous(firstInside);
+    // A winner starting before c and reaching into it is never contained by c.
+    if (before >= 0 && at(before).end > c.start) continue;
+    const first = winners.next(firstInside);
+    if (first === m || at(first).start >= c.end) {
+      winners.set(k, true);
       continue;
     }
-    const clashing = winners.slice(from, to);
-    if (
-      c.score >= CONTAINER_MIN_SCORE &&
-      clashing.every((w) => contains(c, w) && w.type !== 'DENY_LIST')
-    ) {
-      winners.splice(from, to - from, c);
+    if (c.score < CONTAINER_MIN_SCORE) continue;
+    const last = winners.previous(lowerBound(starts, c.end));
+    // Winners between the first and the last clashing one lie strictly inside c.
+    if (!contains(c, at(first)) || !contains(c, at(last))) continue;
+    const clashing: number[] = [];
+    let denied = false;
+    for (let w = first; w <= last; w = winners.next(w + 1)) {
+      if (at(w).type === 'DENY_LIST') {
+        denied = true;
+        break;
+      }
+      clashing.push(w);
     }
+    if (denied) continue;
+    for (const w of clashing) winners.set(w, false);
+    winners.set(k, true);
   }
-  return winners;
+  for (let w = winners.next(0); w < m; w = winners.next(w + 1)) won[contested[w]] = 1;
 }
