@@ -20,9 +20,48 @@ export interface Token {
   capsLine: boolean;
 }
 
-// Letters, then letters/digits or an inner apostrophe, hyphen or dot followed by a letter.
-const HAS_DIGIT = /\d/;
-const WORD = /[\p{L}\p{M}](?:[\p{L}\p{M}\p{N}]|['’.-](?=[\p{L}\p{M}]))*/gu;
+/*
+ * A word is /[\p{L}\p{M}](?:[\p{L}\p{M}\p{N}]|['’.-](?=[\p{L}\p{M}]))*\/u: a letter, then letters
+ * or digits, or an inner apostrophe, hyphen or dot followed by a letter. Scanned by hand (ASCII by
+ * code, the rest through a per-code-unit cache of the Unicode classes): the regex and its
+ * per-match arrays were the tokenizer's main cost.
+ */
+const OTHER = 1;
+const LETTER = 2;
+const NUMBER = 3;
+/** Kind of each BMP code unit, filled lazily (0: not looked up yet). */
+const BMP_KIND = new Uint8Array(0x10000);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  BMP_KIND[c] = /[A-Za-z]/.test(ch) ? LETTER : /[0-9]/.test(ch) ? NUMBER : OTHER;
+}
+const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+const UNICODE_NUMBER = /^\p{N}$/u;
+const APOSTROPHE = 0x27;
+const RIGHT_QUOTE = 0x2019;
+const DOT = 0x2e;
+const HYPHEN = 0x2d;
+
+function classify(ch: string): number {
+  return LETTER_OR_MARK.test(ch) ? LETTER : UNICODE_NUMBER.test(ch) ? NUMBER : OTHER;
+}
+
+/** Kind of the code point at i; its width is 2 for an astral (surrogate pair) code point. */
+function kindAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) {
+    let kind = BMP_KIND[c];
+    if (kind === 0) kind = BMP_KIND[c] = classify(text[i]);
+    return kind;
+  }
+  const cp = text.codePointAt(i) ?? c;
+  return cp > 0xffff ? classify(String.fromCodePoint(cp)) : OTHER;
+}
+
+function widthAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && (text.codePointAt(i) ?? c) > 0xffff ? 2 : 1;
+}
 const ABBREVIATIONS = new Set([
   'mr',
   'mrs',
@@ -83,41 +122,125 @@ function gapStartsSentence(gap: string, previous: Token | undefined): boolean {
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  const n = text.length;
   let previous: Token | undefined;
   let previousRawEnd = 0;
-  for (const m of text.matchAll(WORD)) {
-    const raw = m[0];
-    const possessive =
-      raw.length > 3 &&
-      (raw.endsWith('s') || raw.endsWith('S')) &&
-      (raw[raw.length - 2] === "'" || raw[raw.length - 2] === '’');
-    const word = possessive ? raw.slice(0, -2) : raw;
-    const start = m.index;
-    const end = start + word.length;
-    // The gap starts after the previous word as written, possessive "'s" included.
-    const gapBefore = text.slice(previous ? previousRawEnd : Math.max(0, start - 8), start);
-    const first = word[0];
-    // "C03005988" or "B2B" are codes, not names: a word with digits never starts a name.
-    // Words glued to "_" are identifiers in code or config (AWS_ACCESS_KEY_ID), not names.
-    const identifier = text[start + m[0].length] === '_' || text[start - 1] === '_';
-    const capitalized = isUpper(first) && !identifier && !HAS_DIGIT.test(word);
-    const lower = word.toLowerCase();
-    const token: Token = {
-      text: word,
-      lower,
-      start,
-      end,
-      capitalized,
-      allCaps: word.length > 1 && word !== lower && word === word.toUpperCase(),
-      initial: word.length === 1 && capitalized && text[end] === '.',
-      sentenceStart: gapStartsSentence(previous ? gapBefore : text.slice(0, start), previous),
-      gapBefore,
-      possessive,
-      capsLine: false,
-    };
-    tokens.push(token);
-    previous = token;
-    previousRawEnd = start + m[0].length;
+  let i = 0;
+  while (i < n) {
+    if (kindAt(text, i) !== LETTER) {
+      i += widthAt(text, i);
+      continue;
+    }
+    const start = i;
+    // ASCII facts gathered while scanning spare the case-mapping and digit regex per word.
+    let ascii = true;
+    let hasDigit = false;
+    let hasUpper = false;
+    let hasLower = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        const kind = BMP_KIND[c];
+        if (kind === LETTER) {
+          if (c <= 90) hasUpper = true;
+          else hasLower = true;
+          i++;
+          continue;
+        }
+        if (kind === NUMBER) {
+          hasDigit = true;
+          i++;
+          continue;
+        }
+        if (
+          (c === APOSTROPHE || c === DOT || c === HYPHEN) &&
+          i + 1 < n &&
+          kindAt(text, i + 1) === LETTER
+        ) {
+          i++;
+          continue;
+        }
+        break;
+      }
+      const kind = kindAt(text, i);
+      if (kind === LETTER || kind === NUMBER) {
+        ascii = false;
+        i += widthAt(text, i);
+        continue;
+      }
+      if (c === RIGHT_QUOTE && i + 1 < n && kindAt(text, i + 1) === LETTER) {
+        ascii = false;
+        i++;
+        continue;
+      }
+      break;
+    }
+    tokens.push(
+      (previous = makeToken(text, start, i, previous, previousRawEnd, {
+        ascii,
+        hasDigit,
+        hasUpper,
+        hasLower,
+      })),
+    );
+    previousRawEnd = i;
   }
   return tokens;
+}
+
+interface ScanFacts {
+  ascii: boolean;
+  hasDigit: boolean;
+  hasUpper: boolean;
+  hasLower: boolean;
+}
+
+function makeToken(
+  text: string,
+  start: number,
+  rawEnd: number,
+  previous: Token | undefined,
+  previousRawEnd: number,
+  facts: ScanFacts,
+): Token {
+  const rawLength = rawEnd - start;
+  const beforeLast = text.charCodeAt(rawEnd - 2);
+  const lastChar = text.charCodeAt(rawEnd - 1);
+  const possessive =
+    rawLength > 3 &&
+    (lastChar === 0x73 || lastChar === 0x53) &&
+    (beforeLast === APOSTROPHE || beforeLast === RIGHT_QUOTE);
+  const end = possessive ? rawEnd - 2 : rawEnd;
+  const word = text.slice(start, end);
+  // The gap starts after the previous word as written, possessive "'s" included.
+  const gapBefore = text.slice(previous ? previousRawEnd : Math.max(0, start - 8), start);
+  // "C03005988" or "B2B" are codes, not names: a word with digits never starts a name.
+  // Words glued to "_" are identifiers in code or config (AWS_ACCESS_KEY_ID), not names.
+  const identifier = text[rawEnd] === '_' || text[start - 1] === '_';
+  const capitalized = isUpper(word[0]) && !identifier && !facts.hasDigit;
+  let lower: string;
+  let allCaps: boolean;
+  if (facts.ascii) {
+    // An ASCII word differs from its lower-case form only if it has an upper-case letter, and
+    // is all capitals only without lower-case ones (the cut-off possessive "s" aside).
+    lower = facts.hasUpper ? word.toLowerCase() : word;
+    const noLower = !facts.hasLower || (possessive && !/[a-z]/.test(word));
+    allCaps = word.length > 1 && word !== lower && noLower;
+  } else {
+    lower = word.toLowerCase();
+    allCaps = word.length > 1 && word !== lower && word === word.toUpperCase();
+  }
+  return {
+    text: word,
+    lower,
+    start,
+    end,
+    capitalized,
+    allCaps,
+    initial: word.length === 1 && capitalized && text[end] === '.',
+    sentenceStart: gapStartsSentence(previous ? gapBefore : text.slice(0, start), previous),
+    gapBefore,
+    possessive,
+    capsLine: false,
+  };
 }
