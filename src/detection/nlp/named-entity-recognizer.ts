@@ -61,12 +61,16 @@ export class NamedEntityRecognizer implements Recognizer {
   private readonly g: Gazetteers;
   private readonly firstWords: ReadonlySet<string>;
   private readonly firstWordCache = new Map<string, string>();
+  private readonly placePrefixes: ReadonlySet<string>;
+  private readonly organizationPrefixes: ReadonlySet<string>;
 
   constructor(g: Gazetteers = gazetteers()) {
     this.g = g;
     const firstWords = new Set<string>();
     for (const key of [...g.places.keys(), ...g.organizations]) firstWords.add(firstWordOf(key));
     this.firstWords = firstWords;
+    this.placePrefixes = keyPrefixes(g.places.keys());
+    this.organizationPrefixes = keyPrefixes(g.organizations);
   }
 
   analyze(text: string): Candidate[] {
@@ -317,8 +321,12 @@ export class NamedEntityRecognizer implements Recognizer {
     const cue = this.orgCue(words, k);
     // "2015 Honda", "2023 Mahindra & Mahindra": a make after a model year is a product.
     if (afterModelYear(words[k].gapBefore)) return k;
-    const gazetteer = this.longestGazetteerMatch(words, k, end, (key) =>
-      this.g.organizations.has(key),
+    const gazetteer = this.longestGazetteerMatch(
+      words,
+      k,
+      end,
+      this.g.organizations,
+      this.organizationPrefixes,
     );
     if (gazetteer > k && this.orgReadingHolds(words, k, gazetteer, end)) {
       const ambiguous = NOT_ORGANIZATIONS.has(keyOf(words, k, gazetteer));
@@ -429,7 +437,7 @@ export class NamedEntityRecognizer implements Recognizer {
     end: number,
   ): { end: number; score: number; rule: string } | undefined {
     const { places } = this.g;
-    const stop = this.longestGazetteerMatch(words, k, end, (key) => places.has(key));
+    const stop = this.longestGazetteerMatch(words, k, end, places, this.placePrefixes);
     const cue = this.placeCue(words, k);
     const stateAfter = this.stateFollows(text, words, stop > k ? stop : end);
     if (stop > k) {
@@ -569,21 +577,32 @@ export class NamedEntityRecognizer implements Recognizer {
     return first;
   }
 
+  /**
+   * The longest run of words from k (at most MAX_NGRAM, ending in a capitalised word) that is a
+   * gazetteer key. Keys are built forward and the walk stops once no key starts with the words
+   * so far, so most words cost one lookup.
+   */
   private longestGazetteerMatch(
     words: readonly Word[],
     k: number,
     end: number,
-    has: (key: string) => boolean,
+    keys: { has(key: string): boolean },
+    prefixes: ReadonlySet<string>,
   ): number {
     // Every gazetteer key starts with a known first word; most words are not one.
     if (!this.firstWords.has(this.firstWordOfWord(words[k].lower))) return k;
     const limit = Math.min(end, k + MAX_NGRAM);
-    for (let stop = limit; stop > k; stop--) {
-      if (words[stop - 1].possessive && stop - 1 < limit - 1) continue;
-      if (!words[stop - 1].capitalized) continue;
-      if (has(keyOf(words, k, stop))) return stop;
+    let longest = k;
+    let key = words[k].lower;
+    for (let stop = k + 1; stop <= limit; stop++) {
+      const last = words[stop - 1];
+      if (stop > k + 1) key += keyGap(last.gapBefore) + last.lower;
+      // A possessive word ends a key only at the limit ("McDonald's" as the last word read).
+      const mayEnd = last.capitalized && !(last.possessive && stop < limit);
+      if (mayEnd && keys.has(key)) longest = stop;
+      if (!prefixes.has(key)) break;
     }
-    return k;
+    return longest;
   }
 
   /** "from paris", "in münchen": a lowercase place after a place preposition. */
@@ -780,12 +799,35 @@ function firstWordOf(key: string): string {
   return m ? m[0] : key;
 }
 
+/** A gap between words as gazetteer keys spell it: runs of whitespace become one space. */
+function keyGap(raw: string): string {
+  return raw === ' ' || raw === '. ' || !/\s/.test(raw) ? raw : raw.replace(/\s+/g, ' ');
+}
+
 function keyOf(words: readonly Word[], k: number, stop: number): string {
   let key = words[k].lower;
-  for (let i = k + 1; i < stop; i++) {
-    const raw = words[i].gapBefore;
-    const gap = raw === ' ' || raw === '. ' || !/\s/.test(raw) ? raw : raw.replace(/\s+/g, ' ');
-    key += gap + words[i].lower;
-  }
+  for (let i = k + 1; i < stop; i++) key += keyGap(words[i].gapBefore) + words[i].lower;
   return key;
+}
+
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+
+/**
+ * Every beginning of a key that ends where a word can end (before a character that is not a
+ * letter, mark or digit): a key built word by word can still grow into a key only while it is
+ * one of these.
+ */
+function keyPrefixes(keys: Iterable<string>): Set<string> {
+  const prefixes = new Set<string>();
+  for (const key of keys) {
+    for (let p = 1; p < key.length; p++) {
+      const c = key.charCodeAt(p);
+      const wordChar =
+        c < 128
+          ? (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
+          : WORD_CHAR.test(key[p]);
+      if (!wordChar) prefixes.add(key.slice(0, p));
+    }
+  }
+  return prefixes;
 }
