@@ -765,24 +765,25 @@ function toWords(words: Word[]): Word[] {
 /** A word whose neighbours (3 each side) are mostly in capitals is in capitals text. */
 function markCapsNeighbourhoods(words: Word[]): void {
   const radius = 3;
-  const caps = words.map((w) => (w.text.length >= 2 && w.allCaps ? 1 : 0));
-  const long = words.map((w) => (w.text.length >= 2 ? 1 : 0));
+  // Counted from the words themselves: two arrays per call were half a million entries at 1 MB.
+  const caps = (w: Word): number => (w.text.length >= 2 && w.allCaps ? 1 : 0);
+  const long = (w: Word): number => (w.text.length >= 2 ? 1 : 0);
   let capsSum = 0;
   let longSum = 0;
   for (let i = 0; i < Math.min(radius, words.length); i++) {
-    capsSum += caps[i];
-    longSum += long[i];
+    capsSum += caps(words[i]);
+    longSum += long(words[i]);
   }
   for (let i = 0; i < words.length; i++) {
     const enter = i + radius;
     const leave = i - radius - 1;
     if (enter < words.length) {
-      capsSum += caps[enter];
-      longSum += long[enter];
+      capsSum += caps(words[enter]);
+      longSum += long(words[enter]);
     }
     if (leave >= 0) {
-      capsSum -= caps[leave];
-      longSum -= long[leave];
+      capsSum -= caps(words[leave]);
+      longSum -= long(words[leave]);
     }
     words[i].capsLine = longSum >= 2 && capsSum / longSum > 0.6;
   }
