@@ -38,6 +38,7 @@ export class AppModule {
         DiscoveryModule.forRoot({
           databaseUrl: runtime.databaseUrl,
           concurrency: runtime.config.PII_VAULT_DISCOVERY_CONCURRENCY,
+          detectionThreads: runtime.config.PII_VAULT_DISCOVERY_THREADS,
           sliceSeconds: 10,
           pageRows: runtime.config.PII_VAULT_DISCOVERY_PAGE_ROWS,
           statementTimeoutMs: runtime.config.PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS,

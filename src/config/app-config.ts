@@ -147,6 +147,12 @@ export class AppConfig {
   PII_VAULT_DISCOVERY_CONCURRENCY: number = 2;
 
   @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_DISCOVERY_THREADS must be an integer' })
+  @Min(1, { message: 'PII_VAULT_DISCOVERY_THREADS must be >= 1' })
+  @Max(64, { message: 'PII_VAULT_DISCOVERY_THREADS must be <= 64' })
+  PII_VAULT_DISCOVERY_THREADS: number = 2;
+
+  @Transform(toInt)
   @IsInt({ message: 'PII_VAULT_DISCOVERY_PAGE_ROWS must be an integer' })
   @Min(1, { message: 'PII_VAULT_DISCOVERY_PAGE_ROWS must be >= 1' })
   @Max(100_000, { message: 'PII_VAULT_DISCOVERY_PAGE_ROWS must be <= 100000' })
@@ -205,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'TLS_CLIENT_CA_FILE',
     'TRUST_PROXY',
     'PII_VAULT_DISCOVERY_CONCURRENCY',
+    'PII_VAULT_DISCOVERY_THREADS',
     'PII_VAULT_DISCOVERY_PAGE_ROWS',
     'PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS',
   ] as const satisfies readonly (keyof AppConfig)[];

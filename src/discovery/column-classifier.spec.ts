@@ -1,4 +1,4 @@
-import { DetectionEngine } from '../detection';
+import { InProcessDetector } from './batch-detector';
 import { classifyColumn } from './column-classifier';
 import { contextLabel, hintedTypes } from './column-hints';
 import {
@@ -11,12 +11,12 @@ import {
 } from './column-profile';
 import { findingsCsv } from './report-csv';
 
-const engine = new DetectionEngine();
+const detector = new InProcessDetector();
 
-function profile(column: string, values: unknown[], typname = 'text'): ColumnCounts {
+async function profile(column: string, values: unknown[], typname = 'text'): Promise<ColumnCounts> {
   const counts = emptyCounts();
-  const analyzer = new ColumnAnalyzer(engine, contextLabel(column));
-  addValues(counts, treatmentFor(typname, 'S'), values, analyzer);
+  const analyzer = new ColumnAnalyzer(detector, contextLabel(column));
+  await addValues(counts, treatmentFor(typname, 'S'), values, analyzer);
   return counts;
 }
 
@@ -49,7 +49,7 @@ describe('column name hints', () => {
 });
 
 describe('column values', () => {
-  it('walks json documents and arrays, labelling leaves with their keys', () => {
+  it('walks json documents and arrays, labelling leaves with their keys', async () => {
     expect(
       leavesOf(
         { contact: { email: 'a@b.co', phones: [1, '555 0100'], zip: 94107 }, ok: true },
@@ -62,7 +62,7 @@ describe('column values', () => {
     ]);
   });
 
-  it('reads SQL types the way their values need', () => {
+  it('reads SQL types the way their values need', async () => {
     expect(treatmentFor('varchar', 'S')).toBe('text');
     expect(treatmentFor('_text', 'A')).toBe('text');
     expect(treatmentFor('jsonb', 'U')).toBe('text');
@@ -72,13 +72,13 @@ describe('column values', () => {
     expect(treatmentFor('bool', 'B')).toBe('skipped');
   });
 
-  it('counts values that match, with the column name as the context a bare value lacks', () => {
-    const counts = profile('ssn', ['123-45-6789', '234-56-7890', null, 'unknown']);
+  it('counts values that match, with the column name as the context a bare value lacks', async () => {
+    const counts = await profile('ssn', ['123-45-6789', '234-56-7890', null, 'unknown']);
     expect(counts.nonNull).toBe(3);
     expect(counts.types.US_SSN).toEqual({ values: 2, occurrences: 2 });
   });
 
-  it('finds the same entities when values are batched as when each is detected alone', () => {
+  it('finds the same entities when values are batched as when each is detected alone', async () => {
     const values = [
       'maria.garcia@example.com',
       '(415) 555-0134',
@@ -89,11 +89,11 @@ describe('column values', () => {
       'Dr. Alice Wong',
       'DE89370400440532013000',
     ];
-    const batched = profile('contact', values);
+    const batched = await profile('contact', values);
     const alone = emptyCounts();
     for (const v of values) {
       // A fresh analyzer per value: one leaf per engine call.
-      addValues(alone, 'text', [v], new ColumnAnalyzer(engine, 'contact'));
+      await addValues(alone, 'text', [v], new ColumnAnalyzer(detector, 'contact'));
     }
     expect(batched.types).toEqual(alone.types);
     expect(Object.keys(batched.types).sort()).toEqual(
@@ -110,8 +110,8 @@ describe('column values', () => {
 });
 
 describe('column classification', () => {
-  it('classifies a column by its values', () => {
-    const counts = profile(
+  it('classifies a column by its values', async () => {
+    const counts = await profile(
       'contact',
       Array.from({ length: 20 }, (_, i) => `user${i}@example.com`),
     );
@@ -120,24 +120,24 @@ describe('column classification', () => {
     expect(result.entities[0]).toMatchObject({ type: 'EMAIL_ADDRESS', ratio: 1, count: 20 });
   });
 
-  it('needs a majority of matches without a name hint, far fewer with one', () => {
+  it('needs a majority of matches without a name hint, far fewer with one', async () => {
     const values = [
       ...Array.from({ length: 3 }, (_, i) => `user${i}@example.com`),
       ...Array(7).fill('n/a'),
     ];
     const plain = classifyColumn(
       { table: 't', column: 'misc', treatment: 'text' },
-      profile('misc', values),
+      await profile('misc', values),
     );
     const hinted = classifyColumn(
       { table: 't', column: 'email', treatment: 'text' },
-      profile('email', values),
+      await profile('email', values),
     );
     expect(plain.classification).toBeNull();
     expect(hinted.classification).toBe('EMAIL_ADDRESS');
   });
 
-  it('calls timestamps PII only when the name says whose date it is', () => {
+  it('calls timestamps PII only when the name says whose date it is', async () => {
     const counts: ColumnCounts = { ...emptyCounts(), nonNull: 10 };
     const dob = classifyColumn(
       { table: 'patients', column: 'dob', treatment: 'personal_date' },
@@ -151,7 +151,7 @@ describe('column classification', () => {
     expect(created.classification).toBeNull();
   });
 
-  it('does not flag product names, SKUs, prices or status codes', () => {
+  it('does not flag product names, SKUs, prices or status codes', async () => {
     const columns: [string, unknown[]][] = [
       [
         'name',
@@ -168,7 +168,7 @@ describe('column classification', () => {
     for (const [column, values] of columns) {
       const result = classifyColumn(
         { table: 'products', column, treatment: 'text' },
-        profile(column, values),
+        await profile(column, values),
       );
       expect([column, result.classification]).toEqual([column, null]);
     }
@@ -176,7 +176,7 @@ describe('column classification', () => {
 });
 
 describe('CSV report', () => {
-  it('quotes fields and neutralises spreadsheet formulas', () => {
+  it('quotes fields and neutralises spreadsheet formulas', async () => {
     const csv = findingsCsv([
       {
         schema: 'public',

@@ -1,4 +1,4 @@
-import type { DetectionEngine } from '../detection';
+import type { BatchDetector, Span } from './batch-detector';
 import { contextLabel } from './column-hints';
 
 /** How a column's values are read: detected as text, judged by SQL type, or not read at all. */
@@ -93,109 +93,145 @@ const BATCH_MAX_LEAVES = 128;
 const SEPARATOR = '\n\n';
 
 interface Part {
-  index: number;
   /** Where the leaf's text (after its label) starts and ends in the batch text. */
   start: number;
   end: number;
 }
 
+interface Batch {
+  text: string;
+  parts: Part[];
+  /** Per part, the leaf indexes (equal leaves) it stands for. */
+  groups: number[][];
+}
+
+const labelled = (leaf: Leaf) => (leaf.label ? `${leaf.label}: ` : '');
+const batchable = (leaf: Leaf) => leaf.text.length <= BATCH_MAX_LEAF && !leaf.text.includes('\n');
+
 /**
  * Runs detection on a column's leaves with the column name as context ("ssn: 123-45-6789"), the
  * way a person reads a form: the label is the context word a bare value lacks. Only spans inside
- * the value count. Short leaves go many to one engine call, separated by blank lines; a span
- * that crosses from one leaf into another sends both to be detected alone. Keeps a bounded memo
- * of repeated leaves.
+ * the value count. Short leaves go many to one text, separated by blank lines; a span that
+ * crosses from one leaf into another sends both to be detected alone. Keeps a bounded memo of
+ * repeated leaves.
  */
 export class ColumnAnalyzer {
   private readonly memo = new Map<string, LeafFindings>();
 
   constructor(
-    private readonly engine: DetectionEngine,
+    private readonly detector: BatchDetector,
     readonly label: string,
   ) {}
 
   /** Findings of each leaf, in order. */
-  findingsOf(leaves: readonly Leaf[]): LeafFindings[] {
+  async findingsOf(leaves: readonly Leaf[]): Promise<LeafFindings[]> {
     const out: LeafFindings[] = new Array<LeafFindings>(leaves.length);
     const pending = new Map<string, number[]>();
     for (const [i, leaf] of leaves.entries()) {
       const key = this.memoKey(leaf);
       const known = this.memo.get(key);
       if (known) out[i] = known;
-      else if (leaf.text.length > BATCH_MAX_LEAF || leaf.text.includes('\n'))
-        out[i] = this.remember(key, this.detectAlone(leaf));
-      else pending.set(key, [...(pending.get(key) ?? []), i]);
-    }
-    const unique = [...pending.values()];
-    for (let from = 0; from < unique.length;) {
-      let to = from;
-      let chars = 0;
-      while (to < unique.length && to - from < BATCH_MAX_LEAVES && chars < BATCH_MAX_CHARS)
-        chars += leaves[unique[to++][0]].text.length + 32;
-      const batch = unique.slice(from, to);
-      const found = this.detectBatch(batch.map((indexes) => leaves[indexes[0]]));
-      for (const [j, indexes] of batch.entries()) {
-        this.remember(this.memoKey(leaves[indexes[0]]), found[j]);
-        for (const i of indexes) out[i] = found[j];
+      else {
+        const group = pending.get(key);
+        if (group) group.push(i);
+        else pending.set(key, [i]);
       }
-      from = to;
+    }
+    if (pending.size === 0) return out;
+    const groups = [...pending.values()];
+    const settle = (group: number[], found: LeafFindings) => {
+      this.remember(this.memoKey(leaves[group[0]]), found);
+      for (const i of group) out[i] = found;
+    };
+    const batches = this.batches(
+      leaves,
+      groups.filter((g) => batchable(leaves[g[0]])),
+    );
+    const alone = groups.filter((g) => !batchable(leaves[g[0]]));
+    const spans = await this.detector.detectMany([
+      ...batches.map((b) => b.text),
+      ...alone.map((g) => labelled(leaves[g[0]]) + leaves[g[0]].text),
+    ]);
+    const redo: number[][] = [];
+    for (const [b, batch] of batches.entries()) {
+      const { counts, crossed } = readBatch(batch, spans[b]);
+      for (const [k, group] of batch.groups.entries())
+        if (crossed.has(k)) redo.push(group);
+        else settle(group, counts[k]);
+    }
+    for (const [a, group] of alone.entries())
+      settle(group, readAlone(leaves[group[0]], spans[batches.length + a]));
+    if (redo.length > 0) {
+      const again = await this.detector.detectMany(
+        redo.map((g) => labelled(leaves[g[0]]) + leaves[g[0]].text),
+      );
+      for (const [r, group] of redo.entries()) settle(group, readAlone(leaves[group[0]], again[r]));
     }
     return out;
+  }
+
+  private batches(leaves: readonly Leaf[], groups: number[][]): Batch[] {
+    const batches: Batch[] = [];
+    let current: Batch = { text: '', parts: [], groups: [] };
+    for (const group of groups) {
+      const leaf = leaves[group[0]];
+      if (
+        current.parts.length >= BATCH_MAX_LEAVES ||
+        current.text.length + leaf.text.length > BATCH_MAX_CHARS
+      ) {
+        batches.push(current);
+        current = { text: '', parts: [], groups: [] };
+      }
+      if (current.parts.length > 0) current.text += SEPARATOR;
+      current.text += labelled(leaf);
+      current.parts.push({
+        start: current.text.length,
+        end: current.text.length + leaf.text.length,
+      });
+      current.text += leaf.text;
+      current.groups.push(group);
+    }
+    if (current.parts.length > 0) batches.push(current);
+    return batches;
   }
 
   private memoKey(leaf: Leaf): string {
     return leaf.label === this.label ? leaf.text : `${leaf.label}\u0000${leaf.text}`;
   }
 
-  private remember(key: string, found: LeafFindings): LeafFindings {
+  private remember(key: string, found: LeafFindings): void {
     if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
     this.memo.set(key, found);
-    return found;
   }
+}
 
-  private detectBatch(batch: readonly Leaf[]): LeafFindings[] {
-    if (batch.length === 1) return [this.detectAlone(batch[0])];
-    const parts: Part[] = [];
-    let text = '';
-    for (const [index, leaf] of batch.entries()) {
-      if (index > 0) text += SEPARATOR;
-      text += leaf.label ? `${leaf.label}: ` : '';
-      parts.push({ index, start: text.length, end: text.length + leaf.text.length });
-      text += leaf.text;
+/** Counts per part of a batch, and the parts a span crossed out of (to detect alone). */
+function readBatch(
+  batch: Batch,
+  spans: readonly Span[],
+): { counts: LeafFindings[]; crossed: Set<number> } {
+  const counts = batch.parts.map(() => new Map<string, number>());
+  const crossed = new Set<number>();
+  for (const e of spans) {
+    const first = partAt(batch.parts, e.start);
+    const last = partAt(batch.parts, e.end - 1);
+    if (first !== last || e.end > batch.parts[first].end) {
+      for (let k = first; k <= last; k++) crossed.add(k);
+      continue;
     }
-    const counts: Map<string, number>[] = batch.map(() => new Map<string, number>());
-    const redo = new Set<number>();
-    for (const e of this.engine.detect(text)) {
-      const first = partAt(parts, e.start);
-      const last = partAt(parts, e.end - 1);
-      if (first !== last) {
-        for (let k = first; k <= last; k++) redo.add(k);
-        continue;
-      }
-      const part = parts[first];
-      if (e.start < part.start) continue; // starts in the label, as detectAlone ignores
-      if (e.end > part.end) {
-        redo.add(first);
-        continue;
-      }
-      counts[first].set(e.type, (counts[first].get(e.type) ?? 0) + 1);
-    }
-    return batch.map((leaf, k) =>
-      redo.has(k) ? this.detectAlone(leaf) : counts[k].size ? counts[k] : NO_FINDINGS,
-    );
+    // A span starting in the label is ignored, as readAlone ignores it.
+    if (e.start < batch.parts[first].start) continue;
+    counts[first].set(e.type, (counts[first].get(e.type) ?? 0) + 1);
   }
+  return { counts: counts.map((c) => (c.size ? c : NO_FINDINGS)), crossed };
+}
 
-  private detectAlone(leaf: Leaf): LeafFindings {
-    const prefix = leaf.label ? `${leaf.label}: ` : '';
-    const entities = this.engine.detect(prefix + leaf.text);
-    if (entities.length === 0) return NO_FINDINGS;
-    const counts = new Map<string, number>();
-    for (const e of entities) {
-      if (e.start < prefix.length) continue;
-      counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
-    }
-    return counts;
-  }
+function readAlone(leaf: Leaf, spans: readonly Span[]): LeafFindings {
+  if (spans.length === 0) return NO_FINDINGS;
+  const prefix = labelled(leaf).length;
+  const counts = new Map<string, number>();
+  for (const e of spans) if (e.start >= prefix) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+  return counts.size ? counts : NO_FINDINGS;
 }
 
 /** The part whose label or text holds offset `at` (a separator belongs to the part before). */
@@ -204,24 +240,24 @@ function partAt(parts: readonly Part[], at: number): number {
   let hi = parts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (parts[mid].start - labelRoom(parts, mid) <= at) lo = mid;
+    if (labelStart(parts, mid) <= at) lo = mid;
     else hi = mid - 1;
   }
   return lo;
 }
 
-/** Characters between the end of part k-1 and the start of part k's text: separator + label. */
-function labelRoom(parts: readonly Part[], k: number): number {
-  return k === 0 ? parts[0].start : parts[k].start - parts[k - 1].end - SEPARATOR.length;
+/** Where part k's label begins: just after the separator that follows part k-1. */
+function labelStart(parts: readonly Part[], k: number): number {
+  return k === 0 ? 0 : parts[k - 1].end + SEPARATOR.length;
 }
 
 /** Adds a page of one column's values (nulls included) to its counts. */
-export function addValues(
+export async function addValues(
   counts: ColumnCounts,
   treatment: ColumnTreatment,
   values: readonly unknown[],
   analyzer: ColumnAnalyzer,
-): void {
+): Promise<void> {
   const present = values.filter((v) => v !== null && v !== undefined);
   counts.nonNull += present.length;
   if (treatment === 'ip' || treatment === 'mac') {
@@ -231,7 +267,7 @@ export function addValues(
   }
   if (treatment !== 'text') return;
   const leavesPerValue = present.map((v) => leavesOf(v, analyzer.label));
-  const findings = analyzer.findingsOf(leavesPerValue.flat());
+  const findings = await analyzer.findingsOf(leavesPerValue.flat());
   let next = 0;
   for (const leaves of leavesPerValue) {
     const merged = new Map<string, number>();

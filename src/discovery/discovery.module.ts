@@ -1,12 +1,26 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { DetectionEngine } from '../detection';
+import { type BatchDetector, WorkerPoolDetector } from './batch-detector';
 import { DiscoveryController } from './discovery.controller';
 import { DiscoveryService } from './discovery.service';
-import { DISCOVERY_ENGINE, DISCOVERY_SETTINGS, type DiscoverySettings } from './discovery.settings';
+import {
+  DISCOVERY_DETECTOR,
+  DISCOVERY_SETTINGS,
+  type DiscoverySettings,
+} from './discovery.settings';
 import { ScanJobs } from './scan-jobs';
 import { ScanRunner } from './scan-runner';
 import { ScanStore } from './scan-store';
+
+/** Stops the detection workers once the scan jobs have stopped (they stop before shutdown). */
+@Injectable()
+class DetectorShutdown implements OnApplicationShutdown {
+  constructor(@Inject(DISCOVERY_DETECTOR) private readonly detector: BatchDetector) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.detector.close();
+  }
+}
 
 /** Scans of existing PostgreSQL databases for PII columns, as durable jobs. */
 @Module({})
@@ -18,7 +32,11 @@ export class DiscoveryModule {
       controllers: [DiscoveryController],
       providers: [
         { provide: DISCOVERY_SETTINGS, useValue: settings },
-        { provide: DISCOVERY_ENGINE, useFactory: () => new DetectionEngine() },
+        {
+          provide: DISCOVERY_DETECTOR,
+          useFactory: () => new WorkerPoolDetector(settings.detectionThreads),
+        },
+        DetectorShutdown,
         ScanStore,
         ScanRunner,
         ScanJobs,

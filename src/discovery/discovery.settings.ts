@@ -1,5 +1,5 @@
-/** Injection token of the detection engine discovery scans use (their own instance). */
-export const DISCOVERY_ENGINE = Symbol('DISCOVERY_ENGINE');
+/** Injection token of the BatchDetector scans use (worker threads in the service). */
+export const DISCOVERY_DETECTOR = Symbol('DISCOVERY_DETECTOR');
 export const DISCOVERY_SETTINGS = Symbol('DISCOVERY_SETTINGS');
 
 /** How scans run, from configuration. */
@@ -8,6 +8,8 @@ export interface DiscoverySettings {
   databaseUrl: string;
   /** Scans worked on at once by this process. */
   concurrency: number;
+  /** Worker threads that run detection for scans. */
+  detectionThreads: number;
   /** A job works this long, then hands the scan to a fresh job (restarts resume from there). */
   sliceSeconds: number;
   /** Rows aimed at per page in full mode. */

@@ -1,4 +1,4 @@
-import { DetectionEngine } from '../detection';
+import { InProcessDetector } from './batch-detector';
 import { DEFAULT_THRESHOLDS, type ClassificationThresholds } from './column-classifier';
 import type { ColumnCounts } from './column-profile';
 import { columnFindings, type ColumnFinding } from './discovery.service';
@@ -31,7 +31,7 @@ export async function scanDatabase(
 ): Promise<ColumnFinding[]> {
   const target = await TargetDatabase.open(url, options);
   try {
-    const engine = new DetectionEngine();
+    const detector = new InProcessDetector();
     const tables = await target.tables(options.schemas, options.tables);
     const expected = (t: TargetTable) => {
       const rows = Math.max(0, t.estimatedRows);
@@ -43,7 +43,7 @@ export async function scanDatabase(
     for (const [i, table] of tables.entries()) {
       const counts = new Map<string, ColumnCounts>();
       if (table.readable) {
-        const scanner = new TableScanner(engine, table, counts, options);
+        const scanner = new TableScanner(detector, table, counts, options);
         let cursor = startCursor();
         while (!cursor.done) {
           const before = cursor.rowsScanned;

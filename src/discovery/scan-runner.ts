@@ -1,8 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DetectionEngine } from '../detection';
+import type { BatchDetector } from './batch-detector';
 import { SecretCipherService } from '../crypto/secret-cipher.service';
-import { DISCOVERY_ENGINE, DISCOVERY_SETTINGS, type DiscoverySettings } from './discovery.settings';
+import {
+  DISCOVERY_DETECTOR,
+  DISCOVERY_SETTINGS,
+  type DiscoverySettings,
+} from './discovery.settings';
 import { ScanStore, type ScanRecord } from './scan-store';
 import { TableScanner } from './table-scanner';
 import { TargetDatabase, TargetError, targetError } from './target-database';
@@ -24,7 +28,7 @@ export class ScanRunner {
     private readonly store: ScanStore,
     private readonly secrets: SecretCipherService,
     private readonly db: DataSource,
-    @Inject(DISCOVERY_ENGINE) private readonly engine: DetectionEngine,
+    @Inject(DISCOVERY_DETECTOR) private readonly detector: BatchDetector,
     @Inject(DISCOVERY_SETTINGS) private readonly settings: DiscoverySettings,
   ) {}
 
@@ -94,7 +98,7 @@ export class ScanRunner {
     };
     for (const table of await this.store.tables(scan.id)) {
       if (table.cursor.done) continue;
-      const scanner = new TableScanner(this.engine, table, table.counts, settings);
+      const scanner = new TableScanner(this.detector, table, table.counts, settings);
       let cursor = table.cursor;
       while (!cursor.done) {
         if (stopping() || Date.now() > deadline) return 'continue';

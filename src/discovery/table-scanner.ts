@@ -1,4 +1,4 @@
-import type { DetectionEngine } from '../detection';
+import type { BatchDetector } from './batch-detector';
 import { contextLabel } from './column-hints';
 import { addValues, ColumnAnalyzer, type ColumnCounts, emptyCounts } from './column-profile';
 import type { TargetColumn, TargetDatabase, TargetTable } from './target-database';
@@ -42,14 +42,14 @@ export class TableScanner {
   private readonly analyzers: ColumnAnalyzer[];
 
   constructor(
-    engine: DetectionEngine,
+    detector: BatchDetector,
     readonly table: TargetTable,
     readonly counts: Map<string, ColumnCounts>,
     private readonly settings: ScanSettings,
   ) {
     this.columns = table.columns.filter((c) => c.treatment !== 'skipped');
     for (const c of this.columns) if (!counts.has(c.name)) counts.set(c.name, emptyCounts());
-    this.analyzers = this.columns.map((c) => new ColumnAnalyzer(engine, contextLabel(c.name)));
+    this.analyzers = this.columns.map((c) => new ColumnAnalyzer(detector, contextLabel(c.name)));
   }
 
   /** Reads the next page; returns the cursor after it. */
@@ -58,14 +58,14 @@ export class TableScanner {
     if (this.columns.length === 0) return { ...cursor, done: true };
     if (this.settings.mode === 'sample') {
       const rows = await target.sample(this.table, this.columns, this.settings.sampleRows);
-      this.fold(rows);
+      await this.fold(rows);
       return { ...cursor, rowsScanned: rows.length, done: true };
     }
     const totalBlocks = cursor.totalBlocks ?? (await target.blocks(this.table));
     if (cursor.nextBlock >= totalBlocks) return { ...cursor, totalBlocks, done: true };
     const toBlock = Math.min(totalBlocks, cursor.nextBlock + this.blocksPerPage(totalBlocks));
     const rows = await target.pageRange(this.table, this.columns, cursor.nextBlock, toBlock);
-    this.fold(rows);
+    await this.fold(rows);
     return {
       nextBlock: toBlock,
       totalBlocks,
@@ -81,15 +81,17 @@ export class TableScanner {
     return Math.max(1, Math.floor(this.settings.pageRows / Math.max(1, perBlock)));
   }
 
-  private fold(rows: readonly unknown[][]): void {
-    for (const [i, column] of this.columns.entries()) {
-      const counts = this.counts.get(column.name) as ColumnCounts;
-      addValues(
-        counts,
-        column.treatment,
-        rows.map((row) => row[i]),
-        this.analyzers[i],
-      );
-    }
+  /** Columns go to the detector together, so a pool of workers takes them in parallel. */
+  private async fold(rows: readonly unknown[][]): Promise<void> {
+    await Promise.all(
+      this.columns.map((column, i) =>
+        addValues(
+          this.counts.get(column.name) as ColumnCounts,
+          column.treatment,
+          rows.map((row) => row[i]),
+          this.analyzers[i],
+        ),
+      ),
+    );
   }
 }
