@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createDatabase, createKey, newMasterKey, Service, withClient } from './support/service';
 import { seedBusinessDatabase } from './support/discovery-fixtures';
 
@@ -18,6 +21,9 @@ interface Scan {
   progress: { tablesDone: number; tablesTotal: number | null; rowsScanned: number };
   columns: Finding[];
 }
+
+const run = promisify(execFile);
+const CLI = path.resolve(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -124,10 +130,9 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     );
     const body = JSON.stringify(scan);
     const dump = await withClient(vaultDb.url, async (c) => {
-      const tables = ['discovery_scans', 'discovery_scan_tables', 'discovery_scan_columns'];
-      const parts = await Promise.all(
-        tables.map((t) => c.query(`SELECT * FROM ${t}`).then((r) => JSON.stringify(r.rows))),
-      );
+      const parts: string[] = [];
+      for (const t of ['discovery_scans', 'discovery_scan_tables', 'discovery_scan_columns'])
+        parts.push(JSON.stringify((await c.query(`SELECT * FROM ${t}`)).rows));
       return parts.join('\n');
     });
     for (const row of sample.rows) {
@@ -290,6 +295,50 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
       expect(JSON.stringify(scan)).not.toContain(secret);
       expect(service.logs()).not.toContain(secret);
     });
+  });
+
+  it('needs nothing but SELECT: a read-only role scans, and the scan is audited without secrets', async () => {
+    await withClient(target.url, async (c) => {
+      await c.query(`CREATE ROLE scanner_readonly LOGIN PASSWORD 'ro-pass-4711'`);
+      await c.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO scanner_readonly`);
+    });
+    const u = new URL(target.url);
+    u.username = 'scanner_readonly';
+    u.password = 'ro-pass-4711';
+    const id = await startScan(service, {
+      connection: { url: u.toString() },
+      tables: ['customers'],
+    });
+    const scan = await waitFor(service, id, ended);
+    expect(scan.status).toBe('completed');
+    expect(scan.columns.find((c) => c.column === 'ssn')?.classification).toBe('US_SSN');
+
+    const audit = await service.request<{
+      events: { action: string; details: Record<string, unknown> }[];
+    }>('GET', '/v1/audit?action=discovery.scan');
+    const event = audit.body.events.find((e) => e.details.scanId === id);
+    expect(event?.details.target).toBe(`${u.hostname}:${u.port}${u.pathname}`);
+    expect(JSON.stringify(audit.body)).not.toContain('ro-pass-4711');
+    expect(JSON.stringify(audit.body)).not.toContain(new URL(target.url).password);
+
+    const list = await service.request<Scan[]>('GET', '/v1/discovery/scans?limit=3');
+    expect(list.status).toBe(200);
+    expect(list.body[0].id).toBe(id);
+  });
+
+  it('the command line scans with the same engine and prints the PII columns', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [CLI, 'scan', target.url, '--tables', 'customers,products'],
+      {
+        env: { PATH: process.env.PATH ?? '' },
+      },
+    );
+    expect(stdout).toMatch(/public\.customers\.email'?\s.*EMAIL_ADDRESS/);
+    expect(stdout).toMatch(/public\.customers\.ssn'?\s.*US_SSN/);
+    expect(stdout).not.toMatch(/public\.products\./);
+    expect(stdout).toMatch(/9 of 20 columns hold PII/);
+    expect(stdout).not.toContain(new URL(target.url).password);
   });
 
   it('refuses bad requests with 400 naming the field, and non-admins with 403', async () => {
