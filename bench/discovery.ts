@@ -2,7 +2,7 @@
  * Discovery bench: a full-mode scan, through the real service and its job queue, of a generated
  * table of 1 million rows × 8 columns (names, unique emails, phones and SSNs, cities, statuses,
  * timestamps) on an embedded PostgreSQL. Prints rows/s and values/s. BENCH_DISCOVERY_ROWS
- * changes the row count.
+ * changes the row count; `BENCH_ONLY=discovery npm run bench` runs it alone.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: every benchmark of the project, printing numbers measured on this machine.
- * BENCH_ONLY=detection|http runs one section.
+ * BENCH_ONLY=detection|http|discovery runs one section.
  */
 import { runDetectionBench } from './detection';
+import { runDiscoveryBench } from './discovery';
 import { runHttpBench } from './http';
 
 async function main(): Promise<void> {
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   console.log(`PII Vault benchmarks — node ${process.version}, ${new Date().toISOString()}`);
   if (!only || only === 'detection') await runDetectionBench();
   if (!only || only === 'http') await runHttpBench();
+  if (!only || only === 'discovery') await runDiscoveryBench();
 }
 
 main().catch((error: unknown) => {
