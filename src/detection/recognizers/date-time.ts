@@ -18,6 +18,14 @@ function re(source: string, flags = 'g'): RegExp {
 }
 
 /**
+ * Pre-filters (see Pattern.requires): a part every match contains, starting with a month name
+ * or a digit, so the engine's quick scan rejects most texts before the full pattern (whose
+ * lookbehinds are tried at every position) runs.
+ */
+const MONTH_THEN_DIGIT = re(`${MONTH}\\.?,?\\s{1,2}\\d`, 'i');
+const DIGIT_THEN_MONTH = re(`\\d(?:st|nd|rd|th)?(?:\\s{1,2}of)?[\\s-]{1,2}${MONTH}`, 'i');
+
+/**
  * Dates and date-times in common written and numeric forms, English and European month names,
  * ISO and access-log timestamps. A bare time of day, a year alone or a weekday is not a date
  * (scores under the default threshold); versions, prices and ids are rejected.
@@ -71,6 +79,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
         'gi',
       ),
       score: 0.85,
+      requires: MONTH_THEN_DIGIT,
     },
     {
       name: 'day_month_year',
@@ -79,6 +88,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
         'gi',
       ),
       score: 0.85,
+      requires: DIGIT_THEN_MONTH,
     },
     {
       name: 'foreign_day_month_year',
@@ -87,6 +97,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
         'giu',
       ),
       score: 0.85,
+      requires: re(`\\d(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}`, 'iu'),
     },
     {
       name: 'access_log',
@@ -95,17 +106,25 @@ export const dateTimeRecognizer = new PatternRecognizer({
         'g',
       ),
       score: 0.9,
+      requires: re(`/${MONTH}/`),
     },
-    { name: 'month_year', regex: re(`\\b${MONTH}\\.?,?\\s{1,2}${YEAR}\\b`, 'gi'), score: 0.6 },
+    {
+      name: 'month_year',
+      regex: re(`\\b${MONTH}\\.?,?\\s{1,2}${YEAR}\\b`, 'gi'),
+      score: 0.6,
+      requires: MONTH_THEN_DIGIT,
+    },
     {
       name: 'month_day',
       regex: re(`\\b(?:${WEEKDAY},?\\s{1,2})?${MONTH}\\.?\\s{1,2}${DAY}\\b(?!:|\\s?\\d)`, 'g'),
       score: 0.6,
+      requires: MONTH_THEN_DIGIT,
     },
     {
       name: 'day_month',
       regex: re(`\\b${DAY}(?:\\s{1,2}of)?\\s{1,2}${MONTH}\\b(?![\\s,-]{1,3}\\d)`, 'g'),
       score: 0.55,
+      requires: DIGIT_THEN_MONTH,
     },
     {
       name: 'time_12h',
@@ -114,6 +133,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
         'g',
       ),
       score: 0.3,
+      requires: /\d\s?[AaPp]\.?[Mm]/,
       context: [],
     },
     {

@@ -31,7 +31,7 @@ export const macAddressRecognizer = new PatternRecognizer({
       name: 'mac_cisco',
       regex: /(?<![\w.])[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?![\w.])/gi,
       score: 0.7,
-      requires: '.',
+      requires: /\.[0-9a-f]{4}\./i,
     },
   ],
   validate: (value) => {

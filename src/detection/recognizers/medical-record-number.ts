@@ -28,7 +28,9 @@ export const medicalRecordNumberRecognizer = new PatternRecognizer({
       regex:
         /(?<=\b(?:MRN|MR#|MR No\.?|Medical Record(?: Number| No\.?| #)?)[\s:#.-]{0,4})[A-Z]{0,4}-?\d[\d-]{3,14}\d\b/gi,
       score: 0.85,
-      requires: /MR|Medical Record/i,
+      // The label and the number's start, which every match has ("mr" alone is in "summary").
+      requires:
+        /\b(?:MRN|MR#|MR No\.?|Medical Record(?: Number| No\.?| #)?)[\s:#.-]{0,4}[A-Z]{0,4}-?\d/i,
     },
     { name: 'mrn_shape', regex: /(?<![\w.-])[A-Z]{0,4}-?\d{5,12}(?![\w-]|\.\d)/g, score: 0.45 },
   ],

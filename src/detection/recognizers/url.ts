@@ -44,7 +44,8 @@ export const urlRecognizer = new PatternRecognizer({
         'gi',
       ),
       score: 0.6,
-      requires: '/',
+      // Every match has a TLD (2-6 letters) right before its path.
+      requires: /\.[a-z]{2,6}\//i,
     },
   ],
   trimEnd: trimUrl,

@@ -14,6 +14,8 @@ export const zipCodeRecognizer = new PatternRecognizer({
         'g',
       ),
       score: 0.85,
+      // A state ends in a letter; every match has it right before the five digits.
+      requires: /[A-Za-z]\.?,?\s{1,2}\d{5}/,
     },
     {
       name: 'zip_bare',
