@@ -15,4 +15,14 @@ export default tseslint.config(
     },
   },
   { files: ['bench/**/*.ts', 'src/cli/**/*.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
+  // A promise nobody awaits loses its errors and its ordering (a scan page once completed
+  // before its detection had): type-aware checks on the service code.
+  {
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
 );
