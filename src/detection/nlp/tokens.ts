@@ -133,22 +133,18 @@ export function tokenize(text: string): Token[] {
     }
     const start = i;
     // ASCII facts gathered while scanning spare the case-mapping and digit regex per word.
-    let ascii = true;
-    let hasDigit = false;
-    let hasUpper = false;
-    let hasLower = false;
+    let facts = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c < 128) {
         const kind = BMP_KIND[c];
         if (kind === LETTER) {
-          if (c <= 90) hasUpper = true;
-          else hasLower = true;
+          facts |= c <= 90 ? HAS_UPPER : HAS_LOWER;
           i++;
           continue;
         }
         if (kind === NUMBER) {
-          hasDigit = true;
+          facts |= HAS_DIGIT;
           i++;
           continue;
         }
@@ -164,36 +160,29 @@ export function tokenize(text: string): Token[] {
       }
       const kind = kindAt(text, i);
       if (kind === LETTER || kind === NUMBER) {
-        ascii = false;
+        facts |= NOT_ASCII;
         i += widthAt(text, i);
         continue;
       }
       if (c === RIGHT_QUOTE && i + 1 < n && kindAt(text, i + 1) === LETTER) {
-        ascii = false;
+        facts |= NOT_ASCII;
         i++;
         continue;
       }
       break;
     }
-    tokens.push(
-      (previous = makeToken(text, start, i, previous, previousRawEnd, {
-        ascii,
-        hasDigit,
-        hasUpper,
-        hasLower,
-      })),
-    );
+    tokens.push((previous = makeToken(text, start, i, previous, previousRawEnd, facts)));
     previousRawEnd = i;
   }
   return tokens;
 }
 
-interface ScanFacts {
-  ascii: boolean;
-  hasDigit: boolean;
-  hasUpper: boolean;
-  hasLower: boolean;
-}
+/** Facts about a word gathered while scanning it (bit flags: no object per word). */
+const NOT_ASCII = 1;
+const HAS_DIGIT = 2;
+const HAS_UPPER = 4;
+const HAS_LOWER = 8;
+const UNDERSCORE = 0x5f;
 
 function makeToken(
   text: string,
@@ -201,7 +190,7 @@ function makeToken(
   rawEnd: number,
   previous: Token | undefined,
   previousRawEnd: number,
-  facts: ScanFacts,
+  facts: number,
 ): Token {
   const rawLength = rawEnd - start;
   const beforeLast = text.charCodeAt(rawEnd - 2);
@@ -216,15 +205,18 @@ function makeToken(
   const gapBefore = text.slice(previous ? previousRawEnd : Math.max(0, start - 8), start);
   // "C03005988" or "B2B" are codes, not names: a word with digits never starts a name.
   // Words glued to "_" are identifiers in code or config (AWS_ACCESS_KEY_ID), not names.
-  const identifier = text[rawEnd] === '_' || text[start - 1] === '_';
-  const capitalized = isUpper(word[0]) && !identifier && !facts.hasDigit;
+  const identifier =
+    text.charCodeAt(rawEnd) === UNDERSCORE || text.charCodeAt(start - 1) === UNDERSCORE;
+  const first = text.charCodeAt(start);
+  const upperFirst = first < 128 ? first >= 65 && first <= 90 : isUpper(word[0]);
+  const capitalized = upperFirst && !identifier && (facts & HAS_DIGIT) === 0;
   let lower: string;
   let allCaps: boolean;
-  if (facts.ascii) {
+  if ((facts & NOT_ASCII) === 0) {
     // An ASCII word differs from its lower-case form only if it has an upper-case letter, and
     // is all capitals only without lower-case ones (the cut-off possessive "s" aside).
-    lower = facts.hasUpper ? word.toLowerCase() : word;
-    const noLower = !facts.hasLower || (possessive && !/[a-z]/.test(word));
+    lower = facts & HAS_UPPER ? word.toLowerCase() : word;
+    const noLower = (facts & HAS_LOWER) === 0 || (possessive && !/[a-z]/.test(word));
     allCaps = word.length > 1 && word !== lower && noLower;
   } else {
     lower = word.toLowerCase();
