@@ -219,6 +219,18 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     expect(scan.columns.find((c) => c.column === 'plan')?.classification).toBeNull();
   }, 180_000);
 
+  it('sample mode reads sampleRows spread over a large table with TABLESAMPLE', async () => {
+    const id = await startScan(service, {
+      connection: { url: target.url },
+      tables: ['signups'],
+      sampleRows: 1000,
+    });
+    const scan = await waitFor(service, id, ended);
+    expect(scan.status).toBe('completed');
+    expect(scan.progress.rowsScanned).toBe(1000);
+    expect(scan.columns.find((c) => c.column === 'email')?.classification).toBe('EMAIL_ADDRESS');
+  });
+
   it('cancel stops a running scan', async () => {
     const id = await startScan(service, {
       connection: { url: target.url },
