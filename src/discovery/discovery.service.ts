@@ -121,7 +121,12 @@ export class DiscoveryService {
       roles: principal.roles,
       details: { scanId: id, target: describeTarget(url), connection: connectionName, mode },
     });
-    await this.jobs.enqueue(id);
+    try {
+      await this.jobs.enqueue(id);
+    } catch (error) {
+      await this.store.fail(id, 'internal_error', 'the scan could not be queued');
+      throw error;
+    }
     return { id };
   }
 

@@ -59,7 +59,11 @@ export class ScanJobs implements OnApplicationBootstrap, BeforeApplicationShutdo
     });
     this.boss = boss;
     for (let i = 0; i < this.settings.concurrency; i++)
-      await boss.work<ScanJobData>(QUEUE, { pollingIntervalSeconds: 1 }, (jobs) => this.work(jobs));
+      await boss.work<ScanJobData>(
+        QUEUE,
+        { pollingIntervalSeconds: 1, includeMetadata: true },
+        (jobs) => this.work(jobs),
+      );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -73,9 +77,16 @@ export class ScanJobs implements OnApplicationBootstrap, BeforeApplicationShutdo
     await this.boss.send(QUEUE, { scanId } satisfies ScanJobData);
   }
 
-  private async work(jobs: PgBoss.Job<ScanJobData>[]): Promise<void> {
+  private async work(jobs: PgBoss.JobWithMetadata<ScanJobData>[]): Promise<void> {
     for (const job of jobs) {
-      const outcome = await this.runner.runSlice(job.data.scanId, () => this.stopping);
+      let outcome;
+      try {
+        outcome = await this.runner.runSlice(job.data.scanId, () => this.stopping);
+      } catch (error) {
+        // pg-boss retries; after the last retry the scan must not stay 'running' for ever.
+        if (job.retryCount >= job.retryLimit) await this.runner.giveUp(job.data.scanId);
+        throw error;
+      }
       // Sent before this job completes: a crash in between leaves two jobs, and the scan's
       // advisory lock lets only one of them work.
       if (outcome === 'continue') await this.boss?.send(QUEUE, job.data);

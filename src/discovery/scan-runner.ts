@@ -108,7 +108,7 @@ export class ScanRunner {
         } catch (error) {
           const failure = targetError(error, target.description);
           // One unreadable table (privileges, timeout) is a note; a lost connection ends the slice.
-          if (failure.reason === 'permission_denied' || /timeout/.test(failure.message)) {
+          if (failure.reason === 'permission_denied' || failure.reason === 'statement_timeout') {
             await this.store.skipTable(scan.id, table.ordinal, `not scanned: ${failure.message}`);
             break;
           }
@@ -128,6 +128,16 @@ export class ScanRunner {
     await this.store.complete(scan.id);
     this.logger.log({ scanId: scan.id }, 'discovery scan completed');
     return 'finished';
+  }
+
+  /** Ends a scan whose job failed on every retry (our own database or keys, not the target). */
+  async giveUp(scanId: string): Promise<void> {
+    await this.store.fail(
+      scanId,
+      'internal_error',
+      'the scan stopped after repeated internal errors',
+    );
+    this.logger.error({ scanId }, 'discovery scan failed on every retry');
   }
 
   private async failed(scan: ScanRecord, error: TargetError): Promise<SliceOutcome> {

@@ -8,10 +8,9 @@ import type { TargetColumn, TargetFailure, TargetTable } from './target-database
 
 export const SCAN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type ScanStatus = (typeof SCAN_STATUSES)[number];
-const FINISHED: readonly ScanStatus[] = ['completed', 'failed', 'cancelled'];
-export const isFinished = (status: ScanStatus): boolean => FINISHED.includes(status);
 
-export interface NewScan {
+/** What a scan is asked to do: fixed when it is created. */
+export interface ScanDefinition {
   id: string;
   tenantId: string;
   connectionName: string | null;
@@ -22,20 +21,13 @@ export interface NewScan {
   schemas: string[] | null;
   tables: string[] | null;
   thresholds: ClassificationThresholds;
+}
+
+export interface NewScan extends ScanDefinition {
   createdBy: string;
 }
 
-export interface ScanRecord {
-  id: string;
-  tenantId: string;
-  connectionName: string | null;
-  target: string;
-  url: EncryptedValue;
-  mode: ScanMode;
-  sampleRows: number;
-  schemas: string[] | null;
-  tables: string[] | null;
-  thresholds: ClassificationThresholds;
+export interface ScanRecord extends ScanDefinition {
   status: ScanStatus;
   failureReason: TargetFailure | null;
   failureMessage: string | null;

@@ -11,6 +11,8 @@ export type TargetFailure =
   | 'database_not_found'
   | 'permission_denied'
   | 'unsupported_server'
+  | 'statement_timeout'
+  | 'internal_error'
   | 'target_error';
 
 export class TargetError extends Error {
@@ -296,7 +298,7 @@ export function targetError(error: unknown, where: string): TargetError {
       return new TargetError('permission_denied', `${where}: permission denied to read a table`);
     case '57014':
       return new TargetError(
-        'target_error',
+        'statement_timeout',
         `${where}: a statement exceeded the statement timeout`,
       );
   }
