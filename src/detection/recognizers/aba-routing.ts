@@ -18,8 +18,18 @@ export const abaRoutingRecognizer = new PatternRecognizer({
   ],
   requiresContext: true,
   patterns: [
-    { name: 'aba_compact', regex: /(?<![\w.-])[0-36-8]\d{8}(?![\w-]|\.\d)/g, score: 0.45 },
-    { name: 'aba_dashed', regex: /(?<![\w.-])[0-36-8]\d{3}-\d{4}-\d(?![\w-]|\.\d)/g, score: 0.45 },
+    {
+      name: 'aba_compact',
+      regex: /(?<![\w.-])[0-36-8]\d{8}(?![\w-]|\.\d)/g,
+      score: 0.45,
+      requires: /[0-36-8]\d{8}/,
+    },
+    {
+      name: 'aba_dashed',
+      regex: /(?<![\w.-])[0-36-8]\d{3}-\d{4}-\d(?![\w-]|\.\d)/g,
+      score: 0.45,
+      requires: /\d{4}-\d{4}-\d/,
+    },
   ],
   validate: (value) => (abaValid(value) ? 'keep' : 'drop'),
 });

@@ -32,17 +32,33 @@ export const ageRecognizer = new PatternRecognizer({
       name: 'years_old',
       regex: /\b\d{1,3}(?=[\s-]{1,2}(?:years?|yrs?|y)[\s-]{1,2}old\b)/gi,
       score: 0.7,
+      requires: /\d[\s-]{1,2}(?:years?|yrs?|y)[\s-]{1,2}old/i,
     },
-    { name: 'yo', regex: /\b\d{1,3}(?=\s?(?:yo|y\/o|y\.o\.|yr old|yrs)(?![\w/]))/gi, score: 0.7 },
+    {
+      name: 'yo',
+      regex: /\b\d{1,3}(?=\s?(?:yo|y\/o|y\.o\.|yr old|yrs)(?![\w/]))/gi,
+      score: 0.7,
+      requires: /\d\s?(?:yo|y\/o|y\.o\.|yr old|yrs)/i,
+    },
     {
       name: 'age_label',
       regex:
         /(?=\d)(?<=\b(?:age[ds]?|aged|ages|age:)\s{0,2}(?:of\s)?:?\s{0,2})\d{1,3}(?![\w.,]\d|\s?(?:%|percent|days|months|weeks))/gi,
       score: 0.65,
-      requires: /age/i,
+      requires: /age[ds:]?\s{0,2}(?:of\s)?:?\s{0,2}\d/i,
     },
-    { name: 'sex_age', regex: /(?<![\w:.,/-])\d{2,3}(?=\s?(?:M|F)\b)/g, score: 0.4 },
-    { name: 'age_in_years', regex: /\b\d{1,3}(?=\s(?:years? of age|years? old))/gi, score: 0.7 },
+    {
+      name: 'sex_age',
+      regex: /(?<![\w:.,/-])\d{2,3}(?=\s?(?:M|F)\b)/g,
+      score: 0.4,
+      requires: /\d{2}\s?[MF]\b/,
+    },
+    {
+      name: 'age_in_years',
+      regex: /\b\d{1,3}(?=\s(?:years? of age|years? old))/gi,
+      score: 0.7,
+      requires: /\d\s(?:years? of age|years? old)/i,
+    },
   ],
   validate: (value, text, start) => {
     const age = Number(value);

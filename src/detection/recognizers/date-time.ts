@@ -106,7 +106,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
         'g',
       ),
       score: 0.9,
-      requires: re(`/${MONTH}/`),
+      requires: re(`/${MONTH}/`, ''),
     },
     {
       name: 'month_year',

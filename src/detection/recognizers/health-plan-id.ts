@@ -42,6 +42,11 @@ export const healthPlanIdRecognizer = new PatternRecognizer({
       regex: /(?<![\w.-])[A-Z]{1,4}-?\d{6,12}(?:-\d{1,3})?(?![\w-]|\.\d)/g,
       score: 0.45,
     },
-    { name: 'plan_id_digits', regex: /(?<![\w.-])\d{9,12}[A-Z]{0,2}(?![\w-]|\.\d)/g, score: 0.4 },
+    {
+      name: 'plan_id_digits',
+      regex: /(?<![\w.-])\d{9,12}[A-Z]{0,2}(?![\w-]|\.\d)/g,
+      score: 0.4,
+      requires: /\d{9}/,
+    },
   ],
 });

@@ -23,7 +23,7 @@ export const ipAddressRecognizer = new PatternRecognizer({
       name: 'ipv4',
       regex: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w]|\.\d)/g,
       score: 0.9,
-      requires: '.',
+      requires: /\d\.\d{1,3}\.\d{1,3}\.\d/,
     },
     {
       name: 'ipv6',

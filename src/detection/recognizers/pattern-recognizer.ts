@@ -48,9 +48,17 @@ export class PatternRecognizer implements Recognizer {
     this.types = [spec.type];
     for (const p of spec.patterns) {
       if (!p.regex.global) throw new Error(`pattern ${p.name} of ${spec.name} needs the g flag`);
+      // test() on a global regex keeps lastIndex between calls: a pre-filter must not be one.
+      if (p.requires instanceof RegExp && (p.requires.global || p.requires.sticky))
+        throw new Error(`pre-filter of ${p.name} of ${spec.name} must not be global or sticky`);
       if (p.group !== undefined && !p.regex.hasIndices)
         throw new Error(`pattern ${p.name} of ${spec.name} needs the d flag`);
     }
+  }
+
+  /** The scored patterns, in the order they run. */
+  get patterns(): readonly Pattern[] {
+    return this.spec.patterns;
   }
 
   analyze(text: string): Candidate[] {

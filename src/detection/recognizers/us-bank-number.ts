@@ -16,6 +16,13 @@ export const usBankNumberRecognizer = new PatternRecognizer({
     'acct no',
   ],
   requiresContext: true,
-  patterns: [{ name: 'bank_digits', regex: /(?<![\w.-])\d{8,17}(?![\w-]|\.\d)/g, score: 0.4 }],
+  patterns: [
+    {
+      name: 'bank_digits',
+      regex: /(?<![\w.-])\d{8,17}(?![\w-]|\.\d)/g,
+      score: 0.4,
+      requires: /\d{8}/,
+    },
+  ],
   validate: (value) => (/^(\d)\1+$/.test(value) ? 'drop' : 'keep'),
 });

@@ -7,8 +7,18 @@ export const usItinRecognizer = new PatternRecognizer({
   type: 'US_ITIN',
   context: ['itin', 'individual taxpayer', 'taxpayer identification', 'tax id', 'tin'],
   patterns: [
-    { name: 'itin_dashed', regex: /(?<![\w.-])9\d{2}-\d{2}-\d{4}(?![\w-]|\.\d)/g, score: 0.6 },
-    { name: 'itin_spaced', regex: /(?<![\w.-])9\d{2} \d{2} \d{4}(?![\w-]|\.\d)/g, score: 0.4 },
+    {
+      name: 'itin_dashed',
+      regex: /(?<![\w.-])9\d{2}-\d{2}-\d{4}(?![\w-]|\.\d)/g,
+      score: 0.6,
+      requires: /9\d{2}-\d{2}-\d{4}/,
+    },
+    {
+      name: 'itin_spaced',
+      regex: /(?<![\w.-])9\d{2} \d{2} \d{4}(?![\w-]|\.\d)/g,
+      score: 0.4,
+      requires: /9\d{2} \d{2} \d{4}/,
+    },
     {
       name: 'itin_bare',
       regex: /(?<![\w.-])9\d{8}(?![\w-]|\.\d)/g,

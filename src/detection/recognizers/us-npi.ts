@@ -15,6 +15,13 @@ export const usNpiRecognizer = new PatternRecognizer({
     'billing provider',
     'rendering',
   ],
-  patterns: [{ name: 'npi', regex: /(?<![\w.-])[12]\d{9}(?![\w-]|\.\d)/g, score: 0.45 }],
+  patterns: [
+    {
+      name: 'npi',
+      regex: /(?<![\w.-])[12]\d{9}(?![\w-]|\.\d)/g,
+      score: 0.45,
+      requires: /[12]\d{9}/,
+    },
+  ],
   validate: (value) => (npiValid(value) ? 'keep' : 'drop'),
 });

@@ -7,7 +7,17 @@ export const usPassportRecognizer = new PatternRecognizer({
   context: ['passport', 'passport number', 'passport no', 'passport #', 'travel document', 'ppt'],
   requiresContext: true,
   patterns: [
-    { name: 'passport_digits', regex: /(?<![\w.-])\d{9}(?![\w-]|\.\d)/g, score: 0.45 },
-    { name: 'passport_next_gen', regex: /(?<![\w.-])[A-Z]\d{8}(?![\w-]|\.\d)/g, score: 0.5 },
+    {
+      name: 'passport_digits',
+      regex: /(?<![\w.-])\d{9}(?![\w-]|\.\d)/g,
+      score: 0.45,
+      requires: /\d{9}/,
+    },
+    {
+      name: 'passport_next_gen',
+      regex: /(?<![\w.-])[A-Z]\d{8}(?![\w-]|\.\d)/g,
+      score: 0.5,
+      requires: /[A-Z]\d{8}/,
+    },
   ],
 });

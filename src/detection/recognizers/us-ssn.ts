@@ -19,18 +19,30 @@ export const usSsnRecognizer = new PatternRecognizer({
   type: 'US_SSN',
   context: SSN_CONTEXT,
   patterns: [
-    { name: 'ssn_dashed', regex: /(?<![\w.-])\d{3}-\d{2}-\d{4}(?![\w-]|\.\d)/g, score: 0.6 },
-    { name: 'ssn_spaced', regex: /(?<![\w.-])\d{3} \d{2} \d{4}(?![\w-]|\.\d)/g, score: 0.4 },
+    {
+      name: 'ssn_dashed',
+      regex: /(?<![\w.-])\d{3}-\d{2}-\d{4}(?![\w-]|\.\d)/g,
+      score: 0.6,
+      requires: /\d{3}-\d{2}-\d{4}/,
+    },
+    {
+      name: 'ssn_spaced',
+      regex: /(?<![\w.-])\d{3} \d{2} \d{4}(?![\w-]|\.\d)/g,
+      score: 0.4,
+      requires: /\d{3} \d{2} \d{4}/,
+    },
     {
       name: 'ssn_dotted',
       regex: /(?<![\w.-])\d{3}\.\d{2}\.\d{4}(?![\w-]|\.\d)/g,
       score: 0.3,
+      requires: /\d{3}\.\d{2}\.\d{4}/,
       requiresContext: true,
     },
     {
       name: 'ssn_bare',
       regex: /(?<![\w.-])\d{9}(?![\w-]|\.\d)/g,
       score: 0.3,
+      requires: /\d{9}/,
       requiresContext: true,
     },
   ],

@@ -1,0 +1,37 @@
+import { PatternRecognizer } from '../../src/detection/recognizers/pattern-recognizer';
+import { PATTERN_RECOGNIZERS } from '../../src/detection/recognizers';
+import { loadDataset } from '../../bench/lib/eval-dataset';
+
+/** Text around a match: a pre-filter may cover a lookbehind label or a lookahead phrase. */
+const REACH_BEFORE = 100;
+const REACH_AFTER = 40;
+
+const texts = loadDataset().map((r) => r.text);
+const patterns = PATTERN_RECOGNIZERS.filter((r) => r instanceof PatternRecognizer).flatMap((r) =>
+  (r as PatternRecognizer).patterns
+    .filter((p) => p.requires !== undefined)
+    .map((p) => ({ name: `${r.name}.${p.name}`, pattern: p })),
+);
+
+describe('pattern pre-filters', () => {
+  it.each(patterns)(
+    '$name: every match of the evaluation set passes its pre-filter',
+    ({ pattern }) => {
+      const required = pattern.requires as string | RegExp;
+      const holds = (s: string): boolean =>
+        typeof required === 'string' ? s.includes(required) : required.test(s);
+      let matches = 0;
+      for (const text of texts) {
+        for (const m of text.matchAll(pattern.regex)) {
+          matches++;
+          const around = text.slice(
+            Math.max(0, m.index - REACH_BEFORE),
+            m.index + m[0].length + REACH_AFTER,
+          );
+          expect([m[0], holds(around)]).toEqual([m[0], true]);
+        }
+      }
+      expect(matches).toBeGreaterThanOrEqual(0);
+    },
+  );
+});
