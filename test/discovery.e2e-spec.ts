@@ -353,6 +353,25 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     expect(stdout).not.toContain(new URL(target.url).password);
   });
 
+  it('documents the discovery routes and their response shapes in OpenAPI', async () => {
+    const spec = await service.request<{
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    }>('GET', '/docs-json', { key: null });
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/discovery/scans',
+        '/v1/discovery/scans/{id}',
+        '/v1/discovery/scans/{id}/cancel',
+        '/v1/discovery/scans/{id}/report.csv',
+        '/v1/discovery/connections',
+      ]),
+    );
+    expect(Object.keys(spec.body.components.schemas.ScanViewDto.properties ?? {})).toEqual(
+      expect.arrayContaining(['status', 'progress', 'columns']),
+    );
+  });
+
   it('refuses bad requests with 400 naming the field, and non-admins with 403', async () => {
     const bad: [unknown, RegExp][] = [
       [{}, /connection/],

@@ -1,14 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRoles } from '../access/auth.guard';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import { Principal, ROLE_ADMIN } from '../access/principal';
 import {
   ConnectionNameParams,
+  ConnectionViewDto,
   ListScansQuery,
   SaveConnectionDto,
   ScanIdParams,
+  ScanStartedDto,
+  ScanViewDto,
   StartScanDto,
 } from './dto/discovery.dto';
 import { ConnectionView, DiscoveryService, ScanView } from './discovery.service';
@@ -23,7 +34,7 @@ export class DiscoveryController {
 
   @Post('scans')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: '{ id } of the queued scan' })
+  @ApiAcceptedResponse({ type: ScanStartedDto, description: 'the queued scan' })
   startScan(
     @CurrentPrincipal() caller: Principal,
     @Body() dto: StartScanDto,
@@ -32,6 +43,7 @@ export class DiscoveryController {
   }
 
   @Get('scans')
+  @ApiOkResponse({ type: [ScanViewDto], description: 'newest first, without columns' })
   listScans(
     @CurrentPrincipal() caller: Principal,
     @Query() query: ListScansQuery,
@@ -40,6 +52,7 @@ export class DiscoveryController {
   }
 
   @Get('scans/:id')
+  @ApiOkResponse({ type: ScanViewDto })
   scan(@CurrentPrincipal() caller: Principal, @Param() params: ScanIdParams): Promise<ScanView> {
     return this.discovery.scan(caller, params.id);
   }
@@ -59,11 +72,13 @@ export class DiscoveryController {
 
   @Post('scans/:id/cancel')
   @HttpCode(200)
+  @ApiOkResponse({ type: ScanViewDto })
   cancel(@CurrentPrincipal() caller: Principal, @Param() params: ScanIdParams): Promise<ScanView> {
     return this.discovery.cancel(caller, params.id);
   }
 
   @Post('connections')
+  @ApiCreatedResponse({ type: ConnectionViewDto })
   saveConnection(
     @CurrentPrincipal() caller: Principal,
     @Body() dto: SaveConnectionDto,
@@ -72,12 +87,14 @@ export class DiscoveryController {
   }
 
   @Get('connections')
+  @ApiOkResponse({ type: [ConnectionViewDto] })
   connections(@CurrentPrincipal() caller: Principal): Promise<ConnectionView[]> {
     return this.discovery.connections(caller);
   }
 
   @Delete('connections/:name')
   @HttpCode(204)
+  @ApiNoContentResponse()
   deleteConnection(
     @CurrentPrincipal() caller: Principal,
     @Param() params: ConnectionNameParams,

@@ -133,3 +133,72 @@ export class ListScansQuery {
   @Max(500, { message: 'limit must be an integer between 1 and 500' })
   limit?: number;
 }
+
+class EntityFindingDto {
+  @ApiProperty({ example: 'EMAIL_ADDRESS' }) type!: string;
+  @ApiProperty({ description: 'Share of non-null values in which the type was found' })
+  ratio!: number;
+  @ApiProperty({ description: 'Values in which the type was found' }) count!: number;
+  @ApiProperty({ description: 'Matches in all (a note can hold several)' }) occurrences!: number;
+}
+
+export class ColumnFindingDto {
+  @ApiProperty() schema!: string;
+  @ApiProperty() table!: string;
+  @ApiProperty() column!: string;
+  @ApiProperty({ example: 'character varying(200)' }) dataType!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The winning entity type, or null' })
+  classification!: string | null;
+  @ApiProperty() confidence!: number;
+  @ApiProperty({ description: 'Prose (notes, messages) rather than a field' }) freeText!: boolean;
+  @ApiProperty({ description: 'Non-null values read' }) valuesScanned!: number;
+  @ApiProperty({ type: [EntityFindingDto] }) entities!: EntityFindingDto[];
+  @ApiPropertyOptional({ description: 'Why a column was not read' }) note?: string;
+}
+
+class ScanProgressDto {
+  @ApiProperty() tablesDone!: number;
+  @ApiProperty({ nullable: true, type: Number }) tablesTotal!: number | null;
+  @ApiProperty() rowsScanned!: number;
+}
+
+class ScanTableDto {
+  @ApiProperty() schema!: string;
+  @ApiProperty() table!: string;
+  @ApiProperty() rowsScanned!: number;
+  @ApiProperty() done!: boolean;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+}
+
+class ScanErrorDto {
+  @ApiProperty({ example: 'authentication_failed' }) reason!: string;
+  @ApiProperty({ description: 'Names host, port and database; never credentials' })
+  message!: string;
+}
+
+export class ScanViewDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] })
+  status!: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  @ApiProperty({ enum: ['sample', 'full'] }) mode!: 'sample' | 'full';
+  @ApiProperty({ example: 'db.internal:5432/shop' }) target!: string;
+  @ApiProperty({ nullable: true, type: String }) connection!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({ nullable: true, type: ScanErrorDto }) error!: ScanErrorDto | null;
+  @ApiProperty({ type: ScanProgressDto }) progress!: ScanProgressDto;
+  @ApiProperty({ type: [ScanTableDto] }) tables!: ScanTableDto[];
+  @ApiProperty({ type: [ColumnFindingDto] }) columns!: ColumnFindingDto[];
+}
+
+export class ScanStartedDto {
+  @ApiProperty() id!: string;
+}
+
+export class ConnectionViewDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ example: 'db.internal:5432/shop' }) target!: string;
+  @ApiProperty() createdAt!: string;
+}
