@@ -17,6 +17,9 @@ interface CompiledContext {
   phrases: readonly string[];
   /** First words of the phrases: a window without one cannot hold a phrase. */
   phraseStarts: ReadonlySet<string>;
+  /** Index words whose presence means a context word may be near: each word, its plural and
+   * "#" form, and each phrase start (spelled out once, not per check). */
+  presence: readonly string[];
 }
 
 // Context lists are module constants shared by every call; compiling them once is safe to cache.
@@ -32,7 +35,10 @@ function compile(list: readonly string[]): CompiledContext {
       if (normalized.includes(' ')) phrases.push(normalized);
       else if (normalized) words.add(normalized);
     }
-    compiled = { words, phrases, phraseStarts: new Set(phrases.map((p) => p.split(' ')[0])) };
+    const phraseStarts = new Set(phrases.map((p) => p.split(' ')[0]));
+    const presence = [...words].flatMap((w) => [w, `${w}s`, `${w}#`]);
+    for (const w of phraseStarts) presence.push(w);
+    compiled = { words, phrases, phraseStarts, presence };
     compiledContexts.set(list, compiled);
   }
   return compiled;
@@ -232,10 +238,7 @@ export function releaseContextIndex(): void {
 export function mayFindContext(text: string, list: readonly string[] | undefined): boolean {
   if (!list || list.length === 0) return false;
   const index = indexFor(text);
-  const compiled = compile(list);
-  for (const w of compiled.words)
-    if (index.hasWord(w) || index.hasWord(`${w}s`) || index.hasWord(`${w}#`)) return true;
-  for (const w of compiled.phraseStarts) if (index.hasWord(w)) return true;
+  for (const w of compile(list).presence) if (index.hasWord(w)) return true;
   return false;
 }
 
@@ -261,7 +264,12 @@ export function applyContext(text: string, candidates: readonly Candidate[]): Ca
   let lastSpan = '';
   let lastWindow: string[] = [];
   let lastList: readonly string[] | undefined;
-  let lastCompiled: CompiledContext = { words: new Set(), phrases: [], phraseStarts: new Set() };
+  let lastCompiled: CompiledContext = {
+    words: new Set(),
+    phrases: [],
+    phraseStarts: new Set(),
+    presence: [],
+  };
   const out: Candidate[] = [];
   for (const c of candidates) {
     if (!c.context || c.context.length === 0) {
