@@ -137,6 +137,28 @@ describe('column classification', () => {
     expect(hinted.classification).toBe('EMAIL_ADDRESS');
   });
 
+  it('prefers the type the column name names once it has enough evidence', () => {
+    const counts: ColumnCounts = {
+      ...emptyCounts(),
+      nonNull: 100,
+      leaves: 100,
+      types: {
+        PERSON: { values: 70, occurrences: 70 },
+        ORGANIZATION: { values: 25, occurrences: 25 },
+      },
+    };
+    const company = classifyColumn(
+      { table: 'customers', column: 'company_name', treatment: 'text' },
+      counts,
+    );
+    const plain = classifyColumn(
+      { table: 'customers', column: 'contact', treatment: 'text' },
+      counts,
+    );
+    expect(company.classification).toBe('ORGANIZATION');
+    expect(plain.classification).toBe('PERSON');
+  });
+
   it('calls timestamps PII only when the name says whose date it is', async () => {
     const counts: ColumnCounts = { ...emptyCounts(), nonNull: 10 };
     const dob = classifyColumn(

@@ -103,7 +103,9 @@ export function classifyColumn(
     };
   }
 
-  let best: { type: string; confidence: number } | null = null;
+  // A type the column's name names wins once it has enough evidence: `company_name` holds
+  // companies even when most of them are made of surnames.
+  let best: { type: string; confidence: number; hinted: boolean } | null = null;
   for (const e of entities) {
     const hinted = hints.has(e.type);
     if (NEEDS_HINT.has(e.type) && !hinted) continue;
@@ -117,9 +119,11 @@ export function classifyColumn(
       : e.ratio >= thresholds.minRatio
         ? 0.9 * e.ratio
         : 0;
-    if (!best || confidence > best.confidence) best = { type: e.type, confidence };
+    if (confidence < thresholds.minConfidence) continue;
+    const better =
+      !best || (hinted && !best.hinted) || (hinted === best.hinted && confidence > best.confidence);
+    if (better) best = { type: e.type, confidence, hinted };
   }
-  if (!best || best.confidence < thresholds.minConfidence)
-    return { classification: null, confidence: round(best?.confidence ?? 0), freeText, entities };
+  if (!best) return { classification: null, confidence: 0, freeText, entities };
   return { classification: best.type, confidence: round(best.confidence), freeText, entities };
 }
