@@ -9,7 +9,7 @@ import {
 } from './discovery.settings';
 import { ScanStore, type ScanRecord } from './scan-store';
 import { TableScanner } from './table-scanner';
-import { TargetDatabase, TargetError, targetError } from './target-database';
+import { TargetDatabase, TargetError } from './target-database';
 
 export const SCAN_URL_KIND = 'discovery-scan';
 
@@ -106,13 +106,14 @@ export class ScanRunner {
         try {
           next = await scanner.step(target, cursor);
         } catch (error) {
-          const failure = targetError(error, target.description);
-          // One unreadable table (privileges, timeout) is a note; a lost connection ends the slice.
-          if (failure.reason === 'permission_denied' || failure.reason === 'statement_timeout') {
-            await this.store.skipTable(scan.id, table.ordinal, `not scanned: ${failure.message}`);
-            break;
-          }
-          throw failure;
+          // One unreadable table (privileges, timeout) is a note; any other target error ends
+          // the scan as failed; our own errors (workers, database) go back to the queue to retry.
+          const skip =
+            error instanceof TargetError &&
+            (error.reason === 'permission_denied' || error.reason === 'statement_timeout');
+          if (!skip) throw error;
+          await this.store.skipTable(scan.id, table.ordinal, `not scanned: ${error.message}`);
+          break;
         }
         const status = await this.store.savePage(
           scan.id,
