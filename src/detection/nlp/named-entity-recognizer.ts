@@ -209,8 +209,12 @@ export class NamedEntityRecognizer implements Recognizer {
     const next = words[k + 1];
     const lineStart = k === 0 || /\n|\]\s*$/.test(w.gapBefore) || /[.?!]\s+$/.test(w.gapBefore);
     if (!lineStart || !next) return false;
+    // "MRN: 00482913", "Dx: C50.911", "Telefon: 030 901820": a label whose value is a number
+    // or a code is a form field, not someone speaking.
+    const fieldValue =
+      /^: \d/.test(next.gapBefore) || (next.gapBefore === ': ' && /\d/.test(next.text));
     return (
-      /^: /.test(next.gapBefore) ||
+      (/^: /.test(next.gapBefore) && !fieldValue) ||
       /^ \($/.test(next.gapBefore) ||
       (/^ here$/.test(` ${next.lower}`) && next.lower === 'here')
     );
