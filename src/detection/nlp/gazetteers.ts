@@ -379,6 +379,9 @@ function buildGazetteers(): Gazetteers {
   }
   for (const name of loadPeopleNames()) names.add(name.toLowerCase());
   for (const word of FOREIGN_FUNCTION_WORDS) commonWords.add(word);
+  // Clinical shorthand opens lines of notes ("Rx: atorvastatin", "Hx: asthma"); never a name.
+  for (const word of ['rx', 'dx', 'ddx', 'hx', 'tx', 'sx', 'fx', 'px', 'hpi', 'pmh', 'psh', 'ros'])
+    commonWords.add(word);
   for (const word of ["i'm", "i've", "i'll", "i'd", "we're", "you're", "it's", "that's"])
     commonWords.add(word);
   for (const org of KNOWN_ORGANIZATIONS) if (org.length >= 3) organizations.add(org);

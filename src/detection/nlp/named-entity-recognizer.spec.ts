@@ -98,9 +98,13 @@ describe('NamedEntityRecognizer', () => {
     'MRN: 00482913; Medicare MBI 1EG4-TE5-MK73',
     'Seen today. Dx: C50.911, I48.91.',
     'Telefon: 030 901820, Geburtsdatum 14.02.1987',
-  ])('reads a label with a number or code after its colon as a form field: %p', (text) => {
-    expect(named(text).filter(([type]) => type === 'PERSON')).toEqual([]);
-  });
+    'Rx: atorvastatin 40 mg PO daily\nHx: asthma since childhood',
+  ])(
+    'reads a label with a number or code after its colon, or clinical shorthand, as a form field: %p',
+    (text) => {
+      expect(named(text).filter(([type]) => type === 'PERSON')).toEqual([]);
+    },
+  );
 
   it('does not mistake acronyms, field labels or code identifiers for names', () => {
     expect(named('SSN, DEA AB1234563 and NPI: 1234567893 set in AWS_ACCESS_KEY_ID')).toEqual([]);
