@@ -6,7 +6,8 @@
  * Targets (issue 2): tokenize >= 50% and detokenize >= 70% of the INSERT ceiling's req/s,
  * each with p99 <= 25 ms at 16 connections. Issue 4: detokenize audited within 20% of audit off;
  * issue 7: tokenize and detokenize with logging, metrics and limits within 10% of them off.
- * Run: npm run bench   (BENCH_DURATION=seconds per row, BENCH_CONNECTIONS, DATABASE_URL optional)
+ * Run: npm run bench   (BENCH_DURATION=seconds per row, BENCH_SLICES, BENCH_CONNECTIONS,
+ * DATABASE_URL optional)
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -15,11 +16,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { luhnValid } from '../src/detection/validators/luhn';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const MASTER_KEY = randomBytes(32).toString('base64');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+/** Slices each row's DURATION is cut into, alternating with the rows it is compared with. */
+const SLICES = Number(process.env.BENCH_SLICES ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
 interface Row {
@@ -28,6 +32,8 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time of the service process per request (Linux /proc), if readable. */
+  cpuMsPerRequest?: number;
 }
 
 /** Appends the check digit that makes `prefix` Luhn-valid. */
@@ -77,11 +83,15 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Starts one service on the shared data dir: the first starts the embedded PostgreSQL (and
- * generates the master key), later ones join it, so every variant serves the same vault.
- * Request logs are drained unread: reading them would load this process, which runs autocannon.
+ * Starts one service on the shared database with the shared master key, so every variant serves
+ * the same vault. Request logs are drained unread: reading them would load this process, which
+ * runs autocannon.
  */
-async function startService(dataDir: string, variant: Record<string, string>): Promise<Service> {
+async function startService(
+  databaseUrl: string,
+  dataDir: string,
+  variant: Record<string, string>,
+): Promise<Service> {
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -89,6 +99,8 @@ async function startService(dataDir: string, variant: Record<string, string>): P
     HOST: '127.0.0.1',
     LOG_LEVEL: 'log',
     PII_VAULT_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    PII_VAULT_MASTER_KEY: process.env.PII_VAULT_MASTER_KEY ?? MASTER_KEY,
     PII_VAULT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     PII_VAULT_BENCH_ENDPOINTS: 'true',
     // Limits stay on (their cost is part of what is measured) but high enough never to reject.
@@ -96,8 +108,6 @@ async function startService(dataDir: string, variant: Record<string, string>): P
     PII_VAULT_REVEAL_BUDGET_PER_HOUR: '1000000000',
     ...variant,
   };
-  // An external database (DATABASE_URL) needs one master key shared by the variants.
-  if (env.DATABASE_URL && !env.PII_VAULT_MASTER_KEY) env.PII_VAULT_MASTER_KEY = MASTER_KEY;
   const child = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'main.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -144,34 +154,94 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
   return (await res.json()) as Record<string, unknown>;
 }
 
-/** A few hundred requests first, so each service variant's JIT is warm before it is timed. */
-const WARMUP_REQUESTS = 300;
+/**
+ * Before anything is timed every variant gets the same history (seconds of load per route): a
+ * service measured after 20 s of ceiling load ran tokenize 10-40% faster than a sibling warmed
+ * with only a few thousand requests, which would skew the comparisons.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
 
-async function measure(name: string, url: string, body: () => string): Promise<Row> {
-  await autocannon({
-    url,
+interface Target {
+  name: string;
+  url: string;
+  body: () => string;
+  /** The service process answering it, for its CPU time. */
+  pid?: number;
+}
+
+/** User + system CPU time of a process in ms, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux reports /proc CPU times in clock ticks of 1/100 s. */
+const CLOCK_TICKS = 100;
+
+function load(target: Target, options: { duration?: number; amount?: number }) {
+  return autocannon({
+    url: target.url,
     method: 'POST',
     connections: CONNECTIONS,
-    amount: WARMUP_REQUESTS,
+    ...options,
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
+    requests: [{ setupRequest: (request) => ({ ...request, body: target.body() }) }],
   });
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: DURATION,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
-  });
-  const errors = result.errors + result.timeouts + result.non2xx;
-  return {
-    name,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors,
-  };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * Rows that are compared with each other run in alternating slices (A B C, C B A, ...) of
+ * DURATION / SLICES seconds, so load from other processes on this shared machine falls on all of
+ * them alike. req/s is all requests over all slices' time; p50 and p99 are medians of the slices.
+ */
+async function measureGroup(targets: Target[]): Promise<Row[]> {
+  const slices = targets.map(() => ({
+    cpu: 0 as number | undefined,
+    requests: 0,
+    seconds: 0,
+    p50: [] as number[],
+    p99: [] as number[],
+    errors: 0,
+  }));
+  const sliceSeconds = Math.max(1, Math.round(DURATION / SLICES));
+  for (let slice = 0; slice < SLICES; slice++) {
+    const order = targets.map((_, i) => i);
+    if (slice % 2 === 1) order.reverse();
+    for (const i of order) {
+      const before = cpuMs(targets[i].pid);
+      const result = await load(targets[i], { duration: sliceSeconds });
+      const after = cpuMs(targets[i].pid);
+      const acc = slices[i];
+      acc.cpu =
+        acc.cpu === undefined || before === undefined || after === undefined
+          ? undefined
+          : acc.cpu + after - before;
+      acc.requests += result.requests.total;
+      acc.seconds += result.duration;
+      acc.p50.push(result.latency.p50);
+      acc.p99.push(result.latency.p99);
+      acc.errors += result.errors + result.timeouts + result.non2xx;
+    }
+  }
+  return targets.map((target, i) => ({
+    name: target.name,
+    rps: slices[i].requests / slices[i].seconds,
+    p50: median(slices[i].p50),
+    p99: median(slices[i].p99),
+    errors: slices[i].errors,
+    cpuMsPerRequest: slices[i].cpu === undefined ? undefined : slices[i].cpu! / slices[i].requests,
+  }));
 }
 
 const ROW = {
@@ -195,37 +265,58 @@ function print(rows: Row[]): void {
   const rps = (name: string) => rows.find((r) => r.name === name)!.rps;
   const ceiling = rps(ROW.insert);
   console.log(
-    `\nHTTP, ${CONNECTIONS} connections, ${DURATION} s per row (autocannon, same machine)`,
+    `\nHTTP, ${CONNECTIONS} connections, ${DURATION} s per row in ${SLICES} alternating slices ` +
+      `(autocannon, same machine; p50/p99 are medians of the slices)`,
   );
-  console.log('| endpoint | req/s | p50 ms | p99 ms | vs INSERT ceiling | non-2xx/errors |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log(
+    '| endpoint | req/s | p50 ms | p99 ms | vs INSERT ceiling | service CPU ms/req | non-2xx/errors |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const ratio = `${Math.round((r.rps / ceiling) * 100)}%`;
+    const cpu = r.cpuMsPerRequest === undefined ? 'n/a' : r.cpuMsPerRequest.toFixed(3);
     console.log(
-      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${ratio} | ${r.errors} |`,
+      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${ratio} | ${cpu} | ${r.errors} |`,
     );
   }
-  console.log('\n| comparison (same run) | on/off req/s | target |');
-  console.log('|---|---:|---:|');
+  const cpu = (name: string) => rows.find((r) => r.name === name)!.cpuMsPerRequest;
+  console.log(
+    '\n| comparison (same run) | on/off req/s | target | off/on service CPU per request |',
+  );
+  console.log('|---|---:|---:|---:|');
   for (const [label, on, off, target] of COMPARISONS) {
-    console.log(`| ${label} | ${Math.round((rps(on) / rps(off)) * 100)}% | ${target} |`);
+    const [cpuOn, cpuOff] = [cpu(on), cpu(off)];
+    const cpuRatio =
+      cpuOn === undefined || cpuOff === undefined
+        ? 'n/a'
+        : `${Math.round((cpuOff / cpuOn) * 100)}%`;
+    console.log(
+      `| ${label} | ${Math.round((rps(on) / rps(off)) * 100)}% | ${target} | ${cpuRatio} |`,
+    );
   }
 }
 
 /**
- * Three services on one embedded PostgreSQL: as deployed (logging, metrics, limits, headers and
- * auditing on), with auditing off, and with the operations layers off (no request logs, metrics,
- * limits, reveal budget or headers). The off switches exist only for bench instances.
+ * Three services on one PostgreSQL: as deployed (logging, metrics, limits, headers and auditing
+ * on), with auditing off, and with the operations layers off (no request logs, metrics, limits,
+ * reveal budget or headers). The off switches exist only for bench instances. This process runs
+ * the embedded PostgreSQL (unless DATABASE_URL is set): a service that owns it measured 5-15%
+ * faster than one that joins it, which would skew the comparison.
  */
 export async function runHttpBench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-bench-'));
+  const database = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres(path.join(dataDir, 'db'));
+  const databaseUrl = process.env.DATABASE_URL ?? database!.url;
   const services: Service[] = [];
   try {
-    const full = await startService(dataDir, {});
+    const start = (variant: Record<string, string>) => startService(databaseUrl, dataDir, variant);
+    const full = await start({});
     services.push(full);
-    const auditOff = await startService(dataDir, { PII_VAULT_BENCH_AUDIT_OFF: 'true' });
+    const auditOff = await start({ PII_VAULT_BENCH_AUDIT_OFF: 'true' });
     services.push(auditOff);
-    const opsOff = await startService(dataDir, {
+    const opsOff = await start({
       PII_VAULT_BENCH_OPS_OFF: 'true',
       LOG_LEVEL: 'silent',
     });
@@ -240,22 +331,40 @@ export async function runHttpBench(): Promise<void> {
     const detokenizeBody = JSON.stringify({ text: tokenized.text });
     const tokenizeBody = () => JSON.stringify({ text: benchPrompt(counter++) });
 
-    const rows: Row[] = [];
-    rows.push(await measure(ROW.noop, `${full.url}/v1/bench/noop`, () => '{}'));
-    rows.push(await measure(ROW.insert, `${full.url}/v1/bench/insert`, () => '{}'));
-    rows.push(await measure(ROW.tokenize, `${full.url}/v1/tokenize`, tokenizeBody));
-    rows.push(await measure(ROW.tokenizeOpsOff, `${opsOff.url}/v1/tokenize`, tokenizeBody));
-    rows.push(await measure(ROW.detokenize, `${full.url}/v1/detokenize`, () => detokenizeBody));
-    rows.push(
-      await measure(ROW.detokenizeAuditOff, `${auditOff.url}/v1/detokenize`, () => detokenizeBody),
-    );
-    rows.push(
-      await measure(ROW.detokenizeOpsOff, `${opsOff.url}/v1/detokenize`, () => detokenizeBody),
-    );
+    const route = (service: Service, name: string, url: string, body: () => string) => ({
+      name,
+      url: `${service.url}${url}`,
+      body,
+      pid: service.child.pid,
+    });
+    for (const service of [full, auditOff, opsOff]) {
+      for (const target of [
+        route(service, 'warm-up', '/v1/bench/noop', () => '{}'),
+        route(service, 'warm-up', '/v1/tokenize', tokenizeBody),
+        route(service, 'warm-up', '/v1/detokenize', () => detokenizeBody),
+      ]) {
+        await load(target, { duration: WARMUP_SECONDS });
+      }
+    }
+    const tokenize = await measureGroup([
+      route(full, ROW.tokenize, '/v1/tokenize', tokenizeBody),
+      route(opsOff, ROW.tokenizeOpsOff, '/v1/tokenize', tokenizeBody),
+    ]);
+    const detokenize = await measureGroup([
+      route(full, ROW.detokenize, '/v1/detokenize', () => detokenizeBody),
+      route(auditOff, ROW.detokenizeAuditOff, '/v1/detokenize', () => detokenizeBody),
+      route(opsOff, ROW.detokenizeOpsOff, '/v1/detokenize', () => detokenizeBody),
+    ]);
+    // Last, so the ceilings' load does not give the full service a longer history than the others.
+    const ceilings = await measureGroup([
+      route(full, ROW.noop, '/v1/bench/noop', () => '{}'),
+      route(full, ROW.insert, '/v1/bench/insert', () => '{}'),
+    ]);
+    const rows: Row[] = [...ceilings, ...tokenize, ...detokenize];
     print(rows);
   } finally {
-    // The first service owns the embedded PostgreSQL: stop it last.
-    for (const service of services.reverse()) await stopService(service);
+    for (const service of services) await stopService(service);
+    await database?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
