@@ -1,23 +1,59 @@
-/** A word of the text with its offsets and the facts the NLP rules look at. */
-export interface Token {
-  text: string;
-  lower: string;
-  start: number;
-  end: number;
+const CAPITALIZED = 1;
+const ALL_CAPS = 2;
+const INITIAL = 4;
+const SENTENCE_START = 8;
+const POSSESSIVE = 16;
+const CAPS_LINE = 32;
+
+/**
+ * A word of the text with its offsets and the facts the NLP rules look at. The yes/no facts
+ * share one number: texts of a megabyte hold half a million words, and a smaller object per
+ * word is less for the garbage collector to copy.
+ */
+export class Token {
+  constructor(
+    readonly text: string,
+    readonly lower: string,
+    readonly start: number,
+    readonly end: number,
+    /** Text between the previous token and this one. */
+    readonly gapBefore: string,
+    private flags: number,
+  ) {}
+
   /** First letter uppercase. */
-  capitalized: boolean;
+  get capitalized(): boolean {
+    return (this.flags & CAPITALIZED) !== 0;
+  }
+
   /** Two or more letters, all uppercase. */
-  allCaps: boolean;
+  get allCaps(): boolean {
+    return (this.flags & ALL_CAPS) !== 0;
+  }
+
   /** A capital letter followed by "." (an initial such as "J."). */
-  initial: boolean;
+  get initial(): boolean {
+    return (this.flags & INITIAL) !== 0;
+  }
+
   /** First word of a sentence, a line or a field value: its capital says nothing. */
-  sentenceStart: boolean;
-  /** Text between the previous token and this one. */
-  gapBefore: string;
+  get sentenceStart(): boolean {
+    return (this.flags & SENTENCE_START) !== 0;
+  }
+
   /** Ended in a possessive "'s", which is left out of text and offsets. */
-  possessive: boolean;
+  get possessive(): boolean {
+    return (this.flags & POSSESSIVE) !== 0;
+  }
+
   /** On a stretch written mostly in capitals, where capitals say nothing (set by the caller). */
-  capsLine: boolean;
+  get capsLine(): boolean {
+    return (this.flags & CAPS_LINE) !== 0;
+  }
+
+  set capsLine(on: boolean) {
+    this.flags = on ? this.flags | CAPS_LINE : this.flags & ~CAPS_LINE;
+  }
 }
 
 /*
@@ -222,17 +258,13 @@ function makeToken(
     lower = word.toLowerCase();
     allCaps = word.length > 1 && word !== lower && word === word.toUpperCase();
   }
-  return {
-    text: word,
-    lower,
-    start,
-    end,
-    capitalized,
-    allCaps,
-    initial: word.length === 1 && capitalized && text[end] === '.',
-    sentenceStart: gapStartsSentence(previous ? gapBefore : text.slice(0, start), previous),
-    gapBefore,
-    possessive,
-    capsLine: false,
-  };
+  const initial = word.length === 1 && capitalized && text.charCodeAt(end) === DOT;
+  const sentenceStart = gapStartsSentence(previous ? gapBefore : text.slice(0, start), previous);
+  const flags =
+    (capitalized ? CAPITALIZED : 0) |
+    (allCaps ? ALL_CAPS : 0) |
+    (initial ? INITIAL : 0) |
+    (sentenceStart ? SENTENCE_START : 0) |
+    (possessive ? POSSESSIVE : 0);
+  return new Token(word, lower, start, end, gapBefore, flags);
 }
