@@ -252,6 +252,29 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     expect(again.status).toBe(409);
   });
 
+  it('runs no more scans at once than PII_VAULT_DISCOVERY_CONCURRENCY allows', async () => {
+    const single = await Service.start({
+      databaseUrl: (await createDatabase('vault')).url,
+      masterKey: newMasterKey(),
+      env: { PII_VAULT_DISCOVERY_CONCURRENCY: '1', PII_VAULT_DISCOVERY_PAGE_ROWS: '500' },
+    });
+    try {
+      const body = { connection: { url: target.url }, tables: ['signups'], mode: 'full' };
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const res = await single.post<{ id: string }>('/v1/discovery/scans', body);
+        ids.push(res.body.id);
+      }
+      const first = await waitFor(single, ids[0], (s) => s.progress.rowsScanned > 0 || ended(s));
+      expect(first.status).toBe('running');
+      const second = await single.request<Scan>('GET', `/v1/discovery/scans/${ids[1]}`);
+      expect(second.body.status).toBe('queued');
+      for (const id of ids) await single.post(`/v1/discovery/scans/${id}/cancel`, {});
+    } finally {
+      await single.stop();
+    }
+  });
+
   describe('a target that cannot be read ends the scan as failed, with a reason and no password', () => {
     const secret = 'S3cret-pass-never-shown';
     const cases: [string, () => string, string, RegExp][] = [
