@@ -136,6 +136,7 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
       return parts.join('\n');
     });
     for (const row of sample.rows) {
+      expect(service.logs()).not.toContain(row.email);
       expect(body).not.toContain(row.email);
       expect(dump).not.toContain(row.email);
       expect(dump).not.toContain(row.ssn);
