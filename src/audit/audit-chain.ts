@@ -72,7 +72,10 @@ export function linkHash(link: ChainLink): Buffer {
   return createHash('sha256').update(encoded, 'utf8').digest();
 }
 
-/** JSON with object keys sorted at every level and no whitespace: one text per value. */
+/**
+ * JSON with object keys sorted at every level and no whitespace: one text per value. (Loops
+ * rather than map/filter/join: it runs for every audited request; the text must never change.)
+ */
 export function canonicalJson(value: JsonValue): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) {
@@ -80,11 +83,21 @@ export function canonicalJson(value: JsonValue): string {
     }
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value)
-    .filter((key) => value[key] !== undefined)
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      // An undefined element encodes as nothing, as Array.prototype.join has always made it.
+      out += (i === 0 ? '' : ',') + ((canonicalJson(value[i]) as string | undefined) ?? '');
+    }
+    return `${out}]`;
+  }
+  let out = '{';
+  for (const key of Object.keys(value).sort()) {
+    const item = value[key];
+    if (item === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
 }
 
 function storable(value: JsonValue): JsonValue {
@@ -96,6 +109,10 @@ function storable(value: JsonValue): JsonValue {
   return out;
 }
 
+/** Most text holds neither NUL nor any surrogate: one cheap scan skips the replace. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
+const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
+
 function storableText(text: string): string {
-  return text.replace(UNSTORABLE, '\uFFFD');
+  return MAYBE_UNSTORABLE.test(text) ? text.replace(UNSTORABLE, '\uFFFD') : text;
 }
