@@ -84,19 +84,17 @@ function wideKind(text: string, i: number): [number, number] {
   return [ch === '’' ? JOINER : 0, width];
 }
 
-interface IndexedWord {
-  start: number;
-  end: number;
-  lower: string;
-  line: number;
-}
-
 /**
  * The text's words with offsets and line numbers, built once per call so that each span's
  * window is a binary search away (many recognizers propose the same digits).
  */
 class ContextIndex {
-  private readonly words: IndexedWord[] = [];
+  // One array per field rather than an object per word: a megabyte of text holds half a
+  // million words, and plain number arrays cost the garbage collector next to nothing.
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly lowers: string[] = [];
+  private readonly lines: number[] = [];
   private readonly newlines: number[] = [];
 
   private wordSet: Set<string> | undefined;
@@ -137,7 +135,10 @@ class ContextIndex {
       if (!hasLetter) continue;
       let stop = i;
       while (stop > start && TRAILING.has(text.charCodeAt(stop - 1))) stop--;
-      this.words.push({ start, end: i, lower: text.slice(start, stop).toLowerCase(), line });
+      this.starts.push(start);
+      this.ends.push(i);
+      this.lowers.push(text.slice(start, stop).toLowerCase());
+      this.lines.push(line);
     }
   }
 
@@ -145,7 +146,7 @@ class ContextIndex {
   hasWord(word: string): boolean {
     if (!this.wordSet) {
       this.wordSet = new Set();
-      for (const w of this.words) this.wordSet.add(w.lower);
+      for (const lower of this.lowers) this.wordSet.add(lower);
     }
     return this.wordSet.has(word);
   }
@@ -163,10 +164,10 @@ class ContextIndex {
 
   private firstEndingAfter(offset: number): number {
     let lo = 0;
-    let hi = this.words.length;
+    let hi = this.ends.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.words[mid].end > offset) hi = mid;
+      if (this.ends[mid] > offset) hi = mid;
       else lo = mid + 1;
     }
     return lo;
@@ -176,12 +177,12 @@ class ContextIndex {
   window(start: number, end: number, before: number, after: number): string[] {
     const line = this.lineAt(start);
     const out: string[] = [];
-    for (let i = this.firstEndingAfter(start - before); i < this.words.length; i++) {
-      const w = this.words[i];
-      if (w.start >= end + after) break;
-      if (w.line !== line || (w.start >= start && w.end <= end)) continue;
-      if (w.end > start && w.start < end) continue;
-      out.push(w.lower);
+    const { starts, ends } = this;
+    for (let i = this.firstEndingAfter(start - before); i < starts.length; i++) {
+      if (starts[i] >= end + after) break;
+      if (this.lines[i] !== line || (starts[i] >= start && ends[i] <= end)) continue;
+      if (ends[i] > start && starts[i] < end) continue;
+      out.push(this.lowers[i]);
     }
     return out;
   }
