@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import type { LevelWithSilent, Logger } from 'pino';
+import { destination, type LevelWithSilent, type Logger } from 'pino';
 import { requestContextOf, UNMATCHED_ROUTE } from './request-context';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 
@@ -24,22 +24,22 @@ const PINO_LEVEL: Record<string, LevelWithSilent> = {
  * plus Nest's middleware layer plus an AsyncLocalStorage context around every request.
  */
 export function loggingOptions(logLevel: string): Params {
-  return {
-    forRoutes: [],
-    pinoHttp: {
-      level: PINO_LEVEL[logLevel] ?? 'info',
-      redact: {
-        paths: ['req.headers.authorization', 'headers.authorization', 'authorization'],
-        censor: '[redacted]',
-      },
-      genReqId: (req: IncomingMessage) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
-      serializers: {
-        req: (req: IncomingMessage & { id?: string }) => ({ id: req.id, method: req.method }),
-        res: () => undefined,
-        err: (err: Error) => ({ type: err.constructor.name }),
-      },
+  const options = {
+    level: PINO_LEVEL[logLevel] ?? 'info',
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', 'authorization'],
+      censor: '[redacted]',
+    },
+    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+    serializers: {
+      req: (req: IncomingMessage & { id?: string }) => ({ id: req.id, method: req.method }),
+      res: () => undefined,
+      err: (err: Error) => ({ type: err.constructor.name }),
     },
   };
+  // Lines go out asynchronously (write calls coalesced while one is pending, off the request
+  // path); pino flushes what is left synchronously when the process exits.
+  return { forRoutes: [], pinoHttp: [options, destination({ dest: 1, sync: false })] };
 }
 
 /**

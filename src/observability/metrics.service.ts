@@ -26,6 +26,12 @@ interface PgPoolStats {
 export class MetricsService {
   readonly registry = new Registry();
   private readonly seenEntityTypes = new Set<string>();
+  /** Labelled children by label values: prom-client would hash the label object every call. */
+  private readonly requestSeries = new Map<
+    string,
+    { count: { inc(): void }; latency: { observe(seconds: number): void } }
+  >();
+  private readonly tokenSeries = new Map<string, { inc(): void }>();
   private vaultSizeReadAt = 0;
 
   private readonly requests = new Counter({
@@ -76,14 +82,29 @@ export class MetricsService {
     this.registerVaultSizeGauge();
   }
 
+  /** Route is a template (or `unmatched`), so the series stay few. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
-    this.requests.inc(labels);
-    this.latency.observe(labels, seconds);
+    const key = `${method} ${status} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (!series) {
+      const labels = { method, route, status: String(status) };
+      series = { count: this.requests.labels(labels), latency: this.latency.labels(labels) };
+      this.requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(seconds);
   }
 
+  /** Outcomes are a fixed set and types are capped (entityTypeLabel), so the series stay few. */
   countToken(operation: TokenOperation, entityType: string | null, outcome: string): void {
-    this.tokens.inc({ operation, entity_type: this.entityTypeLabel(entityType), outcome });
+    const type = this.entityTypeLabel(entityType);
+    const key = `${operation} ${type} ${outcome}`;
+    let series = this.tokenSeries.get(key);
+    if (!series) {
+      series = this.tokens.labels({ operation, entity_type: type, outcome });
+      this.tokenSeries.set(key, series);
+    }
+    series.inc();
   }
 
   observeDetection(seconds: number): void {
