@@ -109,4 +109,11 @@ describe('NamedEntityRecognizer', () => {
   it('does not mistake acronyms, field labels or code identifiers for names', () => {
     expect(named('SSN, DEA AB1234563 and NPI: 1234567893 set in AWS_ACCESS_KEY_ID')).toEqual([]);
   });
+
+  it('reads user-agent product tokens as software, not names', () => {
+    const agent =
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.1 Mobile Safari/604.1';
+    expect(named(`agent: ${agent}`)).toEqual([]);
+    expect(named('Maria/Garcia wrote to Maria Garcia')).toContainEqual(['PERSON', 'Maria Garcia']);
+  });
 });

@@ -83,7 +83,8 @@ export class NamedEntityRecognizer implements Recognizer {
         continue;
       }
       const end = this.runEnd(words, i);
-      this.classifyRun(text, words, i, end, out);
+      // "Mozilla/5.0", "Mobile Safari/537.36": a product and its version, not a name.
+      if (!versionFollows(text, words[end - 1].end)) this.classifyRun(text, words, i, end, out);
       i = end;
     }
     this.findLowercaseNames(words, out);
@@ -761,6 +762,13 @@ export class NamedEntityRecognizer implements Recognizer {
 }
 
 /** Marks words on stretches written mostly in capitals. */
+/** "/" and a digit right after a word: a user-agent style product token. */
+function versionFollows(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== 47) return false; // '/'
+  const next = text.charCodeAt(at + 1);
+  return next >= 48 && next <= 57;
+}
+
 function toWords(words: Word[]): Word[] {
   markCapsNeighbourhoods(words);
   return words;

@@ -39,6 +39,8 @@ export const ipAddressRecognizer = new PatternRecognizer({
     if (pattern === 'ipv4') {
       if (!ipv4Valid(address)) return 'drop';
       if (/\b(?:v|version|ver\.?|build|release)\s*$/.test(before)) return 'drop';
+      // "Chrome/123.8.2.4": a product's version in a user agent (a capitalised name, then /).
+      if (/\b[A-Z][A-Za-z]+\/$/.test(text.slice(Math.max(0, start - 24), start))) return 'drop';
       return 'keep';
     }
     if (!ipv6Valid(address) || !/\d/.test(address)) return 'drop';

@@ -90,6 +90,7 @@ describe('pattern recognizers find valid values and reject near-misses', () => {
   it.each([
     ['from 192.168.1.20 and 2001:db8::8a2e:370:7334', ['192.168.1.20', '2001:db8::8a2e:370:7334']],
     ['bad 999.1.1.300, version 1.2.3.4, time 12:30:45', []],
+    ['agent Chrome/123.8.2.4 Safari/537.36 from host/10.1.2.3', ['10.1.2.3']],
   ])('IP_ADDRESS in %p', (text, expected) => {
     expect(found(text, 'IP_ADDRESS')).toEqual(expected);
   });
