@@ -1,20 +1,6 @@
 import { faker } from '@faker-js/faker';
 import type { Client } from 'pg';
-
-/** Luhn-valid card number from a 15-digit prefix (kept apart from the code under test). */
-export function luhnComplete(first15: string): string {
-  for (let check = 0; check < 10; check++) {
-    const digits = first15 + check;
-    let sum = 0;
-    for (let i = 0; i < digits.length; i++) {
-      let d = Number(digits[digits.length - 1 - i]);
-      if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-      sum += d;
-    }
-    if (sum % 10 === 0) return digits;
-  }
-  throw new Error('unreachable');
-}
+import { luhnComplete } from './luhn';
 
 /** A valid SSN: area 001-665 or 667-899, group and serial non-zero. */
 function ssn(): string {
