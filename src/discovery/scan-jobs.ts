@@ -85,7 +85,12 @@ export class ScanJobs implements OnApplicationBootstrap, BeforeApplicationShutdo
       } catch (error) {
         // pg-boss retries; after the last retry the scan must not stay 'running' for ever.
         if (job.retryCount >= job.retryLimit) await this.runner.giveUp(job.data.scanId);
-        throw error;
+        // pg-boss stores a failed job's error in its table: only the class name goes there,
+        // never a driver message or a query's parameters.
+        const kind = error instanceof Error ? error.constructor.name : typeof error;
+        this.logger.warn({ scanId: job.data.scanId, error: kind }, 'discovery slice failed');
+        // eslint-disable-next-line preserve-caught-error -- a cause would be stored with the job
+        throw new Error(`discovery slice failed (${kind})`);
       }
       // Sent before this job completes: a crash in between leaves two jobs, and the scan's
       // advisory lock lets only one of them work.
