@@ -4,13 +4,13 @@
  * timestamps) on an embedded PostgreSQL. Prints rows/s and values/s. BENCH_DISCOVERY_ROWS
  * changes the row count; `BENCH_ONLY=discovery npm run bench` runs it alone.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { type BenchService, startService, stopService } from './lib/service';
 
 const ADMIN_KEY = `bench-discovery-admin-${randomBytes(8).toString('hex')}`;
 const COLUMNS = 8;
@@ -169,7 +169,7 @@ export async function runDiscoveryBench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-bench-discovery-'));
   fs.chmodSync(dataDir, 0o711);
   const pg = await startEmbeddedPostgres(path.join(dataDir, 'pg'));
-  const child = { current: undefined as ReturnType<typeof spawn> | undefined };
+  let service: BenchService | undefined;
   try {
     const vaultUrl = await createDatabase(pg.url, 'vault');
     const targetUrl = await createDatabase(pg.url, 'target');
@@ -179,28 +179,13 @@ export async function runDiscoveryBench(): Promise<void> {
       `\nDiscovery: seeded ${rows} rows × ${COLUMNS} columns in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    child.current = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'main.js')], {
-      env: {
-        ...(process.env as Record<string, string>),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: vaultUrl,
-        PII_VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
-        PII_VAULT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    service = await startService({
+      DATABASE_URL: vaultUrl,
+      PII_VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
+      PII_VAULT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+      LOG_LEVEL: 'warn',
     });
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 600; i++) {
-      const live = await fetch(`${base}/health/live`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (live) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const base = service.url;
 
     for (const mode of ['full', 'sample'] as const) {
       const { scan, seconds } = await timedScan(base, targetUrl, mode);
@@ -217,8 +202,7 @@ export async function runDiscoveryBench(): Promise<void> {
       console.log(`  flagged: ${flagged.join(', ')}`);
     }
   } finally {
-    child.current?.kill('SIGTERM');
-    if (child.current) await new Promise((r) => child.current!.on('exit', r));
+    if (service) await stopService(service);
     await pg.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

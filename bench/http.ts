@@ -10,14 +10,13 @@
  * DATABASE_URL optional)
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { luhnValid } from '../src/detection/validators/luhn';
+import { type BenchService, startService, stopService } from './lib/service';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const MASTER_KEY = randomBytes(32).toString('base64');
@@ -65,38 +64,18 @@ export function benchPrompt(n: number): string {
   );
 }
 
-interface Service {
-  url: string;
-  child: ChildProcess;
-}
-
-/** A free TCP port on the loopback interface (the service itself may log nothing to parse). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+type Service = BenchService;
 
 /**
  * Starts one service on the shared database with the shared master key, so every variant serves
- * the same vault. Request logs are drained unread: reading them would load this process, which
- * runs autocannon.
+ * the same vault.
  */
-async function startService(
+function startVariant(
   databaseUrl: string,
   dataDir: string,
   variant: Record<string, string>,
 ): Promise<Service> {
-  const port = await freePort();
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    PORT: String(port),
-    HOST: '127.0.0.1',
+  return startService({
     LOG_LEVEL: 'log',
     PII_VAULT_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
@@ -107,41 +86,7 @@ async function startService(
     PII_VAULT_RATE_LIMIT_PER_MINUTE: '100000000',
     PII_VAULT_REVEAL_BUDGET_PER_HOUR: '1000000000',
     ...variant,
-  };
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'main.js')], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    if (output.length < 20_000) output += chunk.toString();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); Date.now() - started < 120_000;) {
-    if (exited !== undefined) throw new Error(`service exited (${exited}):\n${output}`);
-    const live = await fetch(`${url}/health/live`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (live) {
-      child.stdout!.off('data', collect).resume();
-      child.stderr!.off('data', collect).resume();
-      return { url, child };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`service did not start:\n${output}`);
-}
-
-async function stopService(service: Service): Promise<void> {
-  if (service.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => service.child.on('exit', resolve));
-  service.child.kill('SIGTERM');
-  await exited;
 }
 
 async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
@@ -311,7 +256,7 @@ export async function runHttpBench(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL ?? database!.url;
   const services: Service[] = [];
   try {
-    const start = (variant: Record<string, string>) => startService(databaseUrl, dataDir, variant);
+    const start = (variant: Record<string, string>) => startVariant(databaseUrl, dataDir, variant);
     const full = await start({});
     services.push(full);
     const auditOff = await start({ PII_VAULT_BENCH_AUDIT_OFF: 'true' });

@@ -9,6 +9,7 @@ import { CryptoModule } from './crypto/crypto.module';
 import type { MasterKey } from './crypto/master-key';
 import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
+import { SLICE_SECONDS, TARGET_CONNECT_TIMEOUT_MS } from './discovery/discovery.settings';
 import { DetectionHttpModule } from './detection-http/detection-http.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './observability/logging';
@@ -39,10 +40,10 @@ export class AppModule {
           databaseUrl: runtime.databaseUrl,
           concurrency: runtime.config.PII_VAULT_DISCOVERY_CONCURRENCY,
           detectionThreads: runtime.config.PII_VAULT_DISCOVERY_THREADS,
-          sliceSeconds: 10,
+          sliceSeconds: SLICE_SECONDS,
           pageRows: runtime.config.PII_VAULT_DISCOVERY_PAGE_ROWS,
           statementTimeoutMs: runtime.config.PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS,
-          connectTimeoutMs: 10_000,
+          connectTimeoutMs: TARGET_CONNECT_TIMEOUT_MS,
         }),
         HealthModule.forRoot(runtime.masterKey.id),
         ObservabilityModule,

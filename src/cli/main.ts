@@ -14,6 +14,7 @@ import { KeyringService } from '../crypto/keyring.service';
 import { resolveMasterKey } from '../crypto/master-key';
 import { runMigrations } from '../database/data-source';
 import { DatabaseModule } from '../database/database.module';
+import { TARGET_CONNECT_TIMEOUT_MS } from '../discovery/discovery.settings';
 import { scanDatabase } from '../discovery/local-scan';
 import { findingsCsv } from '../discovery/report-csv';
 import { connectDatabase } from '../server';
@@ -160,7 +161,7 @@ program
             sampleRows: options.sampleRows,
             pageRows: config.PII_VAULT_DISCOVERY_PAGE_ROWS,
             statementTimeoutMs: config.PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS,
-            connectTimeoutMs: 10_000,
+            connectTimeoutMs: TARGET_CONNECT_TIMEOUT_MS,
             schemas: options.schemas,
             tables: options.tables,
           },

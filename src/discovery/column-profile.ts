@@ -261,8 +261,13 @@ export async function addValues(
   const present = values.filter((v) => v !== null && v !== undefined);
   counts.nonNull += present.length;
   if (treatment === 'ip' || treatment === 'mac') {
-    const type = treatment === 'ip' ? 'IP_ADDRESS' : 'MAC_ADDRESS';
-    for (let i = 0; i < present.length; i++) tally(counts, new Map([[type, 1]]));
+    // Every value of an inet or macaddr column is one address.
+    const entry = (counts.types[treatment === 'ip' ? 'IP_ADDRESS' : 'MAC_ADDRESS'] ??= {
+      values: 0,
+      occurrences: 0,
+    });
+    entry.values += present.length;
+    entry.occurrences += present.length;
     return;
   }
   if (treatment !== 'text') return;

@@ -5,15 +5,17 @@ import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, VaultError } from '../common/errors';
 import { SecretCipherService } from '../crypto/secret-cipher.service';
-import {
-  classifyColumn,
-  DEFAULT_THRESHOLDS,
-  type ClassificationThresholds,
-} from './column-classifier';
-import { emptyCounts } from './column-profile';
+import { DEFAULT_THRESHOLDS, type ClassificationThresholds } from './column-classifier';
+import { type ColumnFinding, columnFindings } from './column-findings';
 import { ScanJobs } from './scan-jobs';
 import { SCAN_URL_KIND } from './scan-runner';
-import { ScanStore, type ScanRecord, type ScanTableRecord, type ScanStatus } from './scan-store';
+import {
+  returnedRows,
+  ScanStore,
+  type ScanRecord,
+  type ScanTableRecord,
+  type ScanStatus,
+} from './scan-store';
 import type { ScanMode } from './table-scanner';
 import { describeTarget, parseTargetUrl, TargetError } from './target-database';
 
@@ -27,20 +29,6 @@ export interface ScanRequest {
   sampleRows?: number;
   mode?: ScanMode;
   thresholds?: Partial<ClassificationThresholds>;
-}
-
-export interface ColumnFinding {
-  schema: string;
-  table: string;
-  column: string;
-  dataType: string;
-  classification: string | null;
-  confidence: number;
-  freeText: boolean;
-  /** Non-null values read. */
-  valuesScanned: number;
-  entities: { type: string; ratio: number; count: number; occurrences: number }[];
-  note?: string;
 }
 
 export interface ScanView {
@@ -101,11 +89,12 @@ export class DiscoveryService {
     const id = randomUUID();
     const sealed = await this.secrets.encrypt(principal.tenantId, SCAN_URL_KIND, id, url);
     const mode = request.mode ?? 'sample';
+    const target = describeTarget(url);
     await this.store.create({
       id,
       tenantId: principal.tenantId,
       connectionName,
-      target: describeTarget(url),
+      target,
       url: sealed,
       mode,
       sampleRows: request.sampleRows ?? DEFAULT_SAMPLE_ROWS,
@@ -119,7 +108,7 @@ export class DiscoveryService {
       action: 'discovery.scan',
       apiKeyId: principal.keyId,
       roles: principal.roles,
-      details: { scanId: id, target: describeTarget(url), connection: connectionName, mode },
+      details: { scanId: id, target, connection: connectionName, mode },
     });
     try {
       await this.jobs.enqueue(id);
@@ -165,6 +154,7 @@ export class DiscoveryService {
       throw error;
     }
     const id = randomUUID();
+    const target = describeTarget(url);
     const sealed = await this.secrets.encrypt(principal.tenantId, CONNECTION_URL_KIND, id, url);
     const rows = (await this.db.query(
       `INSERT INTO discovery_connections
@@ -176,7 +166,7 @@ export class DiscoveryService {
         id,
         principal.tenantId,
         name,
-        describeTarget(url),
+        target,
         sealed.ciphertext,
         sealed.iv,
         sealed.tag,
@@ -191,7 +181,7 @@ export class DiscoveryService {
       action: 'discovery.connection.create',
       apiKeyId: principal.keyId,
       roles: principal.roles,
-      details: { connectionId: id, name, target: describeTarget(url) },
+      details: { connectionId: id, name, target },
     });
     return toConnectionView(rows[0]);
   }
@@ -208,8 +198,8 @@ export class DiscoveryService {
     const result = (await this.db.query(
       `DELETE FROM discovery_connections WHERE tenant_id = $1 AND name = $2 RETURNING id`,
       [principal.tenantId, name],
-    )) as [{ id: string }[], number];
-    const deleted = result[0] ?? [];
+    )) as unknown[];
+    const deleted = returnedRows(result) as { id: string }[];
     if (deleted.length === 0) throw new VaultError(ErrorCode.NotFound, 'no such connection');
     await this.audit.record({
       tenantId: principal.tenantId,
@@ -283,33 +273,4 @@ function toView(scan: ScanRecord, tables: readonly ScanTableRecord[]): ScanView 
     })),
     columns: tables.flatMap((t) => columnFindings(t, scan.thresholds)),
   };
-}
-
-/** Findings of one table's columns, classified with the scan's thresholds. */
-export function columnFindings(
-  table: Pick<ScanTableRecord, 'schema' | 'table' | 'columns' | 'counts' | 'readable'>,
-  thresholds: ClassificationThresholds,
-): ColumnFinding[] {
-  return table.columns.map((c) => {
-    const counts = table.counts.get(c.name) ?? emptyCounts();
-    const result = classifyColumn(
-      { table: table.table, column: c.name, treatment: c.treatment },
-      counts,
-      thresholds,
-    );
-    const finding: ColumnFinding = {
-      schema: table.schema,
-      table: table.table,
-      column: c.name,
-      dataType: c.dataType,
-      classification: result.classification,
-      confidence: result.confidence,
-      freeText: result.freeText,
-      valuesScanned: counts.nonNull,
-      entities: result.entities,
-    };
-    if (c.treatment === 'skipped') finding.note = `not scanned: ${c.dataType} values are not read`;
-    else if (!table.readable) finding.note = 'not scanned: no SELECT privilege on the table';
-    return finding;
-  });
 }

@@ -2,6 +2,11 @@
 export const DISCOVERY_DETECTOR = Symbol('DISCOVERY_DETECTOR');
 export const DISCOVERY_SETTINGS = Symbol('DISCOVERY_SETTINGS');
 
+/** A job works this long before it hands the scan to the next job. */
+export const SLICE_SECONDS = 10;
+/** How long connecting to a scanned database may take, for jobs and the command line alike. */
+export const TARGET_CONNECT_TIMEOUT_MS = 10_000;
+
 /** How scans run, from configuration. */
 export interface DiscoverySettings {
   /** The vault's own database: pg-boss keeps its queue there. */

@@ -1,7 +1,7 @@
 import { InProcessDetector } from './batch-detector';
 import { DEFAULT_THRESHOLDS, type ClassificationThresholds } from './column-classifier';
 import type { ColumnCounts } from './column-profile';
-import { columnFindings, type ColumnFinding } from './discovery.service';
+import { columnFindings, type ColumnFinding } from './column-findings';
 import { startCursor, TableScanner, type ScanSettings } from './table-scanner';
 import { TargetDatabase, type TargetOptions, type TargetTable } from './target-database';
 

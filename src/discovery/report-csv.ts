@@ -1,4 +1,4 @@
-import type { ColumnFinding } from './discovery.service';
+import type { ColumnFinding } from './column-findings';
 
 const HEADER = [
   'schema',

@@ -8,6 +8,8 @@ import type { TargetColumn, TargetFailure, TargetTable } from './target-database
 
 export const SCAN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type ScanStatus = (typeof SCAN_STATUSES)[number];
+/** Why a scan failed: its target, or our own side failing on every retry. */
+export type ScanFailure = TargetFailure | 'internal_error';
 
 /** What a scan is asked to do: fixed when it is created. */
 export interface ScanDefinition {
@@ -29,7 +31,7 @@ export interface NewScan extends ScanDefinition {
 
 export interface ScanRecord extends ScanDefinition {
   status: ScanStatus;
-  failureReason: TargetFailure | null;
+  failureReason: ScanFailure | null;
   failureMessage: string | null;
   tablesTotal: number | null;
   tablesDone: number;
@@ -66,7 +68,7 @@ interface ScanRow {
   tables: string[] | null;
   thresholds: ClassificationThresholds;
   status: ScanStatus;
-  failure_reason: TargetFailure | null;
+  failure_reason: ScanFailure | null;
   failure_message: string | null;
   tables_total: number | null;
   tables_done: number;
@@ -169,10 +171,10 @@ export class ScanStore {
         WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
       [id],
     )) as unknown[][];
-    return rowsOf(rows).length > 0;
+    return returnedRows(rows).length > 0;
   }
 
-  async fail(id: string, reason: TargetFailure, message: string): Promise<void> {
+  async fail(id: string, reason: ScanFailure, message: string): Promise<void> {
     await this.db.query(
       `UPDATE discovery_scans SET status = 'failed', failure_reason = $2, failure_message = $3,
               finished_at = now()
@@ -196,7 +198,7 @@ export class ScanStore {
         WHERE id = $1 AND tenant_id = $2 AND status IN ('queued', 'running') RETURNING id`,
       [id, tenantId],
     )) as unknown[][];
-    return rowsOf(rows).length > 0;
+    return returnedRows(rows).length > 0;
   }
 
   /** Records the tables a scan will read, once, with empty counts for every read column. */
@@ -313,7 +315,7 @@ export class ScanStore {
           WHERE scan_id = $1 AND ordinal = $2 AND NOT done RETURNING ordinal`,
         [id, ordinal, note],
       )) as unknown[][];
-      if (rowsOf(updated).length > 0)
+      if (returnedRows(updated).length > 0)
         await m.query(`UPDATE discovery_scans SET tables_done = tables_done + 1 WHERE id = $1`, [
           id,
         ]);
@@ -321,7 +323,7 @@ export class ScanStore {
   }
 }
 
-/** TypeORM returns [rows, affected] for UPDATE ... RETURNING on PostgreSQL. */
-function rowsOf(result: unknown[][] | unknown[]): unknown[] {
+/** Rows of an UPDATE/DELETE ... RETURNING: TypeORM answers [rows, affected] for those. */
+export function returnedRows(result: unknown[][] | unknown[]): unknown[] {
   return Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
 }

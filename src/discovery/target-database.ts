@@ -12,7 +12,6 @@ export type TargetFailure =
   | 'permission_denied'
   | 'unsupported_server'
   | 'statement_timeout'
-  | 'internal_error'
   | 'target_error';
 
 export class TargetError extends Error {

@@ -18,6 +18,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import type { EntityFinding } from '../column-classifier';
+import type { ColumnFinding } from '../column-findings';
+import type { ConnectionView, ScanView } from '../discovery.service';
+import { SCAN_STATUSES, type ScanStatus } from '../scan-store';
+
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export class ConnectionRefDto {
@@ -134,7 +139,7 @@ export class ListScansQuery {
   limit?: number;
 }
 
-class EntityFindingDto {
+class EntityFindingDto implements EntityFinding {
   @ApiProperty({ example: 'EMAIL_ADDRESS' }) type!: string;
   @ApiProperty({ description: 'Share of non-null values in which the type was found' })
   ratio!: number;
@@ -142,7 +147,7 @@ class EntityFindingDto {
   @ApiProperty({ description: 'Matches in all (a note can hold several)' }) occurrences!: number;
 }
 
-export class ColumnFindingDto {
+export class ColumnFindingDto implements ColumnFinding {
   @ApiProperty() schema!: string;
   @ApiProperty() table!: string;
   @ApiProperty() column!: string;
@@ -176,10 +181,9 @@ class ScanErrorDto {
   message!: string;
 }
 
-export class ScanViewDto {
+export class ScanViewDto implements ScanView {
   @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] })
-  status!: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  @ApiProperty({ enum: SCAN_STATUSES }) status!: ScanStatus;
   @ApiProperty({ enum: ['sample', 'full'] }) mode!: 'sample' | 'full';
   @ApiProperty({ example: 'db.internal:5432/shop' }) target!: string;
   @ApiProperty({ nullable: true, type: String }) connection!: string | null;
@@ -196,7 +200,7 @@ export class ScanStartedDto {
   @ApiProperty() id!: string;
 }
 
-export class ConnectionViewDto {
+export class ConnectionViewDto implements ConnectionView {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ example: 'db.internal:5432/shop' }) target!: string;
