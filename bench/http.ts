@@ -64,17 +64,8 @@ export function benchPrompt(n: number): string {
   );
 }
 
-type Service = BenchService;
-
-/**
- * Starts one service on the shared database with the shared master key, so every variant serves
- * the same vault.
- */
-function startVariant(
-  databaseUrl: string,
-  dataDir: string,
-  variant: Record<string, string>,
-): Promise<Service> {
+/** Starts the service under test on the bench's database. */
+function startBenchService(databaseUrl: string, dataDir: string): Promise<BenchService> {
   return startService({
     LOG_LEVEL: 'log',
     PII_VAULT_DATA_DIR: dataDir,
@@ -85,13 +76,12 @@ function startVariant(
     // Limits stay on (their cost is part of what is measured) but high enough never to reject.
     PII_VAULT_RATE_LIMIT_PER_MINUTE: '100000000',
     PII_VAULT_REVEAL_BUDGET_PER_HOUR: '1000000000',
-    ...variant,
   });
 }
 
-async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
+async function send(method: string, url: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(url, {
-    method: 'POST',
+    method,
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
@@ -99,12 +89,18 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
   return (await res.json()) as Record<string, unknown>;
 }
 
-/**
- * Before anything is timed every variant gets the same history (seconds of load per route): a
- * service measured after 20 s of ceiling load ran tokenize 10-40% faster than a sibling warmed
- * with only a few thousand requests, which would skew the comparisons.
- */
+const post = (url: string, body: unknown) => send('POST', url, body);
+
+/** Seconds of load per route and switch setting before anything is timed. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
+
+/** What the service has switched off (PUT /v1/bench/switches) while a row is measured. */
+interface Switches {
+  opsOff: boolean;
+  auditOff: boolean;
+}
+
+const ALL_ON: Switches = { opsOff: false, auditOff: false };
 
 interface Target {
   name: string;
@@ -112,6 +108,13 @@ interface Target {
   body: () => string;
   /** The service process answering it, for its CPU time. */
   pid?: number;
+  switches: Switches;
+  /** Where to set the switches before each slice of this row. */
+  switchesUrl: string;
+}
+
+function setSwitches(target: Target): Promise<unknown> {
+  return send('PUT', target.switchesUrl, target.switches);
 }
 
 /** User + system CPU time of a process in ms, from /proc (Linux); undefined elsewhere. */
@@ -164,6 +167,7 @@ async function measureGroup(targets: Target[]): Promise<Row[]> {
     const order = targets.map((_, i) => i);
     if (slice % 2 === 1) order.reverse();
     for (const i of order) {
+      await setSwitches(targets[i]);
       const before = cpuMs(targets[i].pid);
       const result = await load(targets[i], { duration: sliceSeconds });
       const after = cpuMs(targets[i].pid);
@@ -193,10 +197,10 @@ const ROW = {
   noop: 'ceiling: authenticated no-op',
   insert: 'ceiling: one INSERT per request',
   tokenize: 'POST /v1/tokenize (1 KB, 6 values, 3 new)',
-  tokenizeOpsOff: 'POST /v1/tokenize, ops off (bench only)',
+  tokenizeOpsOff: 'POST /v1/tokenize, ops off (bench switch)',
   detokenize: 'POST /v1/detokenize (1 KB, 6 tokens, audited)',
-  detokenizeAuditOff: 'POST /v1/detokenize, audit off (bench only)',
-  detokenizeOpsOff: 'POST /v1/detokenize, ops off (bench only)',
+  detokenizeAuditOff: 'POST /v1/detokenize, audit off (bench switch)',
+  detokenizeOpsOff: 'POST /v1/detokenize, ops off (bench switch)',
 } as const;
 
 /** Each "on" row against its "off" row of the same run: [label, on, off, target]. */
@@ -242,11 +246,11 @@ function print(rows: Row[]): void {
 }
 
 /**
- * Three services on one PostgreSQL: as deployed (logging, metrics, limits, headers and auditing
- * on), with auditing off, and with the operations layers off (no request logs, metrics, limits,
- * reveal budget or headers). The off switches exist only for bench instances. This process runs
- * the embedded PostgreSQL (unless DATABASE_URL is set): a service that owns it measured 5-15%
- * faster than one that joins it, which would skew the comparison.
+ * One service: as deployed (logging, metrics, limits, headers and auditing on), and the same
+ * process with auditing off or the operations layers off (no request logs, metrics, limits,
+ * reveal budget or headers), switched between slices by PUT /v1/bench/switches, a route only a
+ * bench instance mounts: a comparison with a sibling process would also measure how two
+ * processes differ. This process runs the embedded PostgreSQL (unless DATABASE_URL is set).
  */
 export async function runHttpBench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-bench-'));
@@ -254,61 +258,63 @@ export async function runHttpBench(): Promise<void> {
     ? undefined
     : await startEmbeddedPostgres(path.join(dataDir, 'db'));
   const databaseUrl = process.env.DATABASE_URL ?? database!.url;
-  const services: Service[] = [];
+  let service: BenchService | undefined;
   try {
-    const start = (variant: Record<string, string>) => startVariant(databaseUrl, dataDir, variant);
-    const full = await start({});
-    services.push(full);
-    const auditOff = await start({ PII_VAULT_BENCH_AUDIT_OFF: 'true' });
-    services.push(auditOff);
-    const opsOff = await start({
-      PII_VAULT_BENCH_OPS_OFF: 'true',
-      LOG_LEVEL: 'silent',
-    });
-    services.push(opsOff);
+    service = await startBenchService(databaseUrl, dataDir);
+    const { url } = service;
 
     let counter = 0;
     // Warm up: tenant keys and the stable values.
-    await post(`${full.url}/v1/tokenize`, { text: benchPrompt(counter++) });
-    const tokenized = (await post(`${full.url}/v1/tokenize`, { text: benchPrompt(counter++) })) as {
+    await post(`${url}/v1/tokenize`, { text: benchPrompt(counter++) });
+    const tokenized = (await post(`${url}/v1/tokenize`, { text: benchPrompt(counter++) })) as {
       text: string;
     };
     const detokenizeBody = JSON.stringify({ text: tokenized.text });
     const tokenizeBody = () => JSON.stringify({ text: benchPrompt(counter++) });
 
-    const route = (service: Service, name: string, url: string, body: () => string) => ({
+    const route = (
+      name: string,
+      path: string,
+      body: () => string,
+      switches: Switches = ALL_ON,
+    ): Target => ({
       name,
-      url: `${service.url}${url}`,
+      url: `${url}${path}`,
       body,
-      pid: service.child.pid,
+      pid: service!.child.pid,
+      switches,
+      switchesUrl: `${url}/v1/bench/switches`,
     });
-    for (const service of [full, auditOff, opsOff]) {
+    const opsOff = { opsOff: true, auditOff: false };
+    const auditOff = { opsOff: false, auditOff: true };
+    for (const switches of [ALL_ON, opsOff, auditOff]) {
       for (const target of [
-        route(service, 'warm-up', '/v1/bench/noop', () => '{}'),
-        route(service, 'warm-up', '/v1/tokenize', tokenizeBody),
-        route(service, 'warm-up', '/v1/detokenize', () => detokenizeBody),
+        route('warm-up', '/v1/bench/noop', () => '{}', switches),
+        route('warm-up', '/v1/tokenize', tokenizeBody, switches),
+        route('warm-up', '/v1/detokenize', () => detokenizeBody, switches),
       ]) {
+        await setSwitches(target);
         await load(target, { duration: WARMUP_SECONDS });
       }
     }
     const tokenize = await measureGroup([
-      route(full, ROW.tokenize, '/v1/tokenize', tokenizeBody),
-      route(opsOff, ROW.tokenizeOpsOff, '/v1/tokenize', tokenizeBody),
+      route(ROW.tokenize, '/v1/tokenize', tokenizeBody),
+      route(ROW.tokenizeOpsOff, '/v1/tokenize', tokenizeBody, opsOff),
     ]);
     const detokenize = await measureGroup([
-      route(full, ROW.detokenize, '/v1/detokenize', () => detokenizeBody),
-      route(auditOff, ROW.detokenizeAuditOff, '/v1/detokenize', () => detokenizeBody),
-      route(opsOff, ROW.detokenizeOpsOff, '/v1/detokenize', () => detokenizeBody),
+      route(ROW.detokenize, '/v1/detokenize', () => detokenizeBody),
+      route(ROW.detokenizeAuditOff, '/v1/detokenize', () => detokenizeBody, auditOff),
+      route(ROW.detokenizeOpsOff, '/v1/detokenize', () => detokenizeBody, opsOff),
     ]);
-    // Last, so the ceilings' load does not give the full service a longer history than the others.
     const ceilings = await measureGroup([
-      route(full, ROW.noop, '/v1/bench/noop', () => '{}'),
-      route(full, ROW.insert, '/v1/bench/insert', () => '{}'),
+      route(ROW.noop, '/v1/bench/noop', () => '{}'),
+      route(ROW.insert, '/v1/bench/insert', () => '{}'),
     ]);
+    await send('PUT', `${url}/v1/bench/switches`, ALL_ON);
     const rows: Row[] = [...ceilings, ...tokenize, ...detokenize];
     print(rows);
   } finally {
-    for (const service of services) await stopService(service);
+    if (service) await stopService(service);
     await database?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

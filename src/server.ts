@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SecureServerOptions } from 'node:http2';
 import { ApiKeysService } from './access/api-keys.service';
 import { AppModule } from './app.module';
+import { BenchSwitches } from './config/bench-switches';
 import { AppConfig, ConfigError } from './config/app-config';
 import { ErrorCode } from './common/errors';
 import { ApiExceptionFilter } from './common/exception.filter';
@@ -118,13 +119,17 @@ async function helmetHeaders(): Promise<Record<string, string>> {
 }
 
 /** Security headers on every response; CORS only for the origins in CORS_ORIGINS. */
-async function secureHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+async function secureHeaders(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  bench: BenchSwitches,
+): Promise<void> {
   const headers = await helmetHeaders();
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (_request, reply, done) => {
-      void reply.headers(headers);
+      if (!bench.opsOff) void reply.headers(headers);
       done();
     });
   if (!config.CORS_ORIGINS) return;
@@ -159,13 +164,9 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
       { bufferLogs: true },
     );
     app.useLogger(app.get(Logger));
-    const opsOff = config.PII_VAULT_BENCH_OPS_OFF;
-    if (opsOff) app.get(Logger).warn('PII_VAULT_BENCH_OPS_OFF: no metrics, limits or headers');
-    instrumentHttp(app, {
-      metrics: opsOff ? undefined : app.get(MetricsService),
-      log: PinoLogger.root,
-    });
-    if (!opsOff) await secureHeaders(app, config);
+    const bench = app.get(BenchSwitches);
+    instrumentHttp(app, { metrics: app.get(MetricsService), log: PinoLogger.root, bench });
+    await secureHeaders(app, config, bench);
     app.useGlobalPipes(
       new ValidationPipe({
         whitelist: true,

@@ -33,18 +33,26 @@ describe('embedded mode (no DATABASE_URL)', () => {
     expect(tokenized.status).toBe(200);
 
     // A CLI run while the service is up joins the running cluster instead of starting a second one.
-    const { stdout } = await run(process.execPath, [CLI, 'api-keys', 'create', '--name', 'desk', '--roles', 'detokenizer'], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [CLI, 'api-keys', 'create', '--name', 'desk', '--roles', 'detokenizer'],
+      {
+        env: { PATH: process.env.PATH ?? '', ...env },
+      },
+    );
     const key = /key:\s+(\S+)/.exec(stdout)?.[1];
     expect(key).toMatch(/^pvk_/);
-    expect((await first.post('/v1/detokenize', { text: tokenized.body.text }, key)).status).toBe(200);
+    expect((await first.post('/v1/detokenize', { text: tokenized.body.text }, key)).status).toBe(
+      200,
+    );
 
     // SIGKILL leaves the postmaster running; the next start must find and stop it.
     await first.stop('SIGKILL');
     const second = await Service.start({ env });
     try {
-      const restored = await second.post<Tokenized>('/v1/detokenize', { text: tokenized.body.text });
+      const restored = await second.post<Tokenized>('/v1/detokenize', {
+        text: tokenized.body.text,
+      });
       expect(restored.body.text).toBe(text);
       expect(second.logs()).not.toContain('No PII_VAULT_MASTER_KEY set');
       expect(await second.stop('SIGINT')).toBe(0);

@@ -38,13 +38,15 @@ export interface AuditSink {
 }
 
 /**
- * Bench only (PII_VAULT_BENCH_AUDIT_OFF, refused without PII_VAULT_BENCH_ENDPOINTS): drops every
- * event, so `npm run bench` can show what auditing costs detokenize.
+ * Drops every event while `discarding()` says so: only a bench instance's switch
+ * (BenchSwitches.auditOff) can, so `npm run bench` can show what auditing costs detokenize.
  */
-export const DISCARDING_AUDIT_SINK: AuditSink = {
-  append: () => Promise.resolve(),
-  close: () => Promise.resolve(),
-};
+export function benchSwitchableSink(sink: AuditSink, discarding: () => boolean): AuditSink {
+  return {
+    append: (event) => (discarding() ? Promise.resolve() : sink.append(event)),
+    close: () => sink.close(),
+  };
+}
 
 /**
  * Group commit: per tenant, one batch at a time; the events that arrive while it is written form

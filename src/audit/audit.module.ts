@@ -4,7 +4,8 @@ import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/Postgres
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AppConfig } from '../config/app-config';
-import { AuditWriter, DISCARDING_AUDIT_SINK } from './audit-writer';
+import { BenchSwitches } from '../config/bench-switches';
+import { AuditWriter, benchSwitchableSink } from './audit-writer';
 
 const WRITER_DATA_SOURCE = Symbol('AuditWriterDataSource');
 /** One batch per tenant at a time: a few tenants write at once. */
@@ -31,13 +32,20 @@ const logger = new Logger('Audit');
     },
     {
       provide: AuditService,
-      inject: [DataSource, WRITER_DATA_SOURCE, AppConfig],
-      useFactory: (db: DataSource, writerDb: DataSource, config: AppConfig) => {
-        if (!config.PII_VAULT_BENCH_AUDIT_OFF) {
-          return new AuditService(db, new AuditWriter(writerDb, (m) => logger.error(m)));
-        }
-        logger.warn('PII_VAULT_BENCH_AUDIT_OFF: nothing is audited (benchmark instance)');
-        return new AuditService(db, DISCARDING_AUDIT_SINK);
+      inject: [DataSource, WRITER_DATA_SOURCE, AppConfig, BenchSwitches],
+      useFactory: (
+        db: DataSource,
+        writerDb: DataSource,
+        config: AppConfig,
+        bench: BenchSwitches,
+      ) => {
+        const writer = new AuditWriter(writerDb, (m) => logger.error(m));
+        return new AuditService(
+          db,
+          config.PII_VAULT_BENCH_ENDPOINTS
+            ? benchSwitchableSink(writer, () => bench.auditOff)
+            : writer,
+        );
       },
     },
   ],

@@ -13,16 +13,10 @@ describe('configuration', () => {
     expect(config.CORS_ORIGINS).toBeUndefined();
     expect(config.TLS_CERT_FILE).toBeUndefined();
     expect(config.TRUST_PROXY).toBe(false);
-    expect(config.PII_VAULT_BENCH_AUDIT_OFF).toBe(false);
-    expect(config.PII_VAULT_BENCH_OPS_OFF).toBe(false);
+    expect(config.PII_VAULT_BENCH_ENDPOINTS).toBe(false);
   });
 
-  it('allows the bench switches only on a bench instance', () => {
-    const bench = loadConfig({
-      PII_VAULT_BENCH_ENDPOINTS: 'true',
-      PII_VAULT_BENCH_AUDIT_OFF: 'true',
-    });
-    expect(bench.PII_VAULT_BENCH_AUDIT_OFF).toBe(true);
+  it('reads TRUST_PROXY as a boolean', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(true);
   });
 
@@ -49,8 +43,7 @@ describe('configuration', () => {
     [{ TLS_CERT_FILE: '/etc/cert.pem' }, 'TLS_KEY_FILE'],
     [{ TLS_CLIENT_CA_FILE: '/etc/ca.pem' }, 'TLS_CLIENT_CA_FILE'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
-    [{ PII_VAULT_BENCH_AUDIT_OFF: 'true' }, 'PII_VAULT_BENCH_AUDIT_OFF'],
-    [{ PII_VAULT_BENCH_OPS_OFF: 'true' }, 'PII_VAULT_BENCH_OPS_OFF'],
+    [{ PII_VAULT_BENCH_ENDPOINTS: 'on' }, 'PII_VAULT_BENCH_ENDPOINTS'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
   });

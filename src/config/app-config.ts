@@ -77,19 +77,6 @@ export class AppConfig {
   @IsBoolean({ message: 'PII_VAULT_BENCH_ENDPOINTS must be true or false' })
   PII_VAULT_BENCH_ENDPOINTS: boolean = false;
 
-  /** Bench only (needs PII_VAULT_BENCH_ENDPOINTS): detokenize answers without an audit row. */
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'PII_VAULT_BENCH_AUDIT_OFF must be true or false' })
-  PII_VAULT_BENCH_AUDIT_OFF: boolean = false;
-
-  /**
-   * Bench only (needs PII_VAULT_BENCH_ENDPOINTS): no metrics, rate limits, reveal budget or
-   * security headers, so `npm run bench` can show what they cost (with LOG_LEVEL=silent).
-   */
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'PII_VAULT_BENCH_OPS_OFF must be true or false' })
-  PII_VAULT_BENCH_OPS_OFF: boolean = false;
-
   @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace', 'silent'], {
     message:
       'LOG_LEVEL must be one of fatal, error, warn, log (= info), debug, verbose (= trace), silent',
@@ -195,8 +182,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_API_KEY_CACHE_SECONDS',
     'PII_VAULT_DB_POOL_SIZE',
     'PII_VAULT_BENCH_ENDPOINTS',
-    'PII_VAULT_BENCH_AUDIT_OFF',
-    'PII_VAULT_BENCH_OPS_OFF',
     'PII_VAULT_PURGE_INTERVAL_SECONDS',
     'LOG_LEVEL',
     'CORS_ORIGINS',
@@ -236,21 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'Invalid configuration:\n  - PII_VAULT_MASTER_KEY must be base64 of 32 bytes',
     );
   }
-  const problem = tlsConsistency(config) ?? benchSwitchesProblem(config);
+  const problem = tlsConsistency(config);
   if (problem) throw new ConfigError(`Invalid configuration:\n  - ${problem}`);
   return config;
-}
-
-/** Auditing and the operations layers can only be switched off on a bench instance. */
-function benchSwitchesProblem(config: AppConfig): string | undefined {
-  if (config.PII_VAULT_BENCH_ENDPOINTS) return undefined;
-  if (config.PII_VAULT_BENCH_AUDIT_OFF) {
-    return 'PII_VAULT_BENCH_AUDIT_OFF is for benchmarks only and needs PII_VAULT_BENCH_ENDPOINTS=true';
-  }
-  if (config.PII_VAULT_BENCH_OPS_OFF) {
-    return 'PII_VAULT_BENCH_OPS_OFF is for benchmarks only and needs PII_VAULT_BENCH_ENDPOINTS=true';
-  }
-  return undefined;
 }
 
 /** TLS needs a certificate and its key together; client certificates need both as well. */

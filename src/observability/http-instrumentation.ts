@@ -1,15 +1,18 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import type { BenchSwitches } from '../config/bench-switches';
 import { logRequest } from './logging';
 import { MetricsService } from './metrics.service';
 import { attachRequestContext, requestContextOf, UNMATCHED_ROUTE } from './request-context';
 import { REQUEST_ID_HEADER } from './request-id';
 
 export interface HttpInstruments {
-  /** Request counts and latency; absent on a bench instance with PII_VAULT_BENCH_OPS_OFF. */
-  metrics?: MetricsService;
-  /** Where the request line goes (at LOG_LEVEL); absent means no request lines. */
-  log?: Logger;
+  /** Request counts and latency. */
+  metrics: MetricsService;
+  /** Where the request line goes (at LOG_LEVEL). */
+  log: Logger;
+  /** Neither happens while a bench instance has the operations layers switched off. */
+  bench: BenchSwitches;
 }
 
 /**
@@ -18,18 +21,17 @@ export interface HttpInstruments {
  * template (never the path).
  */
 export function instrumentHttp(app: NestFastifyApplication, instruments: HttpInstruments): void {
-  const { metrics, log } = instruments;
+  const { metrics, log, bench } = instruments;
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     attachRequestContext(request.raw, request.routeOptions.url);
     done();
   });
-  if (!metrics && !log) return;
   fastify.addHook('onResponse', (request, reply, done) => {
-    const elapsedMs = reply.elapsedTime;
-    if (log) logRequest(log, request, reply.statusCode, elapsedMs);
-    if (metrics) {
+    if (!bench.opsOff) {
+      const elapsedMs = reply.elapsedTime;
+      logRequest(log, request, reply.statusCode, elapsedMs);
       const route = requestContextOf(request.raw)?.route ?? UNMATCHED_ROUTE;
       metrics.observeRequest(request.method, route, reply.statusCode, elapsedMs / 1000);
     }

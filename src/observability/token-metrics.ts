@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import { BenchSwitches } from '../config/bench-switches';
 import { MetricsService } from './metrics.service';
 
 /**
@@ -9,17 +9,13 @@ import { MetricsService } from './metrics.service';
  */
 @Injectable()
 export class TokenMetrics {
-  private readonly enabled: boolean;
-
   constructor(
     private readonly metrics: MetricsService,
-    @Inject(AppConfig) config: AppConfig,
-  ) {
-    this.enabled = !config.PII_VAULT_BENCH_OPS_OFF;
-  }
+    private readonly bench: BenchSwitches,
+  ) {}
 
   tokenized(texts: readonly { entities: readonly { type: string }[] }[]): void {
-    if (!this.enabled) return;
+    if (this.bench.opsOff) return;
     for (const text of texts) {
       for (const entity of text.entities)
         this.metrics.countToken('tokenize', entity.type, 'tokenized');
@@ -27,7 +23,7 @@ export class TokenMetrics {
   }
 
   detokenized(tokens: readonly { type: string | null; outcome: string }[]): void {
-    if (!this.enabled) return;
+    if (this.bench.opsOff) return;
     for (const token of tokens) {
       // An unknown token's type is whatever the caller wrote into it: not a label value.
       const type = token.outcome === 'unknown' ? null : token.type;
