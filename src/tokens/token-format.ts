@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../crypto/random-pool';
 
 /** Crockford base32: no I, L, O, U, so tokens survive being read aloud or retyped by a model. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -12,7 +12,7 @@ export const TOKEN_PATTERN = /\[([A-Z][A-Z0-9_]{0,47})_([0-9A-HJKMNP-TV-Z]{6,12}
 const WHOLE_TOKEN = /^\[([A-Z][A-Z0-9_]{0,47})_([0-9A-HJKMNP-TV-Z]{6,12})\]$/;
 
 export function mintPlaceholderToken(entityType: string, idLength = TOKEN_ID_LENGTH): string {
-  const bytes = randomBytes(idLength);
+  const bytes = pooledRandomBytes(idLength);
   let id = '';
   for (let i = 0; i < idLength; i++) id += ALPHABET[bytes[i] & 31];
   return `[${entityType}_${id}]`;
