@@ -40,7 +40,11 @@ describe('AEAD (AES-256-GCM)', () => {
   it('keeps the stored AAD encoding: each field as a 4-byte big-endian length and its UTF-8', () => {
     // Ciphertexts already in vaults were sealed with exactly these bytes.
     expect(associatedData('vault-value', 'Zoë', '').toString('hex')).toBe(
-      '0000000b' + Buffer.from('vault-value').toString('hex') + '00000004' + '5a6fc3ab' + '00000000',
+      '0000000b' +
+        Buffer.from('vault-value').toString('hex') +
+        '00000004' +
+        '5a6fc3ab' +
+        '00000000',
     );
   });
 });
