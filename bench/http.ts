@@ -20,9 +20,9 @@ import { type BenchService, startService, stopService } from './lib/service';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const MASTER_KEY = randomBytes(32).toString('base64');
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 16);
 /** Slices each row's DURATION is cut into, alternating with the rows it is compared with. */
-const SLICES = Number(process.env.BENCH_SLICES ?? 4);
+const SLICES = Number(process.env.BENCH_SLICES ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
 interface Row {
@@ -31,8 +31,12 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
-  /** CPU time of the service process per request (Linux /proc), if readable. */
+  /** CPU time per request (Linux /proc) of the service process, if readable. */
   cpuMsPerRequest?: number;
+  /** ... of the embedded PostgreSQL's processes (undefined with DATABASE_URL). */
+  pgCpuMsPerRequest?: number;
+  /** ... of this process, which generates the load (autocannon). */
+  loadCpuMsPerRequest: number;
 }
 
 /** Appends the check digit that makes `prefix` Luhn-valid. */
@@ -131,6 +135,44 @@ function cpuMs(pid: number | undefined): number | undefined {
 /** Linux reports /proc CPU times in clock ticks of 1/100 s. */
 const CLOCK_TICKS = 100;
 
+/** CPU time in ms of every process named postgres: the embedded server's postmaster and backends. */
+function postgresCpuMs(): number | undefined {
+  if (process.env.DATABASE_URL) return undefined;
+  let total = 0;
+  try {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (!stat.includes(' (postgres) ')) continue;
+        const fields = stat.split(') ')[1].split(' ');
+        total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+      } catch {
+        // exited meanwhile
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return total;
+}
+
+/** This process's CPU time in ms. */
+const ownCpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/** Adds after - before to a running total; undefined once any reading was unavailable. */
+const addDelta = (
+  total: number | undefined,
+  before: number | undefined,
+  after: number | undefined,
+): number | undefined =>
+  total === undefined || before === undefined || after === undefined
+    ? undefined
+    : total + after - before;
+
 function load(target: Target, options: { duration?: number; amount?: number }) {
   return autocannon({
     url: target.url,
@@ -156,6 +198,8 @@ const median = (values: number[]): number => {
 async function measureGroup(targets: Target[]): Promise<Row[]> {
   const slices = targets.map(() => ({
     cpu: 0 as number | undefined,
+    pgCpu: 0 as number | undefined,
+    loadCpu: 0,
     requests: 0,
     seconds: 0,
     p50: [] as number[],
@@ -168,14 +212,14 @@ async function measureGroup(targets: Target[]): Promise<Row[]> {
     if (slice % 2 === 1) order.reverse();
     for (const i of order) {
       await setSwitches(targets[i]);
-      const before = cpuMs(targets[i].pid);
+      const [before, pgBefore, loadBefore] = [cpuMs(targets[i].pid), postgresCpuMs(), ownCpuMs()];
       const result = await load(targets[i], { duration: sliceSeconds });
-      const after = cpuMs(targets[i].pid);
+      const loadAfter = ownCpuMs(); // before the /proc reads below
+      const [after, pgAfter] = [cpuMs(targets[i].pid), postgresCpuMs()];
       const acc = slices[i];
-      acc.cpu =
-        acc.cpu === undefined || before === undefined || after === undefined
-          ? undefined
-          : acc.cpu + after - before;
+      acc.cpu = addDelta(acc.cpu, before, after);
+      acc.pgCpu = addDelta(acc.pgCpu, pgBefore, pgAfter);
+      acc.loadCpu += loadAfter - loadBefore;
       acc.requests += result.requests.total;
       acc.seconds += result.duration;
       acc.p50.push(result.latency.p50);
@@ -189,8 +233,14 @@ async function measureGroup(targets: Target[]): Promise<Row[]> {
     p50: median(slices[i].p50),
     p99: median(slices[i].p99),
     errors: slices[i].errors,
-    cpuMsPerRequest: slices[i].cpu === undefined ? undefined : slices[i].cpu! / slices[i].requests,
+    cpuMsPerRequest: perRequest(slices[i].cpu, slices[i].requests),
+    pgCpuMsPerRequest: perRequest(slices[i].pgCpu, slices[i].requests),
+    loadCpuMsPerRequest: slices[i].loadCpu / slices[i].requests,
   }));
+}
+
+function perRequest(ms: number | undefined, requests: number): number | undefined {
+  return ms === undefined ? undefined : ms / requests;
 }
 
 const ROW = {
@@ -218,14 +268,15 @@ function print(rows: Row[]): void {
       `(autocannon, same machine; p50/p99 are medians of the slices)`,
   );
   console.log(
-    '| endpoint | req/s | p50 ms | p99 ms | vs INSERT ceiling | service CPU ms/req | non-2xx/errors |',
+    '| endpoint | req/s | p50 ms | p99 ms | vs INSERT ceiling | CPU ms/req: service | PostgreSQL | load generator | non-2xx/errors |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const ms = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(3));
   for (const r of rows) {
     const ratio = `${Math.round((r.rps / ceiling) * 100)}%`;
-    const cpu = r.cpuMsPerRequest === undefined ? 'n/a' : r.cpuMsPerRequest.toFixed(3);
     console.log(
-      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${ratio} | ${cpu} | ${r.errors} |`,
+      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${ratio} | ` +
+        `${ms(r.cpuMsPerRequest)} | ${ms(r.pgCpuMsPerRequest)} | ${ms(r.loadCpuMsPerRequest)} | ${r.errors} |`,
     );
   }
   const cpu = (name: string) => rows.find((r) => r.name === name)!.cpuMsPerRequest;
