@@ -135,7 +135,7 @@ function cpuMs(pid: number | undefined): number | undefined {
 /** Linux reports /proc CPU times in clock ticks of 1/100 s. */
 const CLOCK_TICKS = 100;
 
-/** CPU time in ms of every process named postgres: the embedded server's postmaster and backends. */
+/** CPU time in ms of the processes named postgres: the embedded server's postmaster and backends. */
 function postgresCpuMs(): number | undefined {
   if (process.env.DATABASE_URL) return undefined;
   let total = 0;
@@ -146,7 +146,10 @@ function postgresCpuMs(): number | undefined {
         const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
         if (!stat.includes(' (postgres) ')) continue;
         const fields = stat.split(') ')[1].split(' ');
-        total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+        // utime + stime, plus cutime + cstime: backends and autovacuum workers that exited are
+        // counted in the postmaster that reaped them.
+        const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+        total += (ticks * 1000) / CLOCK_TICKS;
       } catch {
         // exited meanwhile
       }
