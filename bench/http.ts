@@ -351,17 +351,17 @@ export async function runHttpBench(): Promise<void> {
 
     const route = (
       name: string,
-      path: string,
+      routePath: string,
       body: () => string,
       switches: Switches = ALL_ON,
     ): Target => ({
       name,
-      url: `${url}${path}`,
+      url: `${url}${routePath}`,
       body,
       pid: service!.child.pid,
       switches,
       switchesUrl: `${url}/v1/bench/switches`,
-      prepare: path === '/v1/tokenize' ? preparePrompts : undefined,
+      prepare: body === tokenizeBody ? preparePrompts : undefined,
     });
     const opsOff = { opsOff: true, auditOff: false };
     const auditOff = { opsOff: false, auditOff: true };
