@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Service } from './support/service';
+import { Service, withClient } from './support/service';
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
@@ -21,6 +21,32 @@ describe('embedded mode (no DATABASE_URL)', () => {
 
   afterAll(() => {
     fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reaches its embedded server through the Unix socket, not TCP', async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-socket-'));
+    const service = await Service.start({ env: { PII_VAULT_DATA_DIR: own } });
+    try {
+      const { port } = JSON.parse(fs.readFileSync(path.join(own, 'owner.json'), 'utf8')) as {
+        port: number;
+      };
+      const { password } = JSON.parse(
+        fs.readFileSync(path.join(own, 'pg-credentials.json'), 'utf8'),
+      ) as { password: string };
+      const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+      const sessions = await withClient(url, async (c) => {
+        const result = await c.query<{ client_addr: string | null }>(
+          `SELECT client_addr FROM pg_stat_activity WHERE application_name = 'pii-vault'`,
+        );
+        return result.rows;
+      });
+      expect(sessions.length).toBeGreaterThan(0);
+      // A session over a Unix-domain socket has no client address.
+      expect(sessions.every((s) => s.client_addr === null)).toBe(true);
+    } finally {
+      await service.stop();
+      fs.rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('starts its own PostgreSQL, generates a 0600 master key, and keeps data across a SIGKILL', async () => {
