@@ -5,13 +5,15 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import fs from 'node:fs';
+import type { FastifyReply } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { SecureServerOptions } from 'node:http2';
 import { ApiKeysService } from './access/api-keys.service';
 import { AppModule } from './app.module';
 import { BenchSwitches } from './config/bench-switches';
-import { AppConfig, ConfigError } from './config/app-config';
-import { ErrorCode } from './common/errors';
+import { AppConfig, ConfigError, TrustProxy } from './config/app-config';
+import { ErrorCode, statusFor } from './common/errors';
+import { parseJsonBody } from './common/json-body';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { resolveMasterKey } from './crypto/master-key';
 import { runMigrations } from './database/data-source';
@@ -32,6 +34,14 @@ export async function connectDatabase(
   if (config.DATABASE_URL) return { url: config.DATABASE_URL };
   const embedded = await startEmbeddedPostgres(config.dataDir);
   return { url: embedded.url, embedded };
+}
+
+/** A URL Fastify could not route: too long a parameter (414) or malformed encoding (400). */
+function frameworkErrorBody(error: { code?: string }): { code: ErrorCode; message: string } {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return { code: ErrorCode.UriTooLong, message: 'A path parameter of the URL is too long' };
+  }
+  return { code: ErrorCode.InvalidRequest, message: 'The URL is malformed' };
 }
 
 /** Bodies are JSON only: anything else is refused with 415 before routing. */
@@ -143,6 +153,14 @@ async function secureHeaders(
   });
 }
 
+/** Fastify's trustProxy for a hop count (as Fastify itself reads a number) or a proxy list. */
+function trustedProxies(
+  setting: TrustProxy,
+): boolean | string[] | ((_: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
+}
+
 export async function startServer(config: AppConfig): Promise<RunningServer> {
   const masterKey = resolveMasterKey(config);
   const https = tlsOptions(config);
@@ -153,9 +171,15 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
       bodyLimit: config.PII_VAULT_BODY_LIMIT_BYTES,
       // Every log line of a request carries this id: the caller's X-Request-Id when plain.
       requestIdHeader: false,
-      // Behind a proxy the client address comes from X-Forwarded-For (failed-auth throttling).
-      trustProxy: config.TRUST_PROXY,
+      // Behind proxies the client address comes from X-Forwarded-For, trusting only the
+      // configured hops (failed-auth throttling): the entries a client wrote itself are ignored.
+      trustProxy: trustedProxies(config.TRUST_PROXY),
       genReqId: (request: IncomingMessage) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
+      // Errors Fastify raises before routing answer in our shape, never echoing the URL.
+      frameworkErrors: (error: { code?: string }, _request: unknown, reply: FastifyReply) => {
+        const body = frameworkErrorBody(error);
+        void reply.status(statusFor(body.code)).send({ error: body });
+      },
       ...(https ? { https } : {}),
     });
     const app = await NestFactory.create<NestFastifyApplication>(
@@ -164,6 +188,19 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
       { bufferLogs: true },
     );
     app.useLogger(app.get(Logger));
+    app.useBodyParser(
+      'application/json',
+      { bodyLimit: config.PII_VAULT_BODY_LIMIT_BYTES },
+      (_request: unknown, body: Buffer, done: (error: Error | null, parsed?: unknown) => void) => {
+        let parsed: unknown;
+        try {
+          parsed = parseJsonBody(body.toString('utf8'));
+        } catch (error) {
+          return done(error as Error);
+        }
+        done(null, parsed);
+      },
+    );
     const bench = app.get(BenchSwitches);
     instrumentHttp(app, { metrics: app.get(MetricsService), log: PinoLogger.root, bench });
     await secureHeaders(app, config, bench);

@@ -308,7 +308,7 @@ describe('policies, reveal levels, token formats, expiry and forget', () => {
     expect(res.status).toBe(200);
     const types = res.body.entities.map((e) => e.type);
     expect(types).toContain('EMPLOYEE_ID');
-    expect(res.body.text).toMatch(/\[EMPLOYEE_ID_[0-9A-Z]{6}\]/);
+    expect(res.body.text).toMatch(/\[EMPLOYEE_ID_[0-9A-HJKMNP-TV-Z]{8}\]/);
     expect(res.body.text).toContain('help@acme.example.com');
     expect(res.body.text).not.toContain('Project Falcon');
     const restored = await service.post<Detokenized>('/v1/detokenize', { text: res.body.text });

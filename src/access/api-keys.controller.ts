@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ErrorCode, VaultError } from '../common/errors';
 import { ApiKeysService } from './api-keys.service';
 import { RequireRoles } from './auth.guard';
 import { CurrentPrincipal } from './current-principal.decorator';
@@ -20,16 +19,7 @@ export class ApiKeysController {
     @Body() dto: CreateApiKeyDto,
     @CurrentPrincipal() caller: Principal,
   ): Promise<CreatedApiKeyDto> {
-    return this.apiKeys.create(
-      {
-        name: dto.name,
-        roles: dto.roles,
-        tenant: targetTenant(dto.tenant, caller),
-        rateLimitPerMinute: dto.rateLimitPerMinute,
-        revealBudgetPerHour: dto.revealBudgetPerHour,
-      },
-      caller,
-    );
+    return this.apiKeys.createFor(caller, dto);
   }
 
   @Get()
@@ -44,19 +34,6 @@ export class ApiKeysController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() caller: Principal,
   ): Promise<ApiKeySummaryDto> {
-    return this.apiKeys.revoke(
-      id,
-      caller.roles.includes(ROLE_OPERATOR) ? undefined : caller.tenantId,
-      caller,
-    );
+    return this.apiKeys.revokeFor(caller, id);
   }
-}
-
-/** Only an operator may create keys outside its own tenant: a tenant admin stays in its tenant. */
-function targetTenant(requested: string | undefined, caller: Principal): string {
-  if (!requested || requested === caller.tenantName) return caller.tenantName;
-  if (!caller.roles.includes(ROLE_OPERATOR)) {
-    throw new VaultError(ErrorCode.Forbidden, 'Only an operator may create keys in another tenant');
-  }
-  return requested;
 }

@@ -1,12 +1,27 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { ErrorCode, VaultError } from '../common/errors';
-import { BOOTSTRAP_LOOKUP_ID, generateApiKey, parseApiKey } from './api-key-format';
+import { MetricsService } from '../observability/metrics.service';
+import { RequestLimits } from '../ratelimit/request-limits';
+import {
+  generateApiKey,
+  LEGACY_BOOTSTRAP_LOOKUP_ID,
+  ParsedApiKey,
+  parseApiKey,
+} from './api-key-format';
+import { PolicyService } from '../policy/policy.service';
 import { Principal, ROLE_ADMIN, ROLE_OPERATOR } from './principal';
+import { RevocationFeed } from './revocation-feed';
 import { DEFAULT_TENANT, TenantsService } from './tenants.service';
 
 export interface ApiKeySummary {
@@ -53,7 +68,7 @@ const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
  * (by SHA-256 of the key) for PII_VAULT_API_KEY_CACHE_SECONDS so a request does not pay argon2.
  */
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ApiKeys');
   private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
@@ -62,10 +77,31 @@ export class ApiKeysService {
     private readonly tenants: TenantsService,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly policies: PolicyService,
+    private readonly limits: RequestLimits,
+    private readonly metrics: MetricsService,
+    private readonly revocations: RevocationFeed,
   ) {}
+
+  /**
+   * Every process LISTENs for revocations, so a key revoked through one replica is dropped from
+   * the cache of every other within a notification's delay. While that feed is down the cache is
+   * not trusted at all (each request verifies against the database).
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.revocations.start((keyId) => this.forgetVerified(keyId));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.revocations.stop();
+  }
 
   /** The key's principal if it was verified recently: no database, no argon2. */
   authenticateCached(key: string): Principal | undefined {
+    if (!this.revocations.live) {
+      this.verified.clear();
+      return undefined;
+    }
     const fingerprint = fingerprintOf(key);
     const hit = this.verified.get(fingerprint);
     if (hit && hit.until > Date.now()) return hit.principal;
@@ -73,20 +109,24 @@ export class ApiKeysService {
     return undefined;
   }
 
-  async authenticate(key: string): Promise<Principal | undefined> {
+  /**
+   * Verifies a key not in the cache, or throws 401 (429 past an allowance). Argon2 runs only for
+   * a well-formed key whose lookup id names a live row, and only after one attempt was taken from
+   * that key's own failure allowance, atomically, so a burst cannot race the count. A key that
+   * verifies gets its attempt back and never meets its client address's failures; a key that
+   * fails also spends an attempt of its address.
+   */
+  async authenticate(key: string, clientAddress: string): Promise<Principal> {
     const cached = this.authenticateCached(key);
     if (cached) return cached;
-    const fingerprint = fingerprintOf(key);
+    const parsed = parseApiKey(key);
+    const row = parsed ? await this.findLive(parsed.lookupId) : undefined;
+    if (!parsed || !row) return this.refuse(clientAddress);
 
-    const { lookupId, secret } = parseApiKey(key);
-    const rows = (await this.db.query(
-      `SELECT ${KEY_COLUMNS}, k.secret_hash
-         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-        WHERE k.lookup_id = $1`,
-      [lookupId],
-    )) as ApiKeyRow[];
-    const row = rows[0];
-    if (!row || row.revoked_at || !(await verify(row.secret_hash, secret))) return undefined;
+    await this.limits.takeKeyAttempt(parsed.lookupId);
+    this.metrics.countKeyVerification();
+    if (!(await verify(row.secret_hash, parsed.secret))) return this.refuse(clientAddress);
+    await this.limits.returnKeyAttempt(parsed.lookupId);
 
     const principal: Principal = {
       keyId: row.id,
@@ -96,8 +136,67 @@ export class ApiKeysService {
       rateLimitPerMinute: row.rate_limit_per_minute ?? undefined,
       revealBudgetPerHour: row.reveal_budget_per_hour ?? undefined,
     };
-    this.remember(fingerprint, principal);
+    this.remember(fingerprintOf(key), principal);
     return principal;
+  }
+
+  private async refuse(clientAddress: string): Promise<never> {
+    await this.limits.noteAuthFailure(clientAddress);
+    throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
+  }
+
+  private async findLive(lookupId: string): Promise<ApiKeyRow | undefined> {
+    const rows = (await this.db.query(
+      `SELECT ${KEY_COLUMNS}, k.secret_hash
+         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+        WHERE k.lookup_id = $1 AND k.revoked_at IS NULL`,
+      [lookupId],
+    )) as ApiKeyRow[];
+    return rows[0];
+  }
+
+  /**
+   * Creates a key for a caller over HTTP, who may grant only what it holds: an admin keeps to its
+   * own tenant and grants `admin` or roles the tenant's policies name; only an operator grants
+   * `operator` or acts in another tenant. The creation is audited.
+   */
+  async createFor(
+    actor: Principal,
+    request: Omit<NewApiKey, 'tenant'> & { tenant?: string },
+  ): Promise<ApiKeySummary & { key: string }> {
+    const isOperator = actor.roles.includes(ROLE_OPERATOR);
+    const tenant = request.tenant ?? actor.tenantName;
+    if (tenant !== actor.tenantName && !isOperator) {
+      throw new VaultError(
+        ErrorCode.Forbidden,
+        'Only an operator may create keys in another tenant',
+      );
+    }
+    if (request.roles.includes(ROLE_OPERATOR) && !isOperator) {
+      throw new VaultError(ErrorCode.Forbidden, 'Only an operator may grant the operator role');
+    }
+    if (!isOperator && !actor.roles.includes(ROLE_ADMIN)) {
+      throw new VaultError(ErrorCode.Forbidden, 'Requires role: admin or operator');
+    }
+    await this.assertKnownRoles(tenant, request.roles);
+    return this.create({ ...request, tenant }, actor);
+  }
+
+  /**
+   * Roles must be built in, declared by the operator (PII_VAULT_ROLES) or named by one of the
+   * tenant's current policies, so a typo fails loudly instead of minting a key that sees nothing.
+   */
+  private async assertKnownRoles(tenant: string, roles: readonly string[]): Promise<void> {
+    const tenantId = await this.tenants.find(tenant);
+    const named = new Set<string>([ROLE_ADMIN, ROLE_OPERATOR, ...this.config.declaredRoles]);
+    if (tenantId) for (const role of await this.policies.rolesNamed(tenantId)) named.add(role);
+    const unknown = roles.filter((role) => !named.has(role));
+    if (unknown.length > 0) {
+      throw new VaultError(
+        ErrorCode.InvalidRequest,
+        `roles: ${unknown.join(', ')} unknown in tenant ${tenant}; declare them in PII_VAULT_ROLES or name them in a policy first`,
+      );
+    }
   }
 
   /** Creates a key; with an actor (a caller over HTTP) the creation is audited. */
@@ -119,24 +218,34 @@ export class ApiKeysService {
     return rows.map(toSummary);
   }
 
+  /**
+   * Revokes a key for a caller over HTTP: an operator any key, an admin a key of its own tenant
+   * that holds no operator role (a tenant admin cannot disarm the platform's keys). Audited.
+   */
+  revokeFor(actor: Principal, id: string): Promise<ApiKeySummary> {
+    const isOperator = actor.roles.includes(ROLE_OPERATOR);
+    return this.revoke(id, isOperator ? undefined : actor.tenantId, actor, !isOperator);
+  }
+
   /** Revokes a key of the tenant (any tenant when undefined); audited when an actor is given. */
   async revoke(
     id: string,
     tenantId: string | undefined,
     actor?: Principal,
+    sparingOperators = false,
   ): Promise<ApiKeySummary> {
     const rows = (await this.db.query(
       `UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, now())
          FROM tenants t
         WHERE k.id = $1 AND t.id = k.tenant_id AND ($2::uuid IS NULL OR k.tenant_id = $2::uuid)
+          AND NOT ($3::boolean AND $4 = ANY (k.roles))
         RETURNING ${KEY_COLUMNS}`,
-      [id, tenantId ?? null],
+      [id, tenantId ?? null, sparingOperators, ROLE_OPERATOR],
     )) as [ApiKeyRow[], number];
     const row = rows[0][0];
     if (!row) throw new VaultError(ErrorCode.NotFound, 'No such API key');
-    for (const [fingerprint, entry] of this.verified) {
-      if (entry.principal.keyId === id) this.verified.delete(fingerprint);
-    }
+    this.forgetVerified(id);
+    await this.revocations.announce(id);
     const summary = toSummary(row);
     if (actor) await this.recordKeyEvent('api_key.revoke', summary, actor, row.tenant_id);
     return summary;
@@ -194,6 +303,12 @@ export class ApiKeysService {
     };
   }
 
+  private forgetVerified(keyId: string): void {
+    for (const [fingerprint, entry] of this.verified) {
+      if (entry.principal.keyId === keyId) this.verified.delete(fingerprint);
+    }
+  }
+
   private remember(fingerprint: string, principal: Principal): void {
     const ttl = this.config.PII_VAULT_API_KEY_CACHE_SECONDS * 1000;
     if (ttl === 0) return;
@@ -204,14 +319,23 @@ export class ApiKeysService {
 
   /** First start with no keys: the configured bootstrap key, or a generated one printed once. */
   async bootstrapAdminKey(): Promise<void> {
+    const configured = this.config.PII_VAULT_BOOTSTRAP_ADMIN_KEY;
+    const parsedConfigured = configured ? parseApiKey(configured) : undefined;
+    if (configured && !parsedConfigured) {
+      throw new VaultError(
+        ErrorCode.InvalidRequest,
+        'PII_VAULT_BOOTSTRAP_ADMIN_KEY starts with pvk_ but is not a well-formed pvk_ key',
+      );
+    }
     await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_ID]);
       const existing = (await tx.query(`SELECT 1 FROM api_keys LIMIT 1`)) as unknown[];
-      if (existing.length > 0) return;
-      const configured = this.config.PII_VAULT_BOOTSTRAP_ADMIN_KEY;
-      const generated = configured ? undefined : generateApiKey();
-      const lookupId = configured ? parseApiKey(configured).lookupId : generated!.lookupId;
-      const secret = configured ? parseApiKey(configured).secret : generated!.secret;
+      if (existing.length > 0) {
+        if (parsedConfigured) await this.moveLegacyBootstrapKey(tx, parsedConfigured);
+        return;
+      }
+      const generated = parsedConfigured ? undefined : generateApiKey();
+      const { lookupId, secret } = parsedConfigured ?? generated!;
       await tx.query(`INSERT INTO tenants (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [
         DEFAULT_TENANT,
       ]);
@@ -222,14 +346,28 @@ export class ApiKeysService {
       );
       if (generated) {
         process.stderr.write(
-          `\nNo API keys existed: generated the bootstrap admin key (shown once, store it now):\n\n    ${generated.key}\n\n`,
+          `\nNo API keys existed: generated the bootstrap admin key (shown once, store it now):\n\n    ${generated!.key}\n\n`,
         );
       } else {
-        this.logger.log(
-          `Bootstrap admin key from PII_VAULT_BOOTSTRAP_ADMIN_KEY installed (lookup ${lookupId === BOOTSTRAP_LOOKUP_ID ? 'custom' : 'standard'})`,
-        );
+        this.logger.log('Bootstrap admin key from PII_VAULT_BOOTSTRAP_ADMIN_KEY installed');
       }
     });
+  }
+
+  /** A custom bootstrap key stored under the old shared lookup id moves to its derived one. */
+  private async moveLegacyBootstrapKey(
+    tx: { query(sql: string, params?: unknown[]): Promise<unknown> },
+    configured: ParsedApiKey,
+  ): Promise<void> {
+    const rows = (await tx.query(`SELECT id, secret_hash FROM api_keys WHERE lookup_id = $1`, [
+      LEGACY_BOOTSTRAP_LOOKUP_ID,
+    ])) as { id: string; secret_hash: string }[];
+    if (rows.length === 0 || !(await verify(rows[0].secret_hash, configured.secret))) return;
+    await tx.query(`UPDATE api_keys SET lookup_id = $2 WHERE id = $1`, [
+      rows[0].id,
+      configured.lookupId,
+    ]);
+    this.logger.log(`Bootstrap admin key ${rows[0].id} moved to its derived lookup id`);
   }
 }
 

@@ -19,8 +19,7 @@ export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 /**
  * Global guard: Bearer API key on every route but @Public ones, the key's request limit, then
- * role checks. Keys not verified recently are checked only while the client address has failed
- * authentication less than its allowance, so a key cannot be guessed at speed.
+ * role checks. ApiKeysService decides how much work an unverified key may cost.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -38,7 +37,7 @@ export class AuthGuard implements CanActivate {
     const key = bearerToken(request.headers.authorization);
     if (!key)
       throw new VaultError(ErrorCode.Unauthenticated, 'Missing Authorization: Bearer <api key>');
-    const principal = this.apiKeys.authenticateCached(key) ?? (await this.verify(key, request.ip));
+    const principal = await this.apiKeys.authenticate(key, request.ip);
     request.principal = principal;
     noteCaller(request.raw, principal);
     await this.limits.admit(principal);
@@ -48,14 +47,6 @@ export class AuthGuard implements CanActivate {
       throw new VaultError(ErrorCode.Forbidden, `Requires role: ${required.join(' or ')}`);
     }
     return true;
-  }
-
-  private async verify(key: string, clientIp: string): Promise<Principal> {
-    await this.limits.assertMayAuthenticate(clientIp);
-    const principal = await this.apiKeys.authenticate(key);
-    if (principal) return principal;
-    await this.limits.noteAuthFailure(clientIp);
-    throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
   }
 }
 

@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'api_key.revoke',
   'forget',
   'reveal_budget_exceeded',
+  'unknown_tokens_exceeded',
   'discovery.scan',
   'discovery.cancel',
   'discovery.connection.create',

@@ -3,6 +3,7 @@ export enum ErrorCode {
   InvalidRequest = 'invalid_request',
   InvalidJson = 'invalid_json',
   PayloadTooLarge = 'payload_too_large',
+  UriTooLong = 'uri_too_long',
   UnsupportedMediaType = 'unsupported_media_type',
   Unauthenticated = 'unauthenticated',
   Forbidden = 'forbidden',
@@ -31,6 +32,8 @@ export function statusFor(code: ErrorCode): number {
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
+    case ErrorCode.UriTooLong:
+      return 414;
     case ErrorCode.UnsupportedMediaType:
       return 415;
     case ErrorCode.RateLimited:

@@ -9,6 +9,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DecryptionError } from '../crypto/aead';
 import { KeyUnavailableError } from '../crypto/keyring.service';
+import { JsonBodyError } from './json-body';
 import { ErrorCode, statusFor, TooManyRequestsError, VaultError } from './errors';
 
 interface ErrorBody {
@@ -110,6 +111,9 @@ function httpBody(exception: HttpException): ErrorBody {
 
 /** Errors Fastify raises while reading the body, before any handler runs. */
 function fastifyBody(exception: unknown): ErrorBody | undefined {
+  if (exception instanceof JsonBodyError) {
+    return { code: ErrorCode.InvalidRequest, message: exception.message };
+  }
   const code = (exception as { code?: unknown } | null)?.code;
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

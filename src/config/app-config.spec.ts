@@ -16,8 +16,15 @@ describe('configuration', () => {
     expect(config.PII_VAULT_BENCH_ENDPOINTS).toBe(false);
   });
 
-  it('reads TRUST_PROXY as a boolean', () => {
-    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(true);
+  it('reads TRUST_PROXY as a hop count or a list of proxy addresses, never as "every hop"', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1, ::1' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY');
   });
 
   it('accepts CORS origins as a comma-separated list', () => {
@@ -43,6 +50,9 @@ describe('configuration', () => {
     [{ TLS_CERT_FILE: '/etc/cert.pem' }, 'TLS_KEY_FILE'],
     [{ TLS_CLIENT_CA_FILE: '/etc/ca.pem' }, 'TLS_CLIENT_CA_FILE'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '11' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ PII_VAULT_MAX_VALUES_PER_REQUEST: '0' }, 'PII_VAULT_MAX_VALUES_PER_REQUEST'],
     [{ PII_VAULT_BENCH_ENDPOINTS: 'on' }, 'PII_VAULT_BENCH_ENDPOINTS'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);

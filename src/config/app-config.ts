@@ -10,8 +10,10 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -23,6 +25,27 @@ const toBoolean = ({ value }: { value: unknown }) => {
   if (value === 'false' || value === '0') return false;
   return value;
 };
+
+/** false: the socket's address; a number: that many proxy hops; a list: those proxies. */
+export type TrustProxy = false | number | string[];
+
+/** Parses TRUST_PROXY; anything it cannot read is left as is, so validation names it. */
+function toTrustProxy({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text === 'false' || text === '0') return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((e) => e.trim());
+  return entries.length > 0 && entries.every(isAddressOrCidr) ? entries : value;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /** Every environment variable the service reads, validated once at start-up. */
 export class AppConfig {
@@ -84,12 +107,19 @@ export class AppConfig {
   LOG_LEVEL: string = 'log';
 
   /**
-   * Behind a reverse proxy: the client address (for failed-authentication throttling) is read
-   * from X-Forwarded-For. Off by default, since a direct client could forge that header.
+   * Behind reverse proxies: which hops of X-Forwarded-For to trust when finding the client address
+   * (for failed-authentication throttling), as Fastify's trustProxy takes it: a hop count, or the
+   * proxies' addresses and CIDRs. Never "trust every hop": the leftmost entry is the client's own.
    */
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
-  TRUST_PROXY: boolean = false;
+  @Transform(toTrustProxy)
+  @ValidateIf((_, value) => value !== false && !Array.isArray(value))
+  @IsInt({
+    message:
+      'TRUST_PROXY must be false, a hop count (1-10), or a comma-separated list of proxy IPs/CIDRs',
+  })
+  @Min(1, { message: 'TRUST_PROXY hop count must be between 1 and 10' })
+  @Max(10, { message: 'TRUST_PROXY hop count must be between 1 and 10' })
+  TRUST_PROXY: TrustProxy = false;
 
   /** Comma-separated origins allowed by CORS; unset means CORS stays off. */
   @IsOptional()
@@ -122,6 +152,34 @@ export class AppConfig {
   @IsInt({ message: 'PII_VAULT_REVEAL_BUDGET_PER_HOUR must be an integer' })
   @Min(1, { message: 'PII_VAULT_REVEAL_BUDGET_PER_HOUR must be >= 1' })
   PII_VAULT_REVEAL_BUDGET_PER_HOUR: number = 10000;
+
+  /** Role names keys may hold besides admin, operator and the roles a tenant's policies name. */
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_-]{0,31}(\s*,\s*[a-z][a-z0-9_-]{0,31})*$/, {
+    message:
+      'PII_VAULT_ROLES must be a comma-separated list of role names (^[a-z][a-z0-9_-]{0,31}$)',
+  })
+  PII_VAULT_ROLES?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_MAX_VALUES_PER_REQUEST must be an integer' })
+  @Min(1, { message: 'PII_VAULT_MAX_VALUES_PER_REQUEST must be >= 1' })
+  PII_VAULT_MAX_VALUES_PER_REQUEST: number = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_MAX_TOKENS_PER_REQUEST must be an integer' })
+  @Min(1, { message: 'PII_VAULT_MAX_TOKENS_PER_REQUEST must be >= 1' })
+  PII_VAULT_MAX_TOKENS_PER_REQUEST: number = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_DETECT_OFFLOAD_BYTES must be an integer' })
+  @Min(0, { message: 'PII_VAULT_DETECT_OFFLOAD_BYTES must be >= 0 (0 offloads every text)' })
+  PII_VAULT_DETECT_OFFLOAD_BYTES: number = 32 * 1024;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR must be an integer' })
+  @Min(1, { message: 'PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR must be >= 1' })
+  PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR: number = 200;
 
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'PII_VAULT_ALERT_WEBHOOK_URL must be an http(s):// URL' })
@@ -162,6 +220,11 @@ export class AppConfig {
   @IsString()
   TLS_CLIENT_CA_FILE?: string;
 
+  /** PII_VAULT_ROLES as a list. */
+  get declaredRoles(): string[] {
+    return this.PII_VAULT_ROLES ? this.PII_VAULT_ROLES.split(',').map((r) => r.trim()) : [];
+  }
+
   get dataDir(): string {
     return path.resolve(this.PII_VAULT_DATA_DIR);
   }
@@ -191,6 +254,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_AUTH_FAILURES_PER_MINUTE',
     'PII_VAULT_REVEAL_BUDGET_PER_HOUR',
     'PII_VAULT_ALERT_WEBHOOK_URL',
+    'PII_VAULT_ROLES',
+    'PII_VAULT_MAX_VALUES_PER_REQUEST',
+    'PII_VAULT_MAX_TOKENS_PER_REQUEST',
+    'PII_VAULT_DETECT_OFFLOAD_BYTES',
+    'PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR',
     'TLS_CERT_FILE',
     'TLS_KEY_FILE',
     'TLS_CLIENT_CA_FILE',

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -7,12 +7,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
-import { BUILTIN_ENTITY_TYPES, DetectionEngine } from '../detection';
+import { BUILTIN_ENTITY_TYPES } from '../detection';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import type { Principal } from '../access/principal';
 import { ErrorCode, VaultError } from '../common/errors';
 import { detectOptionsFor } from '../policy/policy-document';
 import { PolicyService } from '../policy/policy.service';
+import { DetectionRunner } from './detection-runner';
 
 export class DetectRequestDto {
   @ApiProperty() @IsString({ message: 'text must be a string' }) text!: string;
@@ -57,7 +58,7 @@ const KNOWN_TYPES = new Set<string>(BUILTIN_ENTITY_TYPES);
 @Controller('v1')
 export class DetectController {
   constructor(
-    @Inject(DetectionEngine) private readonly engine: DetectionEngine,
+    private readonly runner: DetectionRunner,
     private readonly policies: PolicyService,
   ) {}
 
@@ -68,15 +69,17 @@ export class DetectController {
     @Body() dto: DetectRequestDto,
     @CurrentPrincipal() caller: Principal,
   ): Promise<DetectResultDto> {
-    const unknown = dto.entities?.filter((t) => !KNOWN_TYPES.has(t)) ?? [];
+    const policy = await this.policies.resolveFor(caller, dto.policy);
+    // A policy's custom recognizers add types of their own (EMPLOYEE_ID) to the known ones.
+    const custom = new Set(policy.detection?.recognizers?.map((r) => r.type));
+    const unknown = dto.entities?.filter((t) => !KNOWN_TYPES.has(t) && !custom.has(t)) ?? [];
     if (unknown.length > 0) {
       throw new VaultError(
         ErrorCode.InvalidRequest,
         `entities: unknown entity type ${unknown.join(', ')}`,
       );
     }
-    const policy = await this.policies.resolve(caller.tenantId, dto.policy);
-    const entities = this.engine.detect(dto.text, detectOptionsFor(policy, dto.entities));
+    const entities = await this.runner.detect(dto.text, detectOptionsFor(policy, dto.entities));
     return {
       entities: entities.map(({ type, start, end, score, text }) => ({
         type,

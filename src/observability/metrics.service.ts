@@ -76,6 +76,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly keyVerifications = new Counter({
+    name: 'pii_vault_api_key_verifications_total',
+    help: 'API keys checked with argon2 (keys not in the verified-key cache)',
+    registers: [this.registry],
+  });
+
+  private readonly unknownTokenAlerts = new Counter({
+    name: 'pii_vault_unknown_token_alerts_total',
+    help: 'Keys reported for asking after too many unknown tokens in an hour',
+    registers: [this.registry],
+  });
+
   constructor(private readonly db: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pii_vault_' });
     this.registerPoolGauge();
@@ -119,6 +131,14 @@ export class MetricsService {
     this.rejections.inc({ reason });
   }
 
+  countKeyVerification(): void {
+    this.keyVerifications.inc();
+  }
+
+  countUnknownTokenAlert(): void {
+    this.unknownTokenAlerts.inc();
+  }
+
   async render(): Promise<string> {
     return this.registry.metrics();
   }
@@ -151,11 +171,11 @@ export class MetricsService {
   }
 
   private registerVaultSizeGauge(): void {
-    const refresh = (gauge: Gauge<'tenant_id'>) => this.refreshVaultSizes(gauge);
+    const refresh = (gauge: Gauge) => this.refreshVaultSizes(gauge);
+    // One total, no tenant label: a scrape must not list the tenants or how much each stores.
     new Gauge({
       name: 'pii_vault_vault_entries',
-      help: 'Stored (unpurged) vault entries per tenant id',
-      labelNames: ['tenant_id'] as const,
+      help: 'Stored (unpurged) vault entries, all tenants together',
       registers: [this.registry],
       collect() {
         return refresh(this);
@@ -163,19 +183,17 @@ export class MetricsService {
     });
   }
 
-  private async refreshVaultSizes(gauge: Gauge<'tenant_id'>): Promise<void> {
+  private async refreshVaultSizes(gauge: Gauge): Promise<void> {
     if (Date.now() - this.vaultSizeReadAt < VAULT_SIZE_CACHE_MS) return;
-    let rows: { tenant_id: string; entries: number }[];
+    let rows: { entries: number }[];
     try {
       rows = (await this.db.query(
-        `SELECT tenant_id, count(*)::int AS entries FROM vault_entries
-          WHERE purged_at IS NULL GROUP BY tenant_id`,
+        `SELECT count(*)::int AS entries FROM vault_entries WHERE purged_at IS NULL`,
       )) as typeof rows;
     } catch {
-      return; // database unreachable: the scrape still answers, with the last counts
+      return; // database unreachable: the scrape still answers, with the last count
     }
     this.vaultSizeReadAt = Date.now();
-    gauge.reset();
-    for (const row of rows) gauge.set({ tenant_id: row.tenant_id }, row.entries);
+    gauge.set(rows[0]?.entries ?? 0);
   }
 }

@@ -48,6 +48,11 @@ export interface PolicyDocument {
   /** Keyed by role, then by entity type or `*`. */
   access?: Record<string, Record<string, RevealLevel>>;
   limits?: PolicyLimits;
+  /**
+   * Roles that may name this policy on tokenize and detect (admins always may). Naming a policy
+   * never changes reveal levels or budgets: those come from the tenant's `default` policy.
+   */
+  callers?: string[];
 }
 
 /** The rule for one entity type after merging `default` with the type's own rule. */
@@ -132,6 +137,15 @@ export function detectOptionsFor(
     denyList: rules.denyList,
     customRecognizers: rules.recognizers,
   };
+}
+
+/** Every role the policy names: in `access`, in `limits` and in `callers`. */
+export function rolesNamedBy(policy: PolicyDocument): string[] {
+  return [
+    ...Object.keys(policy.access ?? {}),
+    ...Object.keys(policy.limits?.revealBudgetPerHour ?? {}),
+    ...(policy.callers ?? []),
+  ];
 }
 
 /** True when any token rule of the policy mints format-preserving tokens. */

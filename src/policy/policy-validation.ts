@@ -20,6 +20,7 @@ import { REVEAL_LEVELS, TOKEN_FORMATS, ttlSeconds } from './policy-document';
 
 const TYPE_NAME = /^[A-Z][A-Z0-9_]{0,47}$/;
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+const MAX_CALLER_ROLES = 100;
 const MAX_TTL_SECONDS = 100 * 365 * 24 * 3600;
 const MAX_REVEAL_BUDGET = 1_000_000_000;
 /** Types whose values have no fixed character shape to preserve. */
@@ -118,7 +119,7 @@ export function validatePolicyDocument(raw: unknown): string[] {
   if (!isObject(raw)) return ['(document): must be a JSON object'];
   const problems: string[] = [];
   for (const key of Object.keys(raw)) {
-    if (!['detection', 'tokens', 'access', 'limits'].includes(key))
+    if (!['detection', 'tokens', 'access', 'limits', 'callers'].includes(key))
       problems.push(`${key}: unknown section`);
   }
   if (raw.detection !== undefined && !isObject(raw.detection))
@@ -162,7 +163,20 @@ export function validatePolicyDocument(raw: unknown): string[] {
   problems.push(...tokenProblems(raw.tokens, known));
   problems.push(...accessProblems(raw.access, known));
   problems.push(...limitProblems(raw.limits));
+  problems.push(...callerProblems(raw.callers));
   return problems;
+}
+
+/** `callers`: the roles that may name this policy on tokenize and detect. */
+function callerProblems(callers: unknown): string[] {
+  if (callers === undefined) return [];
+  if (!Array.isArray(callers) || callers.length > MAX_CALLER_ROLES)
+    return [`callers: must be an array of at most ${MAX_CALLER_ROLES} role names`];
+  return callers.flatMap((role, i) =>
+    typeof role === 'string' && ROLE_NAME.test(role)
+      ? []
+      : [`callers.${i}: role names must match ${ROLE_NAME.source}`],
+  );
 }
 
 /** `limits.revealBudgetPerHour`: role name -> whole number of values per hour. */

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../access/principal';
+import { Principal, ROLE_ADMIN } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, VaultError } from '../common/errors';
-import { BUILTIN_POLICY, PolicyDocument, usesFormatPreserving } from './policy-document';
+import {
+  BUILTIN_POLICY,
+  PolicyDocument,
+  rolesNamedBy,
+  usesFormatPreserving,
+} from './policy-document';
 import { validatePolicyDocument } from './policy-validation';
 
 export const DEFAULT_POLICY_NAME = 'default';
@@ -24,6 +29,20 @@ interface PolicyRow {
   created_by: string | null;
 }
 
+/** The latest version of a named policy; a null document is a deleted or absent policy. */
+interface StoredPolicy {
+  document: PolicyDocument | null;
+  version: number | null;
+}
+
+/** The policy that decides reveal levels and budgets, and which version of it did. */
+export interface GoverningPolicy {
+  name: string;
+  /** Null: the built-in default (the tenant has not written one). */
+  version: number | null;
+  document: PolicyDocument;
+}
+
 /** How long a resolved policy is trusted before re-reading (edits by another replica). */
 const CACHE_MS = 5_000;
 const MAX_WRITE_ATTEMPTS = 3;
@@ -31,7 +50,7 @@ const MAX_WRITE_ATTEMPTS = 3;
 /** Versioned policy documents per tenant, and the policy a request runs under. */
 @Injectable()
 export class PolicyService {
-  private readonly cache = new Map<string, { policy: PolicyDocument | null; until: number }>();
+  private readonly cache = new Map<string, { policy: StoredPolicy; until: number }>();
   private readonly formatPreserving = new Map<string, { uses: boolean; until: number }>();
 
   constructor(
@@ -40,15 +59,45 @@ export class PolicyService {
   ) {}
 
   /**
-   * The policy for a request: the named one (404 if the tenant has none by that name), else the
-   * tenant's `default`, else the built-in default.
+   * The policy whose detection and token rules a request of this caller runs under: the named one
+   * (404 if the tenant has none by that name; 403 unless the caller is an admin or holds a role
+   * the policy lists in `callers`), else the tenant's governing policy.
    */
-  async resolve(tenantId: string, name?: string): Promise<PolicyDocument> {
-    const stored = await this.cachedLatest(tenantId, name ?? DEFAULT_POLICY_NAME);
-    // A section the document leaves out keeps the built-in default (e.g. admin reveals all).
-    if (stored) return { ...BUILTIN_POLICY, ...stored };
-    if (name === undefined || name === DEFAULT_POLICY_NAME) return BUILTIN_POLICY;
-    throw new VaultError(ErrorCode.NotFound, `No policy named ${name}`);
+  async resolveFor(caller: Principal, name?: string): Promise<PolicyDocument> {
+    if (name === undefined || name === DEFAULT_POLICY_NAME) {
+      return (await this.governing(caller.tenantId)).document;
+    }
+    const stored = await this.cachedLatest(caller.tenantId, name);
+    if (!stored.document) throw new VaultError(ErrorCode.NotFound, `No policy named ${name}`);
+    const bound = stored.document.callers ?? [];
+    if (!caller.roles.includes(ROLE_ADMIN) && !caller.roles.some((r) => bound.includes(r))) {
+      throw new VaultError(
+        ErrorCode.Forbidden,
+        `Policy ${name} is not bound to any of your roles (an admin lists them in its "callers")`,
+      );
+    }
+    // A named policy chooses detection and token rules only; who may see what stays governed.
+    return {
+      ...BUILTIN_POLICY,
+      ...stored.document,
+      access: BUILTIN_POLICY.access,
+      limits: undefined,
+    };
+  }
+
+  /**
+   * The tenant's governing policy, which alone decides reveal levels and budgets: its stored
+   * `default` (sections it leaves out keep the built-in ones), else the built-in default.
+   */
+  async governing(tenantId: string): Promise<GoverningPolicy> {
+    const stored = await this.cachedLatest(tenantId, DEFAULT_POLICY_NAME);
+    if (!stored.document)
+      return { name: DEFAULT_POLICY_NAME, version: null, document: BUILTIN_POLICY };
+    return {
+      name: DEFAULT_POLICY_NAME,
+      version: stored.version,
+      document: { ...BUILTIN_POLICY, ...stored.document },
+    };
   }
 
   /** Whether any current policy of the tenant mints format-preserving tokens (cached briefly). */
@@ -60,6 +109,15 @@ export class PolicyService {
     );
     this.formatPreserving.set(tenantId, { uses, until: Date.now() + CACHE_MS });
     return uses;
+  }
+
+  /** Every role any current policy of the tenant names. */
+  async rolesNamed(tenantId: string): Promise<Set<string>> {
+    const roles = new Set<string>();
+    for (const policy of await this.list(tenantId)) {
+      for (const role of rolesNamedBy(policy.document!)) roles.add(role);
+    }
+    return roles;
   }
 
   async list(tenantId: string): Promise<PolicyVersion[]> {
@@ -161,15 +219,16 @@ export class PolicyService {
     }
   }
 
-  private async cachedLatest(tenantId: string, name: string): Promise<PolicyDocument | null> {
+  private async cachedLatest(tenantId: string, name: string): Promise<StoredPolicy> {
     const key = `${tenantId}/${name}`;
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.policy;
     const rows = (await this.db.query(
-      `SELECT document FROM policies WHERE tenant_id = $1 AND name = $2 ORDER BY version DESC LIMIT 1`,
+      `SELECT document, version FROM policies WHERE tenant_id = $1 AND name = $2
+        ORDER BY version DESC LIMIT 1`,
       [tenantId, name],
-    )) as { document: PolicyDocument | null }[];
-    const policy = rows[0]?.document ?? null;
+    )) as { document: PolicyDocument | null; version: number }[];
+    const policy = { document: rows[0]?.document ?? null, version: rows[0]?.version ?? null };
     this.cache.set(key, { policy, until: Date.now() + CACHE_MS });
     return policy;
   }

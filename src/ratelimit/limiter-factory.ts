@@ -52,16 +52,15 @@ export class LimiterFactory {
     }
   }
 
-  /** OverLimit when the subject has already spent its allowance; consumes nothing. */
-  async check(
+  /** Gives back points the subject consumed (a counted attempt that turned out legitimate). */
+  async refund(
     purpose: string,
     limit: number,
     windowSeconds: number,
     subject: string,
-  ): Promise<OverLimit | undefined> {
-    const state = await this.limiter(purpose, limit, windowSeconds).get(subject);
-    if (!state || state.consumedPoints < limit) return undefined;
-    return new OverLimit(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
+    points = 1,
+  ): Promise<void> {
+    await this.limiter(purpose, limit, windowSeconds).reward(subject, points);
   }
 
   private limiter(purpose: string, limit: number, windowSeconds: number): RateLimiterAbstract {

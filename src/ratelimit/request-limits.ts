@@ -30,10 +30,18 @@ export class RequestLimits {
     if (over) this.reject('api_key', over, 'Too many requests for this API key');
   }
 
-  /** Refuses an address that has failed authentication too often this minute. */
-  async assertMayAuthenticate(clientIp: string): Promise<void> {
-    const over = await this.limiters.check('auth-fail', this.authFailureLimit, MINUTE, clientIp);
-    if (over) this.reject('auth_failures', over, 'Too many failed authentications');
+  /**
+   * Takes one attempt from the key's own failure allowance before its hash is checked; throws 429
+   * once it is spent, so guessing one key's secret costs at most that many argon2 runs a minute.
+   */
+  async takeKeyAttempt(lookupId: string): Promise<void> {
+    const over = await this.limiters.consume('auth-key', this.authFailureLimit, MINUTE, lookupId);
+    if (over) this.reject('auth_failures', over, 'Too many failed authentications for this key');
+  }
+
+  /** Gives back the attempt of a key that verified. */
+  async returnKeyAttempt(lookupId: string): Promise<void> {
+    await this.limiters.refund('auth-key', this.authFailureLimit, MINUTE, lookupId);
   }
 
   /** Counts a failed authentication; throws 429 once the address is past its allowance. */

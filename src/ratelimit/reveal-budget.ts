@@ -30,14 +30,22 @@ export class RevealBudget {
     private readonly bench: BenchSwitches,
   ) {}
 
-  /** Spends one unit per revealed or masked value; throws 429 when the budget would run out. */
+  /**
+   * Spends one unit per revealed, masked or unknown token (a guess costs what a reveal costs, so
+   * token ids cannot be searched for in bulk); throws 429 when the budget would run out. A key
+   * asking after many unknown tokens is also reported, like a spent budget.
+   */
   async spend(
     caller: Principal,
     policy: PolicyDocument,
     outcomes: readonly { outcome: string }[],
   ): Promise<void> {
-    const shown = outcomes.filter((o) => o.outcome === 'revealed' || o.outcome === 'masked').length;
-    if (shown === 0 || this.bench.opsOff) return;
+    if (this.bench.opsOff) return;
+    const unknown = outcomes.filter((o) => o.outcome === 'unknown').length;
+    const shown =
+      unknown + outcomes.filter((o) => o.outcome === 'revealed' || o.outcome === 'masked').length;
+    if (shown === 0) return;
+    if (unknown > 0) await this.watchUnknown(caller, unknown);
     const budget =
       caller.revealBudgetPerHour ??
       revealBudgetFor(policy, caller.roles) ??
@@ -58,7 +66,7 @@ export class RevealBudget {
       roles: caller.roles,
       details: { budgetPerHour: budget, requested: shown },
     });
-    this.alert(facts);
+    this.alert('reveal_budget_exceeded', facts);
     throw new TooManyRequestsError(
       ErrorCode.RevealBudgetExceeded,
       `This key's reveal budget of ${budget} values per hour is spent; nothing was revealed`,
@@ -66,15 +74,40 @@ export class RevealBudget {
     );
   }
 
+  /** Reports (metric, audit row, webhook) a key's first crossing of the unknown-token threshold. */
+  private async watchUnknown(caller: Principal, unknown: number): Promise<void> {
+    const threshold = this.config.PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR;
+    const before = await this.limiters.consume('unknown', threshold, HOUR, caller.keyId, unknown);
+    if (!before || !(await this.firstCrossing(caller.keyId, threshold))) return;
+    this.metrics.countUnknownTokenAlert();
+    await this.audit.record({
+      tenantId: caller.tenantId,
+      action: 'unknown_tokens_exceeded',
+      apiKeyId: caller.keyId,
+      roles: caller.roles,
+      details: { thresholdPerHour: threshold },
+    });
+    this.alert('unknown_tokens_exceeded', {
+      keyId: caller.keyId,
+      tenantId: caller.tenantId,
+      thresholdPerHour: threshold,
+    });
+  }
+
+  /** True once per key and hour: the alert is not repeated on every later request. */
+  private async firstCrossing(keyId: string, threshold: number): Promise<boolean> {
+    return !(await this.limiters.consume('unknown-alerted', 1, HOUR, `${keyId}/${threshold}`));
+  }
+
   /** Fire and forget: a slow or failing receiver must not hold up or fail the request. */
-  private alert(facts: Record<string, string | number>): void {
+  private alert(event: string, facts: Record<string, string | number>): void {
     const url = this.config.PII_VAULT_ALERT_WEBHOOK_URL;
     if (!url) return;
     fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        event: 'reveal_budget_exceeded',
+        event,
         at: new Date().toISOString(),
         ...facts,
       }),

@@ -1,8 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCode, VaultError } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { DetectionRunner } from '../detection-http/detection-runner';
 import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { VaultCipherService } from '../crypto/vault-cipher.service';
-import { PolicyDocument, revealLevelFor } from '../policy/policy-document';
+import { revealLevelFor } from '../policy/policy-document';
+import type { GoverningPolicy } from '../policy/policy.service';
 import { RevealBudget } from '../ratelimit/reveal-budget';
 import { formatPreservingCandidates } from './formats/format-preserving';
 import { maskValue } from './formats/masking';
@@ -21,7 +25,8 @@ export interface TokenResolution {
 
 export interface DetokenizeRequest {
   caller: Principal;
-  policy: PolicyDocument;
+  /** The tenant's governing policy: never one the caller named. */
+  policy: GoverningPolicy;
   /** Also look for format-preserving tokens, which have no bracket syntax. */
   formatPreserving: boolean;
   purpose?: string;
@@ -39,6 +44,8 @@ export class DetokenizeService {
     private readonly cipher: VaultCipherService,
     private readonly audit: AuditService,
     private readonly revealBudget: RevealBudget,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly detection: DetectionRunner,
   ) {}
 
   async resolveTokens(
@@ -46,11 +53,12 @@ export class DetokenizeService {
     tokens: readonly string[],
   ): Promise<TokenResolution[]> {
     const distinct = [...new Set(tokens)];
+    this.assertWithinTokenCap(distinct.length);
     const entries = await this.vault.findByTokens(request.caller.tenantId, distinct);
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
     );
-    await this.revealBudget.spend(request.caller, request.policy, resolutions);
+    await this.revealBudget.spend(request.caller, request.policy.document, resolutions);
     await this.record(request, resolutions);
     return resolutions;
   }
@@ -65,6 +73,7 @@ export class DetokenizeService {
       end: o.end,
     }));
     const candidates = request.formatPreserving ? formatPreservingCandidates(text) : [];
+    this.assertWithinTokenCap(new Set(occurrences.map((o) => o.value)).size);
     const entries = await this.vault.findByTokens(request.caller.tenantId, [
       ...new Set([...occurrences, ...candidates].map((o) => o.value)),
     ]);
@@ -76,7 +85,7 @@ export class DetokenizeService {
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
     );
-    await this.revealBudget.spend(request.caller, request.policy, resolutions);
+    await this.revealBudget.spend(request.caller, request.policy.document, resolutions);
     await this.record(request, resolutions);
 
     const shown = new Map(resolutions.map((r) => [r.token, r.value]));
@@ -94,6 +103,28 @@ export class DetokenizeService {
     };
   }
 
+  /** The purpose as the audit trail keeps it: a value it names is replaced by its type. */
+  private async redacted(purpose: string): Promise<string> {
+    const found = await this.detection.detect(purpose);
+    let out = '';
+    let cursor = 0;
+    for (const entity of found) {
+      out += `${purpose.slice(cursor, entity.start)}[${entity.type}]`;
+      cursor = entity.end;
+    }
+    return out + purpose.slice(cursor);
+  }
+
+  /** Bounds what one request may ask after (PII_VAULT_MAX_TOKENS_PER_REQUEST), known or not. */
+  private assertWithinTokenCap(count: number): void {
+    const max = this.config.PII_VAULT_MAX_TOKENS_PER_REQUEST;
+    if (count <= max) return;
+    throw new VaultError(
+      ErrorCode.PayloadTooLarge,
+      `The request names more than ${max} distinct tokens (PII_VAULT_MAX_TOKENS_PER_REQUEST); split it`,
+    );
+  }
+
   private async resolveOne(
     request: DetokenizeRequest,
     token: string,
@@ -104,7 +135,7 @@ export class DetokenizeService {
     if ((entry.expiresAt && entry.expiresAt.getTime() <= Date.now()) || !entry.sealed) {
       return { token, type, outcome: 'expired' };
     }
-    const level = revealLevelFor(request.policy, request.caller.roles, type);
+    const level = revealLevelFor(request.policy.document, request.caller.roles, type);
     if (level === 'deny') return { token, type, outcome: 'denied' };
     const plain = await this.cipher.decrypt(
       { tenantId: request.caller.tenantId, token, entityType: type },
@@ -116,17 +147,18 @@ export class DetokenizeService {
   }
 
   /** No unaudited reveal: if this write fails, the request fails and nothing is returned. */
-  private record(
+  private async record(
     request: DetokenizeRequest,
     resolutions: readonly TokenResolution[],
   ): Promise<void> {
-    return this.audit.record({
+    await this.audit.record({
       tenantId: request.caller.tenantId,
       action: 'detokenize',
       apiKeyId: request.caller.keyId,
       roles: request.caller.roles,
-      purpose: request.purpose ?? null,
+      purpose: request.purpose === undefined ? null : await this.redacted(request.purpose),
       details: {
+        policy: { name: request.policy.name, version: request.policy.version },
         tokens: resolutions.map(({ token, type, outcome }) => ({ token, type, outcome })),
       },
     });

@@ -2,7 +2,8 @@ import { pooledRandomBytes } from '../crypto/random-pool';
 
 /** Crockford base32: no I, L, O, U, so tokens survive being read aloud or retyped by a model. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const TOKEN_ID_LENGTH = 6;
+/** 8 Crockford characters: 40 bits, so ids cannot be guessed in bulk (older tokens keep 6). */
+export const TOKEN_ID_LENGTH = 8;
 
 /**
  * The one documented token pattern: `[TYPE_ID]`, TYPE an UPPER_SNAKE entity type, ID 6–12 Crockford

@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DetectedEntity, DetectionEngine } from '../detection';
+import { ErrorCode, VaultError } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { DetectedEntity } from '../detection';
+import { DetectionRunner } from '../detection-http/detection-runner';
 import { VaultCipherService } from '../crypto/vault-cipher.service';
 import {
   detectOptionsFor,
@@ -44,9 +47,10 @@ const MAX_TOKEN_CLASH_RETRIES = 4;
 @Injectable()
 export class TokenizeService {
   constructor(
-    @Inject(DetectionEngine) private readonly engine: DetectionEngine,
+    private readonly detection: DetectionRunner,
     private readonly cipher: VaultCipherService,
     private readonly vault: VaultRepository,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async tokenize(
@@ -56,7 +60,8 @@ export class TokenizeService {
     scope = '',
   ): Promise<TokenizedText[]> {
     const options = detectOptionsFor(policy);
-    const detected = texts.map((text) => this.engine.detect(text, options));
+    const detected = await Promise.all(texts.map((text) => this.detection.detect(text, options)));
+    this.assertWithinValueCap(detected);
     const stored = new Map<string, DistinctValue>();
     const keys = new Map<DetectedEntity, string>();
     for (const entity of detected.flat()) {
@@ -90,6 +95,24 @@ export class TokenizeService {
       }
       return { text: out + text.slice(cursor), entities };
     });
+  }
+
+  /**
+   * One request may mint at most PII_VAULT_MAX_VALUES_PER_REQUEST distinct values: a single large
+   * body must not flood the vault with rows (checked before anything is stored).
+   */
+  private assertWithinValueCap(detected: readonly DetectedEntity[][]): void {
+    const max = this.config.PII_VAULT_MAX_VALUES_PER_REQUEST;
+    const distinct = new Set<string>();
+    for (const entity of detected.flat()) {
+      distinct.add(`${entity.type}\u0000${entity.text}`);
+      if (distinct.size > max) {
+        throw new VaultError(
+          ErrorCode.PayloadTooLarge,
+          `The request holds more than ${max} distinct values (PII_VAULT_MAX_VALUES_PER_REQUEST); split it`,
+        );
+      }
+    }
   }
 
   /**

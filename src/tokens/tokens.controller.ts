@@ -53,7 +53,7 @@ export class TokensController {
     @CurrentPrincipal() caller: Principal,
   ): Promise<TokenizeResultDto | TokenizeBatchResultDto> {
     assertOneOf(dto.text, dto.texts, 'text or texts');
-    const policy = await this.policies.resolve(caller.tenantId, dto.policy);
+    const policy = await this.policies.resolveFor(caller, dto.policy);
     const results = await this.tokenizer.tokenize(
       caller.tenantId,
       policy,
@@ -72,9 +72,11 @@ export class TokensController {
     @CurrentPrincipal() caller: Principal,
   ): Promise<DetokenizeResultDto> {
     assertOneOf(dto.text, dto.tokens, 'text or tokens');
+    // A named policy must be one the caller may name, but never decides who sees what.
+    if (dto.policy !== undefined) await this.policies.resolveFor(caller, dto.policy);
     const request = {
       caller,
-      policy: await this.policies.resolve(caller.tenantId, dto.policy),
+      policy: await this.policies.governing(caller.tenantId),
       formatPreserving: await this.policies.tenantUsesFormatPreserving(caller.tenantId),
       purpose: dto.purpose,
     };
@@ -97,7 +99,7 @@ export class TokensController {
     @CurrentPrincipal() caller: Principal,
   ): Promise<ForgetResultDto> {
     assertOneOf(dto.value, dto.token, 'value or token');
-    const policy = await this.policies.resolve(caller.tenantId);
+    const policy = await this.policies.resolveFor(caller);
     return this.forgetter.forget(caller, policy, dto);
   }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 
 export const ADMIN_KEY = 'test-bootstrap-admin-key-0123456789';
+export const TEST_ROLES = ['support', 'billing', 'auditor', 'detokenizer', 'tokenizer'];
 const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
 export function testDatabaseServerUrl(): string {
@@ -66,6 +67,8 @@ export class Service {
       PORT: '0',
       HOST: '127.0.0.1',
       PII_VAULT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+      // The roles the suite's keys hold besides admin and operator, as an operator declares them.
+      PII_VAULT_ROLES: TEST_ROLES.join(','),
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...(options.masterKey ? { PII_VAULT_MASTER_KEY: options.masterKey } : {}),
       ...options.env,
