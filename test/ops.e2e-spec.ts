@@ -114,12 +114,12 @@ describe('failed-authentication throttling behind a proxy', () => {
       headers: { 'x-forwarded-for': forwardedFor },
     });
 
-  it('with TRUST_PROXY on, throttles the address in X-Forwarded-For and not the others behind the proxy', async () => {
+  it('with TRUST_PROXY at one hop, throttles the address in X-Forwarded-For and not the others behind the proxy', async () => {
     const db = await createDatabase('ops');
     const service = await Service.start({
       databaseUrl: db.url,
       masterKey: newMasterKey(),
-      env: { TRUST_PROXY: 'true', PII_VAULT_AUTH_FAILURES_PER_MINUTE: '3' },
+      env: { TRUST_PROXY: '1', PII_VAULT_AUTH_FAILURES_PER_MINUTE: '3' },
     });
     try {
       const statuses: number[] = [];
@@ -258,9 +258,7 @@ describe('metrics, logs and headers after a workload full of PII', () => {
       /pii_vault_tokens_total\{operation="detokenize",entity_type="none",outcome="unknown"\} 1/,
     );
     expect(body).toMatch(/pii_vault_detection_duration_seconds_count [1-9]/);
-    expect(body).toMatch(
-      new RegExp(`pii_vault_vault_entries\\{tenant_id="[0-9a-f-]{36}"\\} ${tokens.length}\n`),
-    );
+    expect(body).toMatch(new RegExp(`pii_vault_vault_entries ${tokens.length}\n`));
     expect(body).toMatch(/pii_vault_db_pool_connections\{state="max"\} 16/);
     expect(body).toMatch(/pii_vault_audit_write_failures_total 0/);
   });

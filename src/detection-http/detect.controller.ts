@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -64,11 +64,12 @@ export class DetectController {
 
   @Post('detect')
   @HttpCode(200)
+  @Header('content-type', 'application/json; charset=utf-8')
   @ApiOkResponse({ type: DetectResultDto })
   async detect(
     @Body() dto: DetectRequestDto,
     @CurrentPrincipal() caller: Principal,
-  ): Promise<DetectResultDto> {
+  ): Promise<Buffer> {
     const policy = await this.policies.resolveFor(caller, dto.policy);
     // A policy's custom recognizers add types of their own (EMPLOYEE_ID) to the known ones.
     const custom = new Set(policy.detection?.recognizers?.map((r) => r.type));
@@ -79,15 +80,6 @@ export class DetectController {
         `entities: unknown entity type ${unknown.join(', ')}`,
       );
     }
-    const entities = await this.runner.detect(dto.text, detectOptionsFor(policy, dto.entities));
-    return {
-      entities: entities.map(({ type, start, end, score, text }) => ({
-        type,
-        start,
-        end,
-        score,
-        text,
-      })),
-    };
+    return this.runner.detectAsJson(dto.text, detectOptionsFor(policy, dto.entities));
   }
 }
