@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AuditWriter } from '../src/audit/audit-writer';
 import { AuditService } from '../src/audit/audit.service';
 import { legacyLinkHash } from '../src/audit/audit-chain';
@@ -693,6 +694,82 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
         firstBreak: { seq: '5', id: rows[4].id, reason: 'prev_hash_mismatch' },
       });
     });
+  });
+
+  it('migrates a database the unkeyed code wrote: its rows become v1, and the first start seals them', async () => {
+    const old = await createDatabase('preaudit');
+    // The service's compiled migrations, as it runs them at start-up.
+    const ds = new DataSource({
+      ...dataSourceOptions(old.url, 2),
+      migrations: [path.resolve(__dirname, '..', 'dist', 'migrations', '*.js')],
+    } as DataSourceOptions);
+    await ds.initialize();
+    let tenantId: string;
+    try {
+      // The schema as it was before the keyed chain: undo migrations until that one is undone.
+      await ds.runMigrations({ transaction: 'each' });
+      const applied = async () =>
+        ((await ds.query('SELECT name FROM schema_migrations')) as { name: string }[]).map(
+          (m) => m.name,
+        );
+      while ((await applied()).includes('AuditChainKeyed1763900012500')) {
+        await ds.undoLastMigration({ transaction: 'each' });
+      }
+      tenantId = (
+        (await ds.query(`INSERT INTO tenants (name) VALUES ('legacy') RETURNING id`)) as {
+          id: string;
+        }[]
+      )[0].id;
+      // Three rows appended exactly as the unkeyed writer did: SHA-256 links, old audit_append.
+      let prevHash: Buffer = Buffer.alloc(32);
+      const rows = range(3).map((seq) => {
+        const link = {
+          tenantId,
+          seq: String(seq),
+          occurredAt: new Date(Date.now() - 60_000 + seq).toISOString(),
+          action: 'forget',
+          apiKeyId: null,
+          roles: ['admin'],
+          purpose: null,
+          details: { deleted: seq },
+          prevHash,
+        };
+        const hash = legacyLinkHash(link);
+        const row = { ...link, prevHash: prevHash.toString('hex'), hash: hash.toString('hex') };
+        prevHash = hash;
+        return row;
+      });
+      expect(
+        await ds.query('SELECT * FROM audit_append($1, 0, $2, $3::jsonb)', [
+          tenantId,
+          Buffer.alloc(32),
+          JSON.stringify(rows),
+        ]),
+      ).toEqual([]);
+    } finally {
+      await ds.destroy();
+    }
+
+    const upgraded = await Service.start({ databaseUrl: old.url, masterKey: newMasterKey() });
+    try {
+      const versions = await withClient(old.url, (c) =>
+        c.query<{ seq: string; chain_version: number; action: string }>(
+          'SELECT seq, chain_version, action FROM audit_events WHERE tenant_id = $1 ORDER BY seq',
+          [tenantId],
+        ),
+      );
+      expect(versions.rows).toEqual([
+        { seq: '1', chain_version: 1, action: 'forget' },
+        { seq: '2', chain_version: 1, action: 'forget' },
+        { seq: '3', chain_version: 1, action: 'forget' },
+        { seq: '4', chain_version: 2, action: 'audit.chain_keyed' },
+      ]);
+      const admin = await createKey(upgraded, ['admin'], 'legacy');
+      const res = await upgraded.request<VerifyBody>('GET', '/v1/audit/verify', { key: admin });
+      expect(res.body).toMatchObject({ intact: true, checked: 5, legacyRows: 3 });
+    } finally {
+      await upgraded.stop();
+    }
   });
 
   it('reports a deleted row as a seq gap at the row after it', async () => {
