@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AuditWriter } from '../src/audit/audit-writer';
 import { AuditService } from '../src/audit/audit.service';
-import { linkHash } from '../src/audit/audit-chain';
+import { legacyLinkHash } from '../src/audit/audit-chain';
 import type { AuditDetails, AuditOutcome, AuditTokenEntry } from '../src/audit/audit.types';
+import { AuditMac } from '../src/crypto/audit-mac';
 import { dataSourceOptions } from '../src/database/data-source';
 import {
   ADMIN_KEY,
@@ -25,6 +27,7 @@ interface AuditEventBody {
   details: { tokens?: AuditTokenEntry[]; [key: string]: unknown };
   prevHash: string;
   hash: string;
+  chainVersion: number;
 }
 interface AuditPageBody {
   events: AuditEventBody[];
@@ -33,8 +36,19 @@ interface AuditPageBody {
 interface VerifyBody {
   intact: boolean;
   checked: number;
+  legacyRows: number;
   head?: { seq: string; hash: string } | null;
-  firstBreak?: { seq: string; id: string; reason: string; expectedSeq?: string };
+  suppliedHead?: { seq: string; contained: true };
+  firstBreak?: { seq: string; id?: string; reason: string; expectedSeq?: string };
+}
+interface HeadBody {
+  seq: string;
+  hash: string;
+  hmac: string;
+  time: string;
+}
+interface ErrorBody {
+  error: { code: string; message: string };
 }
 interface CreatedKey {
   id: string;
@@ -58,7 +72,9 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
     service = await Service.start({ databaseUrl: db.url, masterKey });
     dataSource = new DataSource(dataSourceOptions(db.url, 8));
     await dataSource.initialize();
-    audit = new AuditService(dataSource, new AuditWriter(dataSource, () => {}));
+    // The audit key comes from the master key, as in the service: this process writes the same chain.
+    const mac = new AuditMac(Buffer.from(masterKey, 'base64'));
+    audit = new AuditService(dataSource, new AuditWriter(dataSource, mac, () => {}), mac);
   });
 
   afterAll(async () => {
@@ -93,8 +109,19 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
     return res.body;
   }
 
-  async function verify(admin: string, on: Service = service): Promise<VerifyBody> {
-    const res = await on.request<VerifyBody>('GET', '/v1/audit/verify', { key: admin });
+  async function verify(
+    admin: string,
+    on: Service = service,
+    head?: HeadBody,
+  ): Promise<VerifyBody> {
+    const query = head ? `?${new URLSearchParams({ ...head }).toString()}` : '';
+    const res = await on.request<VerifyBody>('GET', `/v1/audit/verify${query}`, { key: admin });
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  async function exportHead(admin: string): Promise<HeadBody> {
+    const res = await service.request<HeadBody>('GET', '/v1/audit/head', { key: admin });
     expect(res.status).toBe(200);
     return res.body;
   }
@@ -157,7 +184,7 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
   it('refuses the audit trail and its verification to non-admin keys', async () => {
     const support = await createKey(service, ['support']);
     const operatorOnly = await createKey(service, ['operator']);
-    for (const route of ['/v1/audit', '/v1/audit/verify']) {
+    for (const route of ['/v1/audit', '/v1/audit/verify', '/v1/audit/head']) {
       for (const key of [support, operatorOnly]) {
         const res = await service.request('GET', route, { key });
         expect(res.status).toBe(403);
@@ -347,55 +374,402 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
     expect(await verify(tenant.admin)).toEqual({
       intact: false,
       checked: 1776,
+      legacyRows: 0,
       firstBreak: { seq: '1777', id: rows.rows[0].id, reason: 'hash_mismatch' },
     });
   });
 
-  it('reports a rewritten row whose hash was recomputed as a broken link at the next row', async () => {
-    const tenant = await newTenant('relink');
-    for (const i of range(4)) await createKeyAs(tenant.admin, `k${i}`, ['support']);
-    // The forger edits row 3 and gives it a correct hash of the new content: row 4 no longer links.
-    const next = await withClient(db.url, async (c) => {
-      const row = (
-        await c.query<{
-          seq: string;
-          occurred_at: Date;
-          action: string;
-          api_key_id: string | null;
-          roles: string[];
-          purpose: string | null;
-          details: AuditDetails;
-          prev_hash: Buffer;
-        }>('SELECT * FROM audit_events WHERE tenant_id = $1 AND seq = 3', [tenant.id])
-      ).rows[0];
-      const details = { ...row.details, roles: ['admin'] };
-      const forged = linkHash({
-        tenantId: tenant.id,
-        seq: row.seq,
-        occurredAt: row.occurred_at.toISOString(),
-        action: row.action,
-        apiKeyId: row.api_key_id,
-        roles: row.roles,
-        purpose: row.purpose,
-        details,
-        prevHash: row.prev_hash,
-      });
-      await c.query(
-        'UPDATE audit_events SET details = $2, hash = $3 WHERE tenant_id = $1 AND seq = 3',
-        [tenant.id, JSON.stringify(details), forged],
+  describe('against someone who can write the database but does not hold the master key', () => {
+    interface StoredRow {
+      id: string;
+      seq: string;
+      occurred_at: Date;
+      action: string;
+      api_key_id: string | null;
+      roles: string[];
+      purpose: string | null;
+      details: AuditDetails;
+      prev_hash: Buffer;
+      hash: Buffer;
+      chain_version: number;
+    }
+
+    /** A tenant with its key-creation row and four detokenize rows, made over HTTP. */
+    async function tenantWithReveals(label: string) {
+      const tenant = await newTenant(label);
+      const tokenized = await service.post<{ text: string }>(
+        '/v1/tokenize',
+        { text: `Write to ada.${randomBytes(3).toString('hex')}@example.org` },
+        tenant.admin,
       );
-      return (
-        await c.query<{ id: string }>(
-          'SELECT id FROM audit_events WHERE tenant_id = $1 AND seq = 4',
-          [tenant.id],
-        )
-      ).rows[0].id;
+      expect(tokenized.status).toBe(200);
+      for (let i = 0; i < 4; i++) {
+        const res = await service.post(
+          '/v1/detokenize',
+          { text: tokenized.body.text },
+          tenant.admin,
+        );
+        expect(res.status).toBe(200);
+      }
+      expect(await chainSeqs(tenant.id)).toEqual(range(5));
+      return tenant;
+    }
+
+    const rowsOf = (tenantId: string) =>
+      withClient(
+        db.url,
+        async (c) =>
+          (
+            await c.query<StoredRow>(
+              'SELECT * FROM audit_events WHERE tenant_id = $1 ORDER BY seq',
+              [tenantId],
+            )
+          ).rows,
+      );
+
+    /**
+     * What the unkeyed code allowed: edit rows, then recompute every hash from `fromSeq` to the
+     * end with plain SHA-256, as the old linkHash did, so that every link matches again.
+     */
+    async function rewrite(
+      tenantId: string,
+      fromSeq: number,
+      edit: (row: StoredRow) => void,
+      options: { markUnkeyed?: boolean; toSeq?: number } = {},
+    ): Promise<StoredRow[]> {
+      const rows = await rowsOf(tenantId);
+      const rewritten = rows.slice(fromSeq - 1, options.toSeq);
+      let prevHash = fromSeq === 1 ? Buffer.alloc(32) : rows[fromSeq - 2].hash;
+      for (const row of rewritten) {
+        edit(row);
+        row.prev_hash = prevHash;
+        row.hash = legacyLinkHash({
+          tenantId,
+          seq: row.seq,
+          occurredAt: row.occurred_at.toISOString(),
+          action: row.action,
+          apiKeyId: row.api_key_id,
+          roles: row.roles,
+          purpose: row.purpose,
+          details: row.details,
+          prevHash,
+        });
+        prevHash = row.hash;
+        if (options.markUnkeyed) row.chain_version = 1;
+      }
+      await withClient(db.url, async (c) => {
+        for (const row of rewritten) {
+          await c.query(
+            `UPDATE audit_events SET details = $2, prev_hash = $3, hash = $4, chain_version = $5
+              WHERE id = $1`,
+            [row.id, JSON.stringify(row.details), row.prev_hash, row.hash, row.chain_version],
+          );
+        }
+      });
+      return rows;
+    }
+
+    /** Hides a reveal: the row's tokens now say masked. */
+    const hideReveal = (seq: string) => (row: StoredRow) => {
+      if (row.seq !== seq) return;
+      row.details = {
+        ...row.details,
+        tokens: row.details.tokens?.map((t) => ({ ...t, outcome: 'masked' as const })),
+      };
+    };
+
+    it('an edited detokenize row re-chained with SHA-256 as the old code would breaks verify at that row', async () => {
+      const tenant = await tenantWithReveals('rechain');
+      const before = await rowsOf(tenant.id);
+      expect(before[2].details.tokens?.[0].outcome).toBe('revealed');
+      expect(before.map((r) => r.chain_version)).toEqual([2, 2, 2, 2, 2]);
+      expect(await verify(tenant.admin)).toMatchObject({ intact: true, checked: 5, legacyRows: 0 });
+
+      const rows = await rewrite(tenant.id, 3, hideReveal('3'));
+      // The forgery is consistent as far as SHA-256 goes: every row links to the one before.
+      for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toEqual(rows[i - 1].hash);
+      expect(await verify(tenant.admin)).toEqual({
+        intact: false,
+        checked: 2,
+        legacyRows: 0,
+        firstBreak: { seq: '3', id: rows[2].id, reason: 'hash_mismatch' },
+      });
     });
-    expect(await verify(tenant.admin)).toEqual({
-      intact: false,
-      checked: 3,
-      firstBreak: { seq: '4', id: next, reason: 'prev_hash_mismatch' },
+
+    it('claiming the re-chained rows predate the keyed chain (chain_version 1) breaks verify too', async () => {
+      const tenant = await tenantWithReveals('downgrade');
+      const rows = await rewrite(tenant.id, 3, hideReveal('3'), { markUnkeyed: true });
+      expect(await verify(tenant.admin)).toEqual({
+        intact: false,
+        checked: 2,
+        legacyRows: 0,
+        firstBreak: { seq: '3', id: rows[2].id, reason: 'unkeyed_link' },
+      });
+      // And the vault will not chain new events after the forged rows: the reveal is refused.
+      const tokenized = await service.post<{ text: string }>(
+        '/v1/tokenize',
+        { text: 'Write to grace@example.org' },
+        tenant.admin,
+      );
+      const res = await service.post('/v1/detokenize', { text: tokenized.body.text }, tenant.admin);
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 500,
+        body: { error: { code: 'internal', message: 'Internal error' } },
+      });
+      expect(service.logs()).toContain(`tenant ${tenant.id} failed: UnkeyedChainHeadError`);
+      expect(await chainSeqs(tenant.id)).toEqual(range(5));
     });
+
+    it('a whole chain rewritten as unkeyed rows verifies as unkeyed, not intact', async () => {
+      const tenant = await tenantWithReveals('all-v1');
+      const rows = await rewrite(tenant.id, 1, hideReveal('3'), { markUnkeyed: true });
+      expect(await verify(tenant.admin)).toEqual({
+        intact: false,
+        checked: 0,
+        legacyRows: 0,
+        firstBreak: { seq: '1', id: rows[0].id, reason: 'unkeyed_link' },
+      });
+    });
+
+    it('an exported head catches a truncated tail, which verify alone cannot see, and a regrown one', async () => {
+      const tenant = await tenantWithReveals('truncate');
+      const head = await exportHead(tenant.admin);
+      const rows = await rowsOf(tenant.id);
+      expect(head).toEqual({
+        seq: '5',
+        hash: rows[4].hash.toString('hex'),
+        hmac: expect.stringMatching(/^[0-9a-f]{64}$/),
+        time: expect.any(String),
+      });
+      expect(await verify(tenant.admin, service, head)).toEqual({
+        intact: true,
+        checked: 5,
+        legacyRows: 0,
+        head: { seq: '5', hash: head.hash },
+        suppliedHead: { seq: '5', contained: true },
+      });
+
+      await withClient(db.url, (c) =>
+        c.query('DELETE FROM audit_events WHERE tenant_id = $1 AND seq >= 4', [tenant.id]),
+      );
+      // Without the head, a chain cut short is a shorter intact chain.
+      expect(await verify(tenant.admin)).toMatchObject({ intact: true, checked: 3 });
+      expect(await verify(tenant.admin, service, head)).toEqual({
+        intact: false,
+        checked: 3,
+        legacyRows: 0,
+        firstBreak: { seq: '4', reason: 'truncated' },
+      });
+
+      // New events fill seqs 4 and 5 again, with other hashes: the head is still not in the chain.
+      for (const i of range(2)) await createKeyAs(tenant.admin, `after-cut-${i}`, ['support']);
+      const regrown = await rowsOf(tenant.id);
+      expect(await verify(tenant.admin)).toMatchObject({ intact: true, checked: 5 });
+      expect(await verify(tenant.admin, service, head)).toEqual({
+        intact: false,
+        checked: 4,
+        legacyRows: 0,
+        firstBreak: { seq: '5', id: regrown[4].id, reason: 'head_mismatch' },
+      });
+    });
+
+    it('refuses a forged, altered, foreign or incomplete head with a 400 that names it', async () => {
+      const tenant = await tenantWithReveals('forged');
+      const other = await newTenant('forged-other');
+      const head = await exportHead(tenant.admin);
+      const foreign = await exportHead(other.admin);
+      const flip = (hex: string) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
+      const rows = await rowsOf(tenant.id);
+      const cases: [string, Record<string, string>, string][] = [
+        ['a made-up hmac', { ...head, hmac: flip(head.hmac) }, 'hmac'],
+        // A head that claims the chain was shorter, so that a cut would pass.
+        [
+          'an older seq and hash under the real hmac',
+          { ...head, seq: '3', hash: rows[2].hash.toString('hex') },
+          'hmac',
+        ],
+        ['another time', { ...head, time: '2020-01-01T00:00:00.000Z' }, 'hmac'],
+        ['another tenant’s head', foreign, 'hmac'],
+        [
+          'a plain SHA-256 in place of the hmac',
+          { ...head, hmac: rows[4].hash.toString('hex') },
+          'hmac',
+        ],
+        ['no hmac', { seq: head.seq, hash: head.hash, time: head.time }, 'hmac'],
+        ['only a seq', { seq: head.seq }, 'hash'],
+        ['a hash that is not hex', { ...head, hash: 'z'.repeat(64) }, 'hash'],
+        ['a negative seq', { ...head, seq: '-1' }, 'seq'],
+        ['a time that is not a time', { ...head, time: 'yesterday' }, 'time'],
+      ];
+      for (const [label, query, named] of cases) {
+        const res = await service.request<ErrorBody>(
+          'GET',
+          `/v1/audit/verify?${new URLSearchParams(query).toString()}`,
+          { key: tenant.admin },
+        );
+        expect({ label, status: res.status, code: res.body.error?.code }).toEqual({
+          label,
+          status: 400,
+          code: 'invalid_request',
+        });
+        expect(res.body.error.message).toContain(named);
+      }
+      // The genuine head still verifies.
+      expect(await verify(tenant.admin, service, head)).toMatchObject({ intact: true });
+    });
+
+    it('upgrades a chain written by the unkeyed code: start-up seals it, and its rows are counted', async () => {
+      const tenant = await newTenant('legacy');
+      // The chain as the unkeyed code wrote it: four SHA-256 rows (chain_version 1).
+      await withClient(db.url, async (c) => {
+        await c.query('DELETE FROM audit_events WHERE tenant_id = $1', [tenant.id]);
+        let prevHash: Buffer = Buffer.alloc(32);
+        for (const seq of range(4)) {
+          const link = {
+            tenantId: tenant.id,
+            seq: String(seq),
+            occurredAt: new Date(Date.now() - 60_000 + seq).toISOString(),
+            action: 'detokenize',
+            apiKeyId: null,
+            roles: ['support'],
+            purpose: null,
+            details: {
+              tokens: [{ token: `[PERSON_${seq}]`, type: 'PERSON', outcome: 'revealed' as const }],
+            },
+            prevHash,
+          };
+          const hash = legacyLinkHash(link);
+          await c.query(
+            `INSERT INTO audit_events (tenant_id, seq, occurred_at, action, api_key_id, roles,
+               purpose, details, prev_hash, hash, chain_version)
+             VALUES ($1, $2, $3, $4, NULL, $5, NULL, $6, $7, $8, 1)`,
+            [
+              tenant.id,
+              seq,
+              link.occurredAt,
+              link.action,
+              link.roles,
+              JSON.stringify(link.details),
+              prevHash,
+              hash,
+            ],
+          );
+          prevHash = hash;
+        }
+      });
+      // Nothing keyed follows them yet: anyone could have written these rows.
+      expect(await verify(tenant.admin)).toMatchObject({
+        intact: false,
+        firstBreak: { seq: '1', reason: 'unkeyed_link' },
+      });
+
+      // A start of the service seals the chain before it takes requests.
+      const restarted = await Service.start({ databaseUrl: db.url, masterKey });
+      try {
+        const seal = (await auditPage(tenant.admin, '?limit=1')).events[0];
+        expect(seal).toMatchObject({
+          seq: '5',
+          action: 'audit.chain_keyed',
+          apiKeyId: null,
+          chainVersion: 2,
+          details: { legacyRows: 4 },
+        });
+        expect(await verify(tenant.admin, restarted)).toMatchObject({
+          intact: true,
+          checked: 5,
+          legacyRows: 4,
+        });
+        expect(restarted.logs()).toContain('Sealed the unkeyed audit chains of');
+      } finally {
+        await restarted.stop();
+      }
+
+      // Once sealed, the v1 rows are covered too: the keyed seal's HMAC covers the last v1 hash,
+      // so v1 rows re-chained with SHA-256 no longer lead to it.
+      const rows = await rewrite(tenant.id, 2, hideReveal('2'), { toSeq: 4 });
+      expect(await verify(tenant.admin)).toEqual({
+        intact: false,
+        checked: 4,
+        legacyRows: 4,
+        firstBreak: { seq: '5', id: rows[4].id, reason: 'prev_hash_mismatch' },
+      });
+    });
+  });
+
+  it('migrates a database the unkeyed code wrote: its rows become v1, and the first start seals them', async () => {
+    const old = await createDatabase('preaudit');
+    // The service's compiled migrations, as it runs them at start-up.
+    const ds = new DataSource({
+      ...dataSourceOptions(old.url, 2),
+      migrations: [path.resolve(__dirname, '..', 'dist', 'migrations', '*.js')],
+    } as DataSourceOptions);
+    await ds.initialize();
+    let tenantId: string;
+    try {
+      // The schema as it was before the keyed chain: undo migrations until that one is undone.
+      await ds.runMigrations({ transaction: 'each' });
+      const applied = async () =>
+        ((await ds.query('SELECT name FROM schema_migrations')) as { name: string }[]).map(
+          (m) => m.name,
+        );
+      while ((await applied()).includes('AuditChainKeyed1763900012500')) {
+        await ds.undoLastMigration({ transaction: 'each' });
+      }
+      tenantId = (
+        (await ds.query(`INSERT INTO tenants (name) VALUES ('legacy') RETURNING id`)) as {
+          id: string;
+        }[]
+      )[0].id;
+      // Three rows appended exactly as the unkeyed writer did: SHA-256 links, old audit_append.
+      let prevHash: Buffer = Buffer.alloc(32);
+      const rows = range(3).map((seq) => {
+        const link = {
+          tenantId,
+          seq: String(seq),
+          occurredAt: new Date(Date.now() - 60_000 + seq).toISOString(),
+          action: 'forget',
+          apiKeyId: null,
+          roles: ['admin'],
+          purpose: null,
+          details: { deleted: seq },
+          prevHash,
+        };
+        const hash = legacyLinkHash(link);
+        const row = { ...link, prevHash: prevHash.toString('hex'), hash: hash.toString('hex') };
+        prevHash = hash;
+        return row;
+      });
+      expect(
+        await ds.query('SELECT * FROM audit_append($1, 0, $2, $3::jsonb)', [
+          tenantId,
+          Buffer.alloc(32),
+          JSON.stringify(rows),
+        ]),
+      ).toEqual([]);
+    } finally {
+      await ds.destroy();
+    }
+
+    const upgraded = await Service.start({ databaseUrl: old.url, masterKey: newMasterKey() });
+    try {
+      const versions = await withClient(old.url, (c) =>
+        c.query<{ seq: string; chain_version: number; action: string }>(
+          'SELECT seq, chain_version, action FROM audit_events WHERE tenant_id = $1 ORDER BY seq',
+          [tenantId],
+        ),
+      );
+      expect(versions.rows).toEqual([
+        { seq: '1', chain_version: 1, action: 'forget' },
+        { seq: '2', chain_version: 1, action: 'forget' },
+        { seq: '3', chain_version: 1, action: 'forget' },
+        { seq: '4', chain_version: 2, action: 'audit.chain_keyed' },
+      ]);
+      const admin = await createKey(upgraded, ['admin'], 'legacy');
+      const res = await upgraded.request<VerifyBody>('GET', '/v1/audit/verify', { key: admin });
+      expect(res.body).toMatchObject({ intact: true, checked: 5, legacyRows: 3 });
+    } finally {
+      await upgraded.stop();
+    }
   });
 
   it('reports a deleted row as a seq gap at the row after it', async () => {
@@ -413,6 +787,7 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
     expect(await verify(tenant.admin)).toEqual({
       intact: false,
       checked: 3,
+      legacyRows: 0,
       firstBreak: { seq: '5', id: next, reason: 'seq_gap', expectedSeq: '4' },
     });
   });
@@ -454,7 +829,12 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
     const broken = new DataSource(dataSourceOptions(empty.url, 2));
     await broken.initialize();
     const failures: string[] = [];
-    const unwritable = new AuditService(broken, new AuditWriter(broken, (m) => failures.push(m)));
+    const mac = new AuditMac(Buffer.from(masterKey, 'base64'));
+    const unwritable = new AuditService(
+      broken,
+      new AuditWriter(broken, mac, (m) => failures.push(m)),
+      mac,
+    );
     try {
       const tenantId = (
         await withClient(db.url, (c) => c.query<{ id: string }>('SELECT id FROM tenants LIMIT 1'))

@@ -1,5 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AuditMac } from '../crypto/audit-mac';
 import type { AuditEvent } from './audit.types';
-import { canonicalJson, ChainLink, GENESIS_HASH, linkHash, normalizeEvent } from './audit-chain';
+import {
+  canonicalJson,
+  ChainLink,
+  GENESIS_HASH,
+  legacyLinkHash,
+  linkHash,
+  normalizeEvent,
+} from './audit-chain';
 
 const TENANT = '6f1c1a9e-2b7d-4c3e-9a51-0d2e8f4b7c10';
 const KEY = '0b8e3f6a-5c21-4d9e-8f70-1a2b3c4d5e6f';
@@ -19,12 +28,37 @@ function link(overrides: Partial<ChainLink> = {}): ChainLink {
   };
 }
 
-describe('audit chain hash', () => {
-  it('is a 32-byte SHA-256 and the same for the same link', () => {
-    expect(linkHash(link())).toHaveLength(32);
-    expect(linkHash(link()).equals(linkHash(link()))).toBe(true);
+const mac = new AuditMac(randomBytes(32));
+const keyed = (l: ChainLink) => linkHash(l, mac);
+
+describe('keyed (v2) audit chain hash', () => {
+  it('is a 32-byte MAC and the same for the same link under the same key', () => {
+    expect(keyed(link())).toHaveLength(32);
+    expect(keyed(link()).equals(keyed(link()))).toBe(true);
   });
 
+  it('cannot be recomputed without the audit key: not the v1 SHA-256, and another key differs', () => {
+    expect(keyed(link()).equals(legacyLinkHash(link()))).toBe(false);
+    expect(linkHash(link(), new AuditMac(randomBytes(32))).equals(keyed(link()))).toBe(false);
+  });
+});
+
+describe('legacy (v1) audit chain hash', () => {
+  it('is still exactly the SHA-256 of the canonical text rows were written with', () => {
+    const text =
+      '{"action":"detokenize","apiKeyId":"0b8e3f6a-5c21-4d9e-8f70-1a2b3c4d5e6f",' +
+      '"details":{"tokens":[{"outcome":"revealed","token":"[PERSON_7QX2KD]","type":"PERSON"}]},' +
+      `"format":1,"occurredAt":"2026-11-23T12:00:00.123Z","prevHash":"${'01'.repeat(32)}",` +
+      '"purpose":"ticket 4711","roles":["support","billing"],"seq":"7",' +
+      '"tenantId":"6f1c1a9e-2b7d-4c3e-9a51-0d2e8f4b7c10"}';
+    expect(legacyLinkHash(link()).equals(createHash('sha256').update(text).digest())).toBe(true);
+  });
+});
+
+describe.each([
+  ['keyed', keyed],
+  ['legacy', legacyLinkHash],
+])('%s audit chain hash', (_, linkHash) => {
   const changes: [string, Partial<ChainLink>][] = [
     ['tenant', { tenantId: '6f1c1a9e-2b7d-4c3e-9a51-0d2e8f4b7c11' }],
     ['seq', { seq: '8' }],

@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
+import type { AuditMac } from '../crypto/audit-mac';
 import type { AuditDetails, AuditEvent, JsonValue } from './audit.types';
 
 /** prev_hash of a tenant's first row. */
 export const GENESIS_HASH = Buffer.alloc(32);
 
-/** Bumped if the hashed encoding ever changes; part of every hash. */
-const CHAIN_FORMAT = 1;
+/**
+ * How a row's hash was made, stored per row (audit_events.chain_version) and part of the hashed
+ * text. 1: plain SHA-256, written before the chain was keyed; anyone who can write the database
+ * can recompute it, so v1 rows count only as a prefix sealed by a v2 row after them. 2: HMAC-SHA-256
+ * under the audit key (src/crypto/audit-mac.ts), which the database alone cannot recompute.
+ */
+export type ChainVersion = 1 | 2;
+/** The version every new row is written with. */
+export const CHAIN_VERSION: ChainVersion = 2;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // PostgreSQL stores neither NUL nor lone UTF-16 surrogates; the pg driver would silently turn the
@@ -55,10 +63,20 @@ export function normalizeEvent(event: AuditEvent, occurredAt: Date): NormalizedE
   };
 }
 
-/** SHA-256 over the canonical JSON of every field of the link. */
-export function linkHash(link: ChainLink): Buffer {
-  const encoded = canonicalJson({
-    format: CHAIN_FORMAT,
+/** The hash of a new (v2) link: HMAC-SHA-256 under the audit key over its canonical text. */
+export function linkHash(link: ChainLink, mac: AuditMac): Buffer {
+  return mac.link(link.tenantId, linkText(link, 2));
+}
+
+/** The hash of a v1 link, as rows written before the chain was keyed carry it: plain SHA-256. */
+export function legacyLinkHash(link: ChainLink): Buffer {
+  return createHash('sha256').update(linkText(link, 1), 'utf8').digest();
+}
+
+/** Canonical JSON of every field of the link and its chain version (v1's text is unchanged). */
+export function linkText(link: ChainLink, version: ChainVersion): string {
+  return canonicalJson({
+    format: version,
     tenantId: link.tenantId,
     seq: link.seq,
     occurredAt: link.occurredAt,
@@ -69,7 +87,6 @@ export function linkHash(link: ChainLink): Buffer {
     details: link.details as JsonValue,
     prevHash: link.prevHash.toString('hex'),
   });
-  return createHash('sha256').update(encoded, 'utf8').digest();
 }
 
 /**

@@ -1,5 +1,13 @@
 import { DataSource } from 'typeorm';
-import { ChainLink, GENESIS_HASH, linkHash, NormalizedEvent } from './audit-chain';
+import type { AuditMac } from '../crypto/audit-mac';
+import {
+  CHAIN_VERSION,
+  ChainLink,
+  ChainVersion,
+  GENESIS_HASH,
+  linkHash,
+  NormalizedEvent,
+} from './audit-chain';
 
 /** Events written per statement at most; the rest go in the next batch. */
 const MAX_BATCH = 500;
@@ -15,10 +23,30 @@ interface ChainHead {
   hash: Buffer;
 }
 
+/** The chain head in the database, with the version its hash was made with. */
+interface StoredHead extends ChainHead {
+  version: ChainVersion;
+}
+
+/**
+ * The tenant's chain ends in an unkeyed (v1, plain SHA-256) row while the service runs. Start-up
+ * seals every such chain (AuditService.sealLegacyChains), so this means the rows were rewritten
+ * in the database: chaining after them would vouch for them, so the write fails instead.
+ */
+export class UnkeyedChainHeadError extends Error {
+  constructor() {
+    super('audit chain ends in an unkeyed row');
+  }
+}
+
 /** Rows chained (seq, prev_hash, hash) after `after`, and the head they leave. */
 interface ChainedBatch {
   after: ChainHead;
-  rows: (Omit<ChainLink, 'prevHash'> & { prevHash: string; hash: string })[];
+  rows: (Omit<ChainLink, 'prevHash'> & {
+    prevHash: string;
+    hash: string;
+    chainVersion: ChainVersion;
+  })[];
   head: ChainHead;
 }
 
@@ -67,6 +95,7 @@ export class AuditWriter implements AuditSink {
    */
   constructor(
     private readonly db: DataSource,
+    private readonly mac: AuditMac,
     private readonly onFailure: (message: string) => void,
   ) {}
 
@@ -118,13 +147,17 @@ export class AuditWriter implements AuditSink {
    */
   private async write(tenantId: string, events: NormalizedEvent[]): Promise<ChainHead> {
     const last = this.heads.get(tenantId);
-    const chained = last && chainAfter(last, events);
+    const chained = last && chainAfter(last, events, this.mac);
     if (chained && (await appendChained(this.db, tenantId, chained)) === undefined) {
       return chained.head;
     }
     return this.db.transaction(async (tx) => {
-      const current = await appendChained(tx, tenantId, chainAfter(UNKNOWN_HEAD, []));
-      const rechained = chainAfter(current!, events);
+      const current = await appendChained(tx, tenantId, chainAfter(UNKNOWN_HEAD, [], this.mac));
+      // Only the seal written at start-up may follow v1 rows (see UnkeyedChainHeadError).
+      if (current!.version === 1 && events[0].action !== 'audit.chain_keyed') {
+        throw new UnkeyedChainHeadError();
+      }
+      const rechained = chainAfter(current!, events, this.mac);
       // Cannot happen while this transaction holds the lock; refuse rather than guess.
       if ((await appendChained(tx, tenantId, rechained)) !== undefined) {
         throw new Error('audit chain head moved under its lock');
@@ -137,15 +170,20 @@ export class AuditWriter implements AuditSink {
 /** Never a real head: appending after it writes nothing and returns the head, under the lock. */
 const UNKNOWN_HEAD: ChainHead = { seq: -1n, hash: GENESIS_HASH };
 
-function chainAfter(after: ChainHead, events: NormalizedEvent[]): ChainedBatch {
+function chainAfter(after: ChainHead, events: NormalizedEvent[], mac: AuditMac): ChainedBatch {
   let seq = after.seq;
   let prevHash = after.hash;
   const rows = events.map((event) => {
     seq += 1n;
     const link: ChainLink = { ...event, seq: seq.toString(), prevHash };
-    const hash = linkHash(link);
+    const hash = linkHash(link, mac);
     prevHash = hash;
-    return { ...link, prevHash: link.prevHash.toString('hex'), hash: hash.toString('hex') };
+    return {
+      ...link,
+      prevHash: link.prevHash.toString('hex'),
+      hash: hash.toString('hex'),
+      chainVersion: CHAIN_VERSION,
+    };
   });
   return { after, rows, head: { seq, hash: prevHash } };
 }
@@ -158,13 +196,17 @@ async function appendChained(
   db: Queryable,
   tenantId: string,
   batch: ChainedBatch,
-): Promise<ChainHead | undefined> {
+): Promise<StoredHead | undefined> {
   const moved = (await db.query(
-    'SELECT head_seq, head_hash FROM audit_append($1, $2, $3, $4::jsonb)',
+    'SELECT head_seq, head_hash, head_version FROM audit_append($1, $2, $3, $4::jsonb)',
     [tenantId, batch.after.seq.toString(), batch.after.hash, JSON.stringify(batch.rows)],
-  )) as { head_seq: string; head_hash: Buffer }[];
+  )) as { head_seq: string; head_hash: Buffer; head_version: number }[];
   if (moved.length === 0) return undefined;
-  return { seq: BigInt(moved[0].head_seq), hash: moved[0].head_hash };
+  return {
+    seq: BigInt(moved[0].head_seq),
+    hash: moved[0].head_hash,
+    version: moved[0].head_version === 1 ? 1 : 2,
+  };
 }
 
 /** Error class and driver code only: a driver message could quote a stored value. */

@@ -4,7 +4,13 @@ import { RequireRoles } from '../access/auth.guard';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import { ROLE_ADMIN, type Principal } from '../access/principal';
 import { AuditService } from './audit.service';
-import { AuditPageDto, AuditQueryDto, ChainVerificationDto } from './dto/audit.dto';
+import {
+  AuditPageDto,
+  AuditQueryDto,
+  AuditVerifyQueryDto,
+  ChainVerificationDto,
+  SignedChainHeadDto,
+} from './dto/audit.dto';
 
 /** Query strings arrive as text: this pipe also turns them into the DTO (limit to a number). */
 const queryPipe = new ValidationPipe({
@@ -30,9 +36,20 @@ export class AuditController {
     return this.audit.query(query.toQuery(caller.tenantId));
   }
 
+  /** The chain's current head, signed with the audit key: keep it outside the database. */
+  @Get('head')
+  @ApiOkResponse({ type: SignedChainHeadDto })
+  head(@CurrentPrincipal() caller: Principal): Promise<SignedChainHeadDto> {
+    return this.audit.head(caller.tenantId);
+  }
+
+  /** Verifies the chain; with an exported head, also that the chain still contains it. */
   @Get('verify')
   @ApiOkResponse({ type: ChainVerificationDto })
-  verify(@CurrentPrincipal() caller: Principal): Promise<ChainVerificationDto> {
-    return this.audit.verify(caller.tenantId);
+  verify(
+    @Query(queryPipe) query: AuditVerifyQueryDto,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<ChainVerificationDto> {
+    return this.audit.verify(caller.tenantId, query.toHead());
   }
 }

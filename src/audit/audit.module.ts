@@ -1,10 +1,17 @@
-import { Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AppConfig } from '../config/app-config';
 import { BenchSwitches } from '../config/bench-switches';
+import { AuditMac } from '../crypto/audit-mac';
 import { AuditWriter, benchSwitchableSink } from './audit-writer';
 
 const WRITER_DATA_SOURCE = Symbol('AuditWriterDataSource');
@@ -32,27 +39,38 @@ const logger = new Logger('Audit');
     },
     {
       provide: AuditService,
-      inject: [DataSource, WRITER_DATA_SOURCE, AppConfig, BenchSwitches],
+      inject: [DataSource, WRITER_DATA_SOURCE, AppConfig, BenchSwitches, AuditMac],
       useFactory: (
         db: DataSource,
         writerDb: DataSource,
         config: AppConfig,
         bench: BenchSwitches,
+        mac: AuditMac,
       ) => {
-        const writer = new AuditWriter(writerDb, (m) => logger.error(m));
+        const writer = new AuditWriter(writerDb, mac, (m) => logger.error(m));
         return new AuditService(
           db,
           config.PII_VAULT_BENCH_ENDPOINTS
             ? benchSwitchableSink(writer, () => bench.auditOff)
             : writer,
+          mac,
         );
       },
     },
   ],
   exports: [AuditService],
 })
-export class AuditModule implements OnApplicationShutdown {
-  constructor(@Inject(WRITER_DATA_SOURCE) private readonly writerDb: DataSource) {}
+export class AuditModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(WRITER_DATA_SOURCE) private readonly writerDb: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Before the server listens: chains still ending in unkeyed (v1) rows get a keyed row. */
+  async onApplicationBootstrap(): Promise<void> {
+    const sealed = await this.audit.sealLegacyChains();
+    if (sealed > 0) logger.log(`Sealed the unkeyed audit chains of ${sealed} tenants`);
+  }
 
   /** After AuditService has let its batches commit (beforeApplicationShutdown). */
   async onApplicationShutdown(): Promise<void> {

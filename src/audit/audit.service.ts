@@ -1,5 +1,13 @@
 import { DataSource } from 'typeorm';
-import { GENESIS_HASH, linkHash, normalizeEvent } from './audit-chain';
+import { ErrorCode, VaultError } from '../common/errors';
+import type { AuditMac } from '../crypto/audit-mac';
+import {
+  type ChainLink,
+  GENESIS_HASH,
+  legacyLinkHash,
+  linkHash,
+  normalizeEvent,
+} from './audit-chain';
 import type { AuditSink } from './audit-writer';
 import type {
   AuditDetails,
@@ -7,7 +15,9 @@ import type {
   AuditPage,
   AuditQuery,
   AuditRecord,
+  ChainBreakReason,
   ChainVerification,
+  SignedChainHead,
 } from './audit.types';
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -26,9 +36,11 @@ interface AuditRow {
   details: AuditDetails;
   prev_hash: Buffer;
   hash: Buffer;
+  chain_version: number;
 }
 
-const COLUMNS = `id, seq, occurred_at, action, api_key_id, roles, purpose, details, prev_hash, hash`;
+const COLUMNS = `id, seq, occurred_at, action, api_key_id, roles, purpose, details, prev_hash, hash,
+  chain_version`;
 
 /**
  * The tamper-evident audit trail: append (group-committed), query, verify. Plain class, made by
@@ -38,6 +50,7 @@ export class AuditService {
   constructor(
     private readonly db: DataSource,
     private readonly writer: AuditSink,
+    private readonly mac: AuditMac,
   ) {}
 
   /** Settles once every event recorded so far has been written or rejected. */
@@ -93,12 +106,75 @@ export class AuditService {
     };
   }
 
-  /** Walks the tenant's chain in order, page by page, and reports the first row that breaks it. */
-  async verify(tenantId: string): Promise<ChainVerification> {
+  /**
+   * Seals chains written before the chain was keyed: for each tenant whose last row is a v1
+   * (plain SHA-256) row, appends a keyed `audit.chain_keyed` row. Its HMAC covers the last v1
+   * hash, so from then on the v1 rows cannot be rewritten either; verify refuses v1 rows that no
+   * keyed row follows. Run at start-up, before the service takes requests; while it runs, the
+   * writer refuses to chain after a v1 head (UnkeyedChainHeadError), as only a rewrite makes one.
+   */
+  async sealLegacyChains(): Promise<number> {
+    const rows = (await this.db.query(
+      `SELECT t.id AS tenant_id, last.seq FROM tenants t
+         CROSS JOIN LATERAL (SELECT e.seq, e.chain_version FROM audit_events e
+                              WHERE e.tenant_id = t.id ORDER BY e.seq DESC LIMIT 1) last
+        WHERE last.chain_version = 1`,
+    )) as { tenant_id: string; seq: string }[];
+    await Promise.all(
+      rows.map((row) =>
+        this.record({
+          tenantId: row.tenant_id,
+          action: 'audit.chain_keyed',
+          apiKeyId: null,
+          roles: [],
+          details: { legacyRows: Number(row.seq) },
+        }),
+      ),
+    );
+    return rows.length;
+  }
+
+  /**
+   * The tenant's current chain head, signed: HMAC under the audit key over tenant, seq, hash and
+   * the time of export. An operator keeps it outside the database and hands it to verify later.
+   */
+  async head(tenantId: string): Promise<SignedChainHead> {
+    const rows = (await this.db.query(
+      `SELECT seq, hash FROM audit_events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [tenantId],
+    )) as { seq: string; hash: Buffer }[];
+    const seq = rows[0]?.seq ?? '0';
+    const hash = (rows[0]?.hash ?? GENESIS_HASH).toString('hex');
+    const time = new Date().toISOString();
+    return { seq, hash, time, hmac: this.mac.head(tenantId, seq, hash, time).toString('hex') };
+  }
+
+  /**
+   * Walks the tenant's chain in order, page by page, and reports the first row that breaks it.
+   * v1 rows (plain SHA-256) are accepted only as a prefix that a keyed row follows. With a
+   * supplied head (from head(); a head whose HMAC is not ours is a 400), the chain must still hold
+   * a row with its seq and hash: a tail cut off or rewritten since the export is a break.
+   */
+  async verify(tenantId: string, supplied?: SignedChainHead): Promise<ChainVerification> {
+    const wanted = supplied && this.checkedHead(tenantId, supplied);
     let expectedSeq = 1n;
     let prevHash: Buffer = GENESIS_HASH;
     let checked = 0;
+    let legacyRows = 0;
+    let keyedSeen = false;
+    let firstLegacy: AuditRow | undefined;
+    let contained = wanted === undefined || wanted.seq === 0n;
     let head: ChainVerification['head'] = null;
+    const broken = (
+      row: { seq: string; id?: string },
+      reason: ChainBreakReason,
+      extra: { expectedSeq?: string } = {},
+    ): ChainVerification => ({
+      intact: false,
+      checked,
+      legacyRows,
+      firstBreak: { seq: row.seq, ...(row.id ? { id: row.id } : {}), reason, ...extra },
+    });
     for (;;) {
       const rows = (await this.db.query(
         `SELECT ${COLUMNS} FROM audit_events WHERE tenant_id = $1 AND seq >= $2::bigint
@@ -111,32 +187,77 @@ export class AuditService {
             ? 'seq_gap'
             : !row.prev_hash.equals(prevHash)
               ? 'prev_hash_mismatch'
-              : !linkHash(linkOf(tenantId, row)).equals(row.hash)
-                ? 'hash_mismatch'
-                : undefined;
+              : this.linkBreak(tenantId, row, keyedSeen);
         if (reason) {
-          return {
-            intact: false,
-            checked,
-            firstBreak: {
-              seq: row.seq,
-              id: row.id,
-              reason,
-              ...(reason === 'seq_gap' ? { expectedSeq: expectedSeq.toString() } : {}),
-            },
-          };
+          return broken(
+            row,
+            reason,
+            reason === 'seq_gap' ? { expectedSeq: expectedSeq.toString() } : {},
+          );
+        }
+        if (wanted && BigInt(row.seq) === wanted.seq) {
+          if (!row.hash.equals(wanted.hash)) return broken(row, 'head_mismatch');
+          contained = true;
+        }
+        if (row.chain_version === 1) {
+          legacyRows += 1;
+          firstLegacy ??= row;
+        } else {
+          keyedSeen = true;
         }
         checked += 1;
         expectedSeq += 1n;
         prevHash = row.hash;
         head = { seq: row.seq, hash: row.hash.toString('hex') };
       }
-      if (rows.length < VERIFY_PAGE_SIZE) return { intact: true, checked, head };
+      if (rows.length < VERIFY_PAGE_SIZE) break;
     }
+    // v1 rows with no keyed row after them: anyone who can write the database could have made them.
+    if (firstLegacy && !keyedSeen) {
+      checked = 0;
+      legacyRows = 0;
+      return broken(firstLegacy, 'unkeyed_link');
+    }
+    if (!contained) return broken({ seq: expectedSeq.toString() }, 'truncated');
+    return {
+      intact: true,
+      checked,
+      legacyRows,
+      head,
+      ...(supplied ? { suppliedHead: { seq: supplied.seq, contained: true as const } } : {}),
+    };
+  }
+
+  /** Why the row's own hash fails, if it does; v1 rows only before any keyed row. */
+  private linkBreak(
+    tenantId: string,
+    row: AuditRow,
+    keyedSeen: boolean,
+  ): ChainBreakReason | undefined {
+    const link = linkOf(tenantId, row);
+    if (row.chain_version === 2) {
+      return linkHash(link, this.mac).equals(row.hash) ? undefined : 'hash_mismatch';
+    }
+    if (row.chain_version === 1 && !keyedSeen) {
+      return legacyLinkHash(link).equals(row.hash) ? undefined : 'hash_mismatch';
+    }
+    return 'unkeyed_link';
+  }
+
+  /** The supplied head as seq and hash, once its HMAC proves this vault exported it for this tenant. */
+  private checkedHead(tenantId: string, head: SignedChainHead): { seq: bigint; hash: Buffer } {
+    const mac = Buffer.from(head.hmac, 'hex');
+    if (!this.mac.headMatches(tenantId, head.seq, head.hash, head.time, mac)) {
+      throw new VaultError(
+        ErrorCode.InvalidRequest,
+        'hmac does not match: this head was not exported by this vault for this tenant, or was altered',
+      );
+    }
+    return { seq: BigInt(head.seq), hash: Buffer.from(head.hash, 'hex') };
   }
 }
 
-function linkOf(tenantId: string, row: AuditRow) {
+function linkOf(tenantId: string, row: AuditRow): ChainLink {
   return {
     tenantId,
     seq: row.seq,
@@ -162,5 +283,6 @@ function toRecord(row: AuditRow): AuditRecord {
     details: row.details,
     prevHash: row.prev_hash.toString('hex'),
     hash: row.hash.toString('hex'),
+    chainVersion: row.chain_version,
   };
 }

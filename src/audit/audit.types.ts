@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'discovery.cancel',
   'discovery.connection.create',
   'discovery.connection.delete',
+  'audit.chain_keyed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -62,9 +63,13 @@ export interface AuditRecord {
   roles: string[];
   purpose: string | null;
   details: AuditDetails;
-  /** Hex SHA-256 of the previous row (64 zeros for the first) and of this row. */
+  /**
+   * Hex hash of the previous row (64 zeros for the first) and of this row: HMAC-SHA-256 under the
+   * audit key, or plain SHA-256 for rows written before the chain was keyed (chainVersion 1).
+   */
   prevHash: string;
   hash: string;
+  chainVersion: number;
 }
 
 export interface AuditQuery {
@@ -89,16 +94,46 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
-export type ChainBreakReason = 'hash_mismatch' | 'prev_hash_mismatch' | 'seq_gap';
+/**
+ * hash_mismatch: the row's content does not give its hash (under the audit key, for v2 rows).
+ * prev_hash_mismatch: the row does not link to the one before. seq_gap: rows are missing.
+ * unkeyed_link: a v1 (plain SHA-256) row where only keyed rows may be: after a keyed row, or at
+ * the end of the chain with no keyed row sealing it. head_mismatch: the row at the supplied head's
+ * seq has another hash. truncated: the chain ends before the supplied head's seq.
+ */
+export type ChainBreakReason =
+  | 'hash_mismatch'
+  | 'prev_hash_mismatch'
+  | 'seq_gap'
+  | 'unkeyed_link'
+  | 'head_mismatch'
+  | 'truncated';
+
+/** A chain head as GET /v1/audit/head exports it; hmac signs tenant, seq, hash and time. */
+export interface SignedChainHead {
+  seq: string;
+  hash: string;
+  hmac: string;
+  time: string;
+}
 
 export interface ChainVerification {
   intact: boolean;
   /** Rows whose hash was recomputed before the first break (all rows when intact). */
   checked: number;
   /**
-   * Last row of an intact chain (null when empty). Keep it elsewhere: a later verify whose chain
-   * no longer contains this seq and hash shows that the tail was cut off.
+   * Of the rows checked, those chained with plain SHA-256 before the chain was keyed: trustworthy
+   * as far as the keyed row after them (it covers their last hash), not as to what happened to
+   * them in the database before that row was written.
+   */
+  legacyRows: number;
+  /**
+   * Last row of an intact chain (null when empty). For a head to keep elsewhere, use
+   * GET /v1/audit/head, whose HMAC verify can check.
    */
   head?: { seq: string; hash: string } | null;
-  firstBreak?: { seq: string; id: string; reason: ChainBreakReason; expectedSeq?: string };
+  /** Set when a head was supplied and the chain contains it. */
+  suppliedHead?: { seq: string; contained: true };
+  /** id is absent when the break is a missing row (truncated). */
+  firstBreak?: { seq: string; id?: string; reason: ChainBreakReason; expectedSeq?: string };
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditMac } from './audit-mac';
 import { MASTER_KEY } from './crypto.tokens';
 import { KeyringService } from './keyring.service';
 import type { MasterKey } from './master-key';
@@ -16,8 +17,9 @@ export class CryptoModule {
         KeyringService,
         VaultCipherService,
         SecretCipherService,
+        { provide: AuditMac, useValue: new AuditMac(masterKey.key) },
       ],
-      exports: [KeyringService, VaultCipherService, SecretCipherService],
+      exports: [KeyringService, VaultCipherService, SecretCipherService, AuditMac],
     };
   }
 }

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import {
   AUDIT_ACTIONS,
   AUDIT_OUTCOMES,
@@ -8,6 +19,7 @@ import {
   type AuditOutcome,
   type AuditQuery,
   type ChainBreakReason,
+  type SignedChainHead,
 } from '../audit.types';
 import { MAX_PAGE_SIZE } from '../audit.service';
 
@@ -97,8 +109,13 @@ export class AuditEventDto {
     description: 'Ids, names and counts; `tokens` lists tokens with type and outcome, no values',
   })
   details!: Record<string, unknown>;
-  @ApiProperty({ description: 'Hex SHA-256 of the previous row' }) prevHash!: string;
-  @ApiProperty({ description: 'Hex SHA-256 of this row' }) hash!: string;
+  @ApiProperty({ description: 'Hex hash of the previous row' }) prevHash!: string;
+  @ApiProperty({
+    description:
+      'Hex hash of this row: HMAC-SHA-256 under the audit key (chainVersion 2), or plain SHA-256 for rows written before the chain was keyed (chainVersion 1)',
+  })
+  hash!: string;
+  @ApiProperty({ enum: [1, 2] }) chainVersion!: number;
 }
 
 export class AuditPageDto {
@@ -112,10 +129,24 @@ export class ChainHeadDto {
   @ApiProperty() hash!: string;
 }
 
+export class SuppliedHeadDto {
+  @ApiProperty() seq!: string;
+  @ApiProperty({ enum: [true] }) contained!: true;
+}
+
 export class ChainBreakDto {
   @ApiProperty() seq!: string;
-  @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['hash_mismatch', 'prev_hash_mismatch', 'seq_gap'] })
+  @ApiPropertyOptional({ description: 'Absent when the row is missing (truncated)' }) id?: string;
+  @ApiProperty({
+    enum: [
+      'hash_mismatch',
+      'prev_hash_mismatch',
+      'seq_gap',
+      'unkeyed_link',
+      'head_mismatch',
+      'truncated',
+    ],
+  })
   reason!: ChainBreakReason;
   @ApiPropertyOptional({ description: 'For seq_gap: the seq that is missing' })
   expectedSeq?: string;
@@ -124,6 +155,68 @@ export class ChainBreakDto {
 export class ChainVerificationDto {
   @ApiProperty() intact!: boolean;
   @ApiProperty({ description: 'Rows verified before the first break' }) checked!: number;
+  @ApiProperty({
+    description:
+      'Of those, rows chained with plain SHA-256 before the chain was keyed (sealed by the keyed row after them)',
+  })
+  legacyRows!: number;
   @ApiPropertyOptional({ type: ChainHeadDto, nullable: true }) head?: ChainHeadDto | null;
+  @ApiPropertyOptional({ type: SuppliedHeadDto }) suppliedHead?: SuppliedHeadDto;
   @ApiPropertyOptional({ type: ChainBreakDto }) firstBreak?: ChainBreakDto;
+}
+
+/** A head as GET /v1/audit/head returns it: keep it outside the database. */
+export class SignedChainHeadDto {
+  @ApiProperty({ description: "Seq of the tenant's last row ('0' for an empty chain)" })
+  seq!: string;
+  @ApiProperty({ description: 'Hex hash of that row' }) hash!: string;
+  @ApiProperty({ description: 'When the head was exported (ISO 8601)' }) time!: string;
+  @ApiProperty({ description: 'Hex HMAC-SHA-256 over tenant, seq, hash and time, audit key' })
+  hmac!: string;
+}
+
+const anyHeadField = (o: AuditVerifyQueryDto) =>
+  o.seq !== undefined || o.hash !== undefined || o.hmac !== undefined || o.time !== undefined;
+const HEAD_FIELDS = 'seq, hash, hmac and time of a head from GET /v1/audit/head go together';
+
+/**
+ * Query string of `GET /v1/audit/verify`: nothing, or all four fields of an exported head, which
+ * the chain must then still contain.
+ */
+export class AuditVerifyQueryDto {
+  @ApiPropertyOptional({ description: 'seq of an exported head' })
+  @ValidateIf(anyHeadField)
+  @IsDefined({ message: `seq is missing: ${HEAD_FIELDS}` })
+  @Matches(/^(0|[1-9][0-9]{0,17})$/, { message: 'seq must be the seq of an exported head' })
+  seq?: string;
+
+  @ApiPropertyOptional({ description: 'hash of an exported head (64 hex digits)' })
+  @ValidateIf(anyHeadField)
+  @IsDefined({ message: `hash is missing: ${HEAD_FIELDS}` })
+  @Matches(/^[0-9a-f]{64}$/, { message: 'hash must be 64 lower-case hex digits' })
+  hash?: string;
+
+  @ApiPropertyOptional({ description: 'hmac of an exported head (64 hex digits)' })
+  @ValidateIf(anyHeadField)
+  @IsDefined({ message: `hmac is missing: ${HEAD_FIELDS}` })
+  @Matches(/^[0-9a-f]{64}$/, { message: 'hmac must be 64 lower-case hex digits' })
+  hmac?: string;
+
+  @ApiPropertyOptional({ description: 'time of an exported head' })
+  @ValidateIf(anyHeadField)
+  @IsDefined({ message: `time is missing: ${HEAD_FIELDS}` })
+  @IsISO8601({ strict: true }, { message: 'time must be the ISO 8601 time of an exported head' })
+  time?: string;
+
+  toHead(): SignedChainHead | undefined {
+    if (
+      this.seq === undefined ||
+      this.hash === undefined ||
+      this.hmac === undefined ||
+      this.time === undefined
+    ) {
+      return undefined;
+    }
+    return { seq: this.seq, hash: this.hash, hmac: this.hmac, time: this.time };
+  }
 }
