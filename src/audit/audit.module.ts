@@ -3,9 +3,7 @@ import { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
-import { AppConfig } from '../config/app-config';
-import { BenchSwitches } from '../config/bench-switches';
-import { AuditWriter, benchSwitchableSink } from './audit-writer';
+import { AuditWriter } from './audit-writer';
 
 const WRITER_DATA_SOURCE = Symbol('AuditWriterDataSource');
 /** One batch per tenant at a time: a few tenants write at once. */
@@ -32,21 +30,9 @@ const logger = new Logger('Audit');
     },
     {
       provide: AuditService,
-      inject: [DataSource, WRITER_DATA_SOURCE, AppConfig, BenchSwitches],
-      useFactory: (
-        db: DataSource,
-        writerDb: DataSource,
-        config: AppConfig,
-        bench: BenchSwitches,
-      ) => {
-        const writer = new AuditWriter(writerDb, (m) => logger.error(m));
-        return new AuditService(
-          db,
-          config.PII_VAULT_BENCH_ENDPOINTS
-            ? benchSwitchableSink(writer, () => bench.auditOff)
-            : writer,
-        );
-      },
+      inject: [DataSource, WRITER_DATA_SOURCE],
+      useFactory: (db: DataSource, writerDb: DataSource) =>
+        new AuditService(db, new AuditWriter(writerDb, (m) => logger.error(m))),
     },
   ],
   exports: [AuditService],

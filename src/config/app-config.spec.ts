@@ -13,7 +13,6 @@ describe('configuration', () => {
     expect(config.CORS_ORIGINS).toBeUndefined();
     expect(config.TLS_CERT_FILE).toBeUndefined();
     expect(config.TRUST_PROXY).toBe(false);
-    expect(config.PII_VAULT_BENCH_ENDPOINTS).toBe(false);
   });
 
   it('reads TRUST_PROXY as a boolean', () => {
@@ -43,7 +42,6 @@ describe('configuration', () => {
     [{ TLS_CERT_FILE: '/etc/cert.pem' }, 'TLS_KEY_FILE'],
     [{ TLS_CLIENT_CA_FILE: '/etc/ca.pem' }, 'TLS_CLIENT_CA_FILE'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
-    [{ PII_VAULT_BENCH_ENDPOINTS: 'on' }, 'PII_VAULT_BENCH_ENDPOINTS'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
   });

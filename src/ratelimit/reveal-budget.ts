@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
-import { BenchSwitches } from '../config/bench-switches';
 import { ErrorCode, TooManyRequestsError } from '../common/errors';
 import { MetricsService } from '../observability/metrics.service';
 import { PolicyDocument, revealBudgetFor } from '../policy/policy-document';
@@ -27,7 +26,6 @@ export class RevealBudget {
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly audit: AuditService,
-    private readonly bench: BenchSwitches,
   ) {}
 
   /** Spends one unit per revealed or masked value; throws 429 when the budget would run out. */
@@ -37,7 +35,7 @@ export class RevealBudget {
     outcomes: readonly { outcome: string }[],
   ): Promise<void> {
     const shown = outcomes.filter((o) => o.outcome === 'revealed' || o.outcome === 'masked').length;
-    if (shown === 0 || this.bench.opsOff) return;
+    if (shown === 0) return;
     const budget =
       caller.revealBudgetPerHour ??
       revealBudgetFor(policy, caller.roles) ??
