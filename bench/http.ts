@@ -1,11 +1,13 @@
 /**
  * HTTP throughput of the running service, measured with autocannon on this machine:
- * tokenize and detokenize of a ~1 KB prompt with 6 values (3 new per request), next to two
- * ceilings measured in the same run: an authenticated no-op and one durable INSERT per request.
+ * tokenize and detokenize of a ~1 KB prompt with 6 values (3 new per request), next to three
+ * ceilings measured in the same run by a bare Fastify + pg process (bench/ceiling-server.ts): a
+ * no-op, one durable INSERT, and the product's detection engine plus one INSERT. Tokenize is
+ * compared with detection + INSERT (it must detect), detokenize with the INSERT (issue 14).
  *
- * Targets (issue 2): tokenize >= 50% and detokenize >= 70% of the INSERT ceiling's req/s,
- * each with p99 <= 25 ms at 16 connections. Issue 4: detokenize audited within 20% of audit off;
- * issue 7: tokenize and detokenize with logging, metrics and limits within 10% of them off.
+ * Issue 4: detokenize audited within 20% of audit off; issue 7: tokenize and detokenize with
+ * logging, metrics and limits within 10% of them off. The "off" rows are variant processes
+ * (bench/service-variant.ts): the service has no switch for them.
  * Run: npm run bench   (BENCH_DURATION=seconds per row, BENCH_SLICES, BENCH_CONNECTIONS,
  * DATABASE_URL optional)
  */
@@ -14,9 +16,19 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { luhnValid } from '../src/detection/validators/luhn';
-import { type BenchService, startService, stopService } from './lib/service';
+import { CEILING_TABLE, CREATE_CEILING_TABLE } from './ceiling-server';
+import {
+  type BenchService,
+  CEILING_SERVER,
+  SERVICE_MAIN,
+  SERVICE_VARIANT,
+  startService,
+  stopService,
+} from './lib/service';
+import type { Variant } from './service-variant';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const MASTER_KEY = randomBytes(32).toString('base64');
@@ -27,6 +39,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
 interface Row {
   name: string;
+  /** The ceiling row it is compared with. */
+  ceiling: string;
   rps: number;
   /** req/s of each slice, in slice order (rows of one group share the slices). */
   sliceRps: number[];
@@ -70,59 +84,75 @@ export function benchPrompt(n: number): string {
   );
 }
 
-/** Starts the service under test on the bench's database. */
-function startBenchService(databaseUrl: string, dataDir: string): Promise<BenchService> {
-  return startService({
-    LOG_LEVEL: 'log',
-    PII_VAULT_DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    PII_VAULT_MASTER_KEY: process.env.PII_VAULT_MASTER_KEY ?? MASTER_KEY,
-    PII_VAULT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-    PII_VAULT_BENCH_ENDPOINTS: 'true',
-    // Limits stay on (their cost is part of what is measured) but high enough never to reject.
-    PII_VAULT_RATE_LIMIT_PER_MINUTE: '100000000',
-    PII_VAULT_REVEAL_BUDGET_PER_HOUR: '1000000000',
-  });
+/**
+ * Starts the service under test on the bench's database: as deployed, or a variant with a layer
+ * replaced (bench/service-variant.ts).
+ */
+function startBenchService(
+  databaseUrl: string,
+  dataDir: string,
+  variant?: Variant,
+): Promise<BenchService> {
+  return startService(
+    {
+      LOG_LEVEL: 'log',
+      PII_VAULT_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      PII_VAULT_MASTER_KEY: process.env.PII_VAULT_MASTER_KEY ?? MASTER_KEY,
+      PII_VAULT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+      // Limits stay on (their cost is part of what is measured) but high enough never to reject.
+      PII_VAULT_RATE_LIMIT_PER_MINUTE: '100000000',
+      PII_VAULT_REVEAL_BUDGET_PER_HOUR: '1000000000',
+    },
+    variant ? [SERVICE_VARIANT, variant] : [SERVICE_MAIN],
+  );
 }
 
-async function send(method: string, url: string, body: unknown): Promise<Record<string, unknown>> {
+/** The bare Fastify + pg ceilings, on the bench's own table (created here, dropped at the end). */
+async function startCeilingServer(databaseUrl: string): Promise<BenchService> {
+  await withDatabase(databaseUrl, (c) => c.query(CREATE_CEILING_TABLE));
+  return startService({ DATABASE_URL: databaseUrl }, [CEILING_SERVER]);
+}
+
+async function withDatabase<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function send(
+  method: string,
+  url: string,
+  body: unknown,
+): Promise<{ body: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(url, {
     method,
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
+  return { body: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
-const post = (url: string, body: unknown) => send('POST', url, body);
+const post = async (url: string, body: unknown) => (await send('POST', url, body)).body;
 
-/** Seconds of load per route and switch setting before anything is timed. */
+/** Seconds of load per row before anything is timed. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
-
-/** What the service has switched off (PUT /v1/bench/switches) while a row is measured. */
-interface Switches {
-  opsOff: boolean;
-  auditOff: boolean;
-}
-
-const ALL_ON: Switches = { opsOff: false, auditOff: false };
 
 interface Target {
   name: string;
+  /** The ceiling row this row is compared with. */
+  ceiling: string;
   url: string;
   body: () => string;
-  /** The service process answering it, for its CPU time. */
+  /** The process answering it, for its CPU time. */
   pid?: number;
-  switches: Switches;
-  /** Where to set the switches before each slice of this row. */
-  switchesUrl: string;
   /** Work outside the timed slice, before it (building request bodies). */
   prepare?: () => void;
-}
-
-function setSwitches(target: Target): Promise<unknown> {
-  return send('PUT', target.switchesUrl, target.switches);
 }
 
 /** Tokenize bodies ready before a slice: more than the fastest slice measured here sends. */
@@ -223,7 +253,6 @@ async function measureGroup(targets: Target[]): Promise<Row[]> {
     if (slice % 2 === 1) order.reverse();
     for (const i of order) {
       targets[i].prepare?.();
-      await setSwitches(targets[i]);
       const [before, pgBefore, loadBefore] = [cpuMs(targets[i].pid), postgresCpuMs(), ownCpuMs()];
       const result = await load(targets[i], { duration: sliceSeconds });
       const loadAfter = ownCpuMs(); // before the /proc reads below
@@ -242,6 +271,7 @@ async function measureGroup(targets: Target[]): Promise<Row[]> {
   }
   return targets.map((target, i) => ({
     name: target.name,
+    ceiling: target.ceiling,
     rps: slices[i].requests / slices[i].seconds,
     sliceRps: slices[i].sliceRps,
     p50: median(slices[i].p50),
@@ -258,14 +288,21 @@ function perRequest(ms: number | undefined, requests: number): number | undefine
 }
 
 const ROW = {
-  noop: 'ceiling: authenticated no-op',
-  insert: 'ceiling: one INSERT per request',
+  noop: 'ceiling: no-op (bare Fastify)',
+  insert: 'ceiling: one INSERT (bare Fastify + pg)',
+  detectInsert: 'ceiling: detection + one INSERT (bare Fastify + pg)',
   tokenize: 'POST /v1/tokenize (1 KB, 6 values, 3 new)',
-  tokenizeOpsOff: 'POST /v1/tokenize, ops off (bench switch)',
+  tokenizeOpsOff: 'POST /v1/tokenize, ops off (variant process)',
   detokenize: 'POST /v1/detokenize (1 KB, 6 tokens, audited)',
-  detokenizeAuditOff: 'POST /v1/detokenize, audit off (bench switch)',
-  detokenizeOpsOff: 'POST /v1/detokenize, ops off (bench switch)',
+  detokenizeAuditOff: 'POST /v1/detokenize, audit off (variant process)',
+  detokenizeOpsOff: 'POST /v1/detokenize, ops off (variant process)',
 } as const;
+
+/** How the ratio column names each ceiling. */
+const CEILING_LABEL: Record<string, string> = {
+  [ROW.insert]: 'INSERT',
+  [ROW.detectInsert]: 'detect+INSERT',
+};
 
 /** Each "on" row against its "off" row of the same run: [label, on, off, target]. */
 const COMPARISONS: [string, string, string, string][] = [
@@ -276,18 +313,17 @@ const COMPARISONS: [string, string, string, string][] = [
 
 function print(rows: Row[]): void {
   const rps = (name: string) => rows.find((r) => r.name === name)!.rps;
-  const ceiling = rps(ROW.insert);
   console.log(
     `\nHTTP, ${CONNECTIONS} connections, ${DURATION} s per row in ${SLICES} alternating slices ` +
-      `(autocannon, same machine; p50/p99 are medians of the slices)`,
+      `(autocannon, same machine; p50/p99 are medians of the slices; each row's own process)`,
   );
   console.log(
-    '| endpoint | req/s | p50 ms | p99 ms | vs INSERT ceiling | CPU ms/req: service | PostgreSQL | load generator | non-2xx/errors |',
+    '| endpoint | req/s | p50 ms | p99 ms | vs ceiling | CPU ms/req: service | PostgreSQL | load generator | non-2xx/errors |',
   );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   const ms = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(3));
   for (const r of rows) {
-    const ratio = `${Math.round((r.rps / ceiling) * 100)}%`;
+    const ratio = `${Math.round((r.rps / rps(r.ceiling)) * 100)}% of ${CEILING_LABEL[r.ceiling]}`;
     console.log(
       `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${ratio} | ` +
         `${ms(r.cpuMsPerRequest)} | ${ms(r.pgCpuMsPerRequest)} | ${ms(r.loadCpuMsPerRequest)} | ${r.errors} |`,
@@ -296,7 +332,7 @@ function print(rows: Row[]): void {
   const row = (name: string) => rows.find((r) => r.name === name)!;
   const cpu = (name: string) => row(name).cpuMsPerRequest;
   console.log(
-    '\n| comparison (same run) | on/off req/s | median of slice pairs | target | off/on service CPU per request |',
+    '\n| comparison (same run, separate processes) | on/off req/s | median of slice pairs | target | off/on service CPU per request |',
   );
   console.log('|---|---:|---:|---:|---:|');
   for (const [label, on, off, target] of COMPARISONS) {
@@ -315,11 +351,48 @@ function print(rows: Row[]): void {
 }
 
 /**
- * One service: as deployed (logging, metrics, limits, headers and auditing on), and the same
- * process with auditing off or the operations layers off (no request logs, metrics, limits,
- * reveal budget or headers), switched between slices by PUT /v1/bench/switches, a route only a
- * bench instance mounts: a comparison with a sibling process would also measure how two
- * processes differ. This process runs the embedded PostgreSQL (unless DATABASE_URL is set).
+ * Checks that each process does what its row says before anything is measured: the service as
+ * deployed sends security headers and audits detokenize; the audit-off variant writes no audit
+ * row; the ops-off variant sends no security headers.
+ */
+async function checkVariants(
+  databaseUrl: string,
+  detokenizeBody: unknown,
+  urls: { on: string; auditOff: string; opsOff: string },
+): Promise<void> {
+  const auditRows = () =>
+    withDatabase(databaseUrl, async (c) =>
+      Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM audit_events')).rows[0].n),
+    );
+  const detokenize = async (url: string) => {
+    const before = await auditRows();
+    const { headers } = await send('POST', `${url}/v1/detokenize`, detokenizeBody);
+    return {
+      audited: (await auditRows()) > before,
+      headers: headers.has('x-content-type-options'),
+    };
+  };
+  const expected: [string, string, { audited: boolean; headers: boolean }][] = [
+    ['service', urls.on, { audited: true, headers: true }],
+    ['audit-off variant', urls.auditOff, { audited: false, headers: true }],
+    ['ops-off variant', urls.opsOff, { audited: true, headers: false }],
+  ];
+  for (const [name, url, want] of expected) {
+    const got = await detokenize(url);
+    if (got.audited !== want.audited || got.headers !== want.headers) {
+      throw new Error(`${name}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+    }
+  }
+}
+
+/**
+ * Five processes on one database, all started before anything is measured: the service as
+ * deployed (logging, metrics, limits, headers and auditing on), its audit-off and ops-off
+ * variants (bench/service-variant.ts: the same AppModule with providers replaced, since the
+ * service has no switch to turn any of them off), and the bare Fastify + pg ceilings. Rows that
+ * are compared run in alternating slices, so drift on this shared machine falls on all of them
+ * alike; the processes differ, so each comparison also holds whatever two processes' speeds
+ * differ by. This process runs the embedded PostgreSQL (unless DATABASE_URL is set).
  */
 export async function runHttpBench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-bench-'));
@@ -327,9 +400,20 @@ export async function runHttpBench(): Promise<void> {
     ? undefined
     : await startEmbeddedPostgres(path.join(dataDir, 'db'));
   const databaseUrl = process.env.DATABASE_URL ?? database!.url;
-  let service: BenchService | undefined;
+  const processes: BenchService[] = [];
+  const started = async (service: Promise<BenchService>) => {
+    const running = await service;
+    processes.push(running);
+    return running;
+  };
   try {
-    service = await startBenchService(databaseUrl, dataDir);
+    // The service first: it runs the migrations the variants then find done.
+    const service = await started(startBenchService(databaseUrl, dataDir));
+    const [auditOff, opsOff, ceilings] = await Promise.all([
+      started(startBenchService(databaseUrl, dataDir, 'audit-off')),
+      started(startBenchService(databaseUrl, dataDir, 'ops-off')),
+      started(startCeilingServer(databaseUrl)),
+    ]);
     const { url } = service;
 
     let counter = 0;
@@ -339,6 +423,11 @@ export async function runHttpBench(): Promise<void> {
       text: string;
     };
     const detokenizeBody = JSON.stringify({ text: tokenized.text });
+    await checkVariants(
+      databaseUrl,
+      { text: tokenized.text },
+      { on: url, auditOff: auditOff.url, opsOff: opsOff.url },
+    );
     // Built before each slice, each sent once: the load generator shares the service's cores,
     // and building bodies inside a slice would charge that work to the row being measured.
     const prompts: string[] = [];
@@ -351,48 +440,49 @@ export async function runHttpBench(): Promise<void> {
 
     const route = (
       name: string,
+      ceiling: string,
+      server: BenchService,
       routePath: string,
       body: () => string,
-      switches: Switches = ALL_ON,
     ): Target => ({
       name,
-      url: `${url}${routePath}`,
+      ceiling,
+      url: `${server.url}${routePath}`,
       body,
-      pid: service!.child.pid,
-      switches,
-      switchesUrl: `${url}/v1/bench/switches`,
+      pid: server.child.pid,
       prepare: body === tokenizeBody ? preparePrompts : undefined,
     });
-    const opsOff = { opsOff: true, auditOff: false };
-    const auditOff = { opsOff: false, auditOff: true };
-    for (const switches of [ALL_ON, opsOff, auditOff]) {
-      for (const target of [
-        route('warm-up', '/v1/bench/noop', () => '{}', switches),
-        route('warm-up', '/v1/tokenize', tokenizeBody, switches),
-        route('warm-up', '/v1/detokenize', () => detokenizeBody, switches),
-      ]) {
-        await setSwitches(target);
-        await load(target, { duration: WARMUP_SECONDS });
-      }
+    const detokenizeOf = (name: string, server: BenchService) =>
+      route(name, ROW.insert, server, '/v1/detokenize', () => detokenizeBody);
+    const tokenizeOf = (name: string, server: BenchService) =>
+      route(name, ROW.detectInsert, server, '/v1/tokenize', tokenizeBody);
+    const tokenizeTargets = [
+      tokenizeOf(ROW.tokenize, service),
+      tokenizeOf(ROW.tokenizeOpsOff, opsOff),
+    ];
+    const detokenizeTargets = [
+      detokenizeOf(ROW.detokenize, service),
+      detokenizeOf(ROW.detokenizeAuditOff, auditOff),
+      detokenizeOf(ROW.detokenizeOpsOff, opsOff),
+    ];
+    const ceilingTargets = [
+      route(ROW.noop, ROW.insert, ceilings, '/noop', () => '{}'),
+      route(ROW.insert, ROW.insert, ceilings, '/insert', () => '{}'),
+      route(ROW.detectInsert, ROW.detectInsert, ceilings, '/detect-insert', tokenizeBody),
+    ];
+    for (const target of [...ceilingTargets, ...tokenizeTargets, ...detokenizeTargets]) {
+      target.prepare?.();
+      await load(target, { duration: WARMUP_SECONDS });
     }
-    const tokenize = await measureGroup([
-      route(ROW.tokenize, '/v1/tokenize', tokenizeBody),
-      route(ROW.tokenizeOpsOff, '/v1/tokenize', tokenizeBody, opsOff),
-    ]);
-    const detokenize = await measureGroup([
-      route(ROW.detokenize, '/v1/detokenize', () => detokenizeBody),
-      route(ROW.detokenizeAuditOff, '/v1/detokenize', () => detokenizeBody, auditOff),
-      route(ROW.detokenizeOpsOff, '/v1/detokenize', () => detokenizeBody, opsOff),
-    ]);
-    const ceilings = await measureGroup([
-      route(ROW.noop, '/v1/bench/noop', () => '{}'),
-      route(ROW.insert, '/v1/bench/insert', () => '{}'),
-    ]);
-    await send('PUT', `${url}/v1/bench/switches`, ALL_ON);
-    const rows: Row[] = [...ceilings, ...tokenize, ...detokenize];
-    print(rows);
+    const tokenize = await measureGroup(tokenizeTargets);
+    const detokenize = await measureGroup(detokenizeTargets);
+    const ceilingRows = await measureGroup(ceilingTargets);
+    print([...ceilingRows, ...tokenize, ...detokenize]);
   } finally {
-    if (service) await stopService(service);
+    for (const running of processes.reverse()) await stopService(running);
+    if (process.env.DATABASE_URL) {
+      await withDatabase(databaseUrl, (c) => c.query(`DROP TABLE IF EXISTS ${CEILING_TABLE}`));
+    }
     await database?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

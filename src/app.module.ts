@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
-import { BenchCeilingModule } from './bench-ceiling/bench-ceiling.module';
+import { SECURITY_HEADERS, helmetHeaders } from './common/security-headers';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
@@ -47,8 +47,8 @@ export class AppModule {
         }),
         HealthModule.forRoot(runtime.masterKey.id),
         ObservabilityModule,
-        ...(runtime.config.PII_VAULT_BENCH_ENDPOINTS ? [BenchCeilingModule] : []),
       ],
+      providers: [{ provide: SECURITY_HEADERS, useFactory: helmetHeaders }],
     };
   }
 }

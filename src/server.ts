@@ -1,5 +1,4 @@
-import fastifyHelmet from '@fastify/helmet';
-import { ValidationPipe } from '@nestjs/common';
+import { DynamicModule, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,11 +9,11 @@ import type { IncomingMessage } from 'node:http';
 import type { SecureServerOptions } from 'node:http2';
 import { ApiKeysService } from './access/api-keys.service';
 import { AppModule } from './app.module';
-import { BenchSwitches } from './config/bench-switches';
 import { AppConfig, ConfigError, TrustProxy } from './config/app-config';
 import { ErrorCode, statusFor } from './common/errors';
 import { parseJsonBody } from './common/json-body';
 import { ApiExceptionFilter } from './common/exception.filter';
+import { SECURITY_HEADERS, type SecurityHeaders } from './common/security-headers';
 import { resolveMasterKey } from './crypto/master-key';
 import { runMigrations } from './database/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
@@ -90,56 +89,14 @@ function readTlsFile(variable: string, file: string): Buffer {
   }
 }
 
-/** The API answers JSON; only the Swagger UI at /docs needs scripts, styles and images. */
-const HELMET_OPTIONS = {
-  contentSecurityPolicy: {
-    directives: {
-      defaultSrc: [`'self'`],
-      styleSrc: [`'self'`, `'unsafe-inline'`],
-      imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-      scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
-    },
-  },
-};
-
-/** Headers every response carries anyway, so not part of what helmet adds. */
-const BASE_HEADERS = new Set([
-  'content-type',
-  'content-length',
-  'date',
-  'connection',
-  'keep-alive',
-]);
-
-/**
- * The headers helmet sets, computed once on a throwaway Fastify instance: @fastify/helmet builds
- * a new helmet (parsing the CSP) on every request, and with no nonces the result never changes.
- */
-async function helmetHeaders(): Promise<Record<string, string>> {
-  const probe = new FastifyAdapter().getInstance();
-  await probe.register(fastifyHelmet, HELMET_OPTIONS);
-  probe.get('/', (_request, reply) => reply.send(''));
-  const response = await probe.inject({ method: 'GET', url: '/' });
-  await probe.close();
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (!BASE_HEADERS.has(name) && typeof value === 'string') headers[name] = value;
-  }
-  return headers;
-}
-
 /** Security headers on every response; CORS only for the origins in CORS_ORIGINS. */
-async function secureHeaders(
-  app: NestFastifyApplication,
-  config: AppConfig,
-  bench: BenchSwitches,
-): Promise<void> {
-  const headers = await helmetHeaders();
+function secureHeaders(app: NestFastifyApplication, config: AppConfig): void {
+  const headers = app.get<SecurityHeaders>(SECURITY_HEADERS);
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (_request, reply, done) => {
-      if (!bench.opsOff) void reply.headers(headers);
+      void reply.headers(headers);
       done();
     });
   if (!config.CORS_ORIGINS) return;
@@ -161,7 +118,23 @@ function trustedProxies(
   return setting;
 }
 
-export async function startServer(config: AppConfig): Promise<RunningServer> {
+/** Builds the application from the root module on the adapter, before anything is mounted. */
+export type AppFactory = (
+  root: DynamicModule,
+  adapter: FastifyAdapter,
+) => Promise<NestFastifyApplication>;
+
+const createApp: AppFactory = (root, adapter) =>
+  NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true });
+
+/**
+ * Connects, migrates and serves. `build` makes the Nest application: main.ts takes the default;
+ * other programs (the benchmark) can pass one that compiles the module with providers replaced.
+ */
+export async function startServer(
+  config: AppConfig,
+  build: AppFactory = createApp,
+): Promise<RunningServer> {
   const masterKey = resolveMasterKey(config);
   const https = tlsOptions(config);
   const { url, embedded } = await connectDatabase(config);
@@ -182,11 +155,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
       },
       ...(https ? { https } : {}),
     });
-    const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ config, databaseUrl: url, masterKey }),
-      adapter,
-      { bufferLogs: true },
-    );
+    const app = await build(AppModule.forRoot({ config, databaseUrl: url, masterKey }), adapter);
     app.useLogger(app.get(Logger));
     app.useBodyParser(
       'application/json',
@@ -201,9 +170,8 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
         done(null, parsed);
       },
     );
-    const bench = app.get(BenchSwitches);
-    instrumentHttp(app, { metrics: app.get(MetricsService), log: PinoLogger.root, bench });
-    await secureHeaders(app, config, bench);
+    instrumentHttp(app, { metrics: app.get(MetricsService), log: PinoLogger.root });
+    secureHeaders(app, config);
     app.useGlobalPipes(
       new ValidationPipe({
         whitelist: true,

@@ -2,11 +2,18 @@ import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
-/** A service under benchmark: `node dist/src/main.js` as a child process. */
+/** A process under benchmark: the service (`node dist/src/main.js`), a variant or the ceilings. */
 export interface BenchService {
   url: string;
   child: ChildProcess;
 }
+
+/** The service as deployed. */
+export const SERVICE_MAIN = path.join(__dirname, '..', '..', 'src', 'main.js');
+/** The service with a layer replaced (bench/service-variant.ts): argv is [this, variant]. */
+export const SERVICE_VARIANT = path.join(__dirname, '..', 'service-variant.js');
+/** The bare Fastify + pg ceilings (bench/ceiling-server.ts). */
+export const CEILING_SERVER = path.join(__dirname, '..', 'ceiling-server.js');
 
 /** A free TCP port on the loopback interface (the service itself may log nothing to parse). */
 function freePort(): Promise<number> {
@@ -21,13 +28,17 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Starts the service with this environment (over the bench's own) on a free loopback port and
- * waits until /health/live answers. Its output is kept only to explain a failed start, then
- * drained unread: reading it would load this process, which runs the load generator.
+ * Starts `node argv...` (the service by default) with this environment (over the bench's own) on
+ * a free loopback port and waits until /health/live answers. Its output is kept only to explain
+ * a failed start, then drained unread: reading it would load this process, which runs the load
+ * generator.
  */
-export async function startService(env: Record<string, string>): Promise<BenchService> {
+export async function startService(
+  env: Record<string, string>,
+  argv: string[] = [SERVICE_MAIN],
+): Promise<BenchService> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'src', 'main.js')], {
+  const child = spawn(process.execPath, argv, {
     env: {
       ...(process.env as Record<string, string>),
       PORT: String(port),

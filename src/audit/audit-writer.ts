@@ -59,21 +59,10 @@ interface TenantQueue {
   draining: Promise<void>;
 }
 
-/** Where AuditService appends events: the chained writer below, or nothing on a bench instance. */
+/** Where AuditService appends events: the chained writer below. */
 export interface AuditSink {
   append(event: NormalizedEvent): Promise<void>;
   close(): Promise<void>;
-}
-
-/**
- * Drops every event while `discarding()` says so: only a bench instance's switch
- * (BenchSwitches.auditOff) can, so `npm run bench` can show what auditing costs detokenize.
- */
-export function benchSwitchableSink(sink: AuditSink, discarding: () => boolean): AuditSink {
-  return {
-    append: (event) => (discarding() ? Promise.resolve() : sink.append(event)),
-    close: () => sink.close(),
-  };
 }
 
 /**

@@ -9,10 +9,8 @@ import { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
-import { AppConfig } from '../config/app-config';
-import { BenchSwitches } from '../config/bench-switches';
 import { AuditMac } from '../crypto/audit-mac';
-import { AuditWriter, benchSwitchableSink } from './audit-writer';
+import { AuditWriter } from './audit-writer';
 
 const WRITER_DATA_SOURCE = Symbol('AuditWriterDataSource');
 /** One batch per tenant at a time: a few tenants write at once. */
@@ -39,23 +37,9 @@ const logger = new Logger('Audit');
     },
     {
       provide: AuditService,
-      inject: [DataSource, WRITER_DATA_SOURCE, AppConfig, BenchSwitches, AuditMac],
-      useFactory: (
-        db: DataSource,
-        writerDb: DataSource,
-        config: AppConfig,
-        bench: BenchSwitches,
-        mac: AuditMac,
-      ) => {
-        const writer = new AuditWriter(writerDb, mac, (m) => logger.error(m));
-        return new AuditService(
-          db,
-          config.PII_VAULT_BENCH_ENDPOINTS
-            ? benchSwitchableSink(writer, () => bench.auditOff)
-            : writer,
-          mac,
-        );
-      },
+      inject: [DataSource, WRITER_DATA_SOURCE, AuditMac],
+      useFactory: (db: DataSource, writerDb: DataSource, mac: AuditMac) =>
+        new AuditService(db, new AuditWriter(writerDb, mac, (m) => logger.error(m)), mac),
     },
   ],
   exports: [AuditService],

@@ -13,7 +13,6 @@ describe('configuration', () => {
     expect(config.CORS_ORIGINS).toBeUndefined();
     expect(config.TLS_CERT_FILE).toBeUndefined();
     expect(config.TRUST_PROXY).toBe(false);
-    expect(config.PII_VAULT_BENCH_ENDPOINTS).toBe(false);
   });
 
   it('reads TRUST_PROXY as a hop count or a list of proxy addresses, never as "every hop"', () => {
@@ -53,7 +52,6 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '11' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ PII_VAULT_MAX_VALUES_PER_REQUEST: '0' }, 'PII_VAULT_MAX_VALUES_PER_REQUEST'],
-    [{ PII_VAULT_BENCH_ENDPOINTS: 'on' }, 'PII_VAULT_BENCH_ENDPOINTS'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
   });

@@ -96,10 +96,6 @@ export class AppConfig {
   @Min(0, { message: 'PII_VAULT_PURGE_INTERVAL_SECONDS must be >= 0 (0 turns purging off)' })
   PII_VAULT_PURGE_INTERVAL_SECONDS: number = 60;
 
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'PII_VAULT_BENCH_ENDPOINTS must be true or false' })
-  PII_VAULT_BENCH_ENDPOINTS: boolean = false;
-
   @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace', 'silent'], {
     message:
       'LOG_LEVEL must be one of fatal, error, warn, log (= info), debug, verbose (= trace), silent',
@@ -244,7 +240,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_BODY_LIMIT_BYTES',
     'PII_VAULT_API_KEY_CACHE_SECONDS',
     'PII_VAULT_DB_POOL_SIZE',
-    'PII_VAULT_BENCH_ENDPOINTS',
     'PII_VAULT_PURGE_INTERVAL_SECONDS',
     'LOG_LEVEL',
     'CORS_ORIGINS',

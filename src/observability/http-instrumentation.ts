@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import type { BenchSwitches } from '../config/bench-switches';
 import { logRequest } from './logging';
 import { MetricsService } from './metrics.service';
 import { attachRequestContext, requestContextOf, UNMATCHED_ROUTE } from './request-context';
@@ -11,8 +10,6 @@ export interface HttpInstruments {
   metrics: MetricsService;
   /** Where the request line goes (at LOG_LEVEL). */
   log: Logger;
-  /** Neither happens while a bench instance has the operations layers switched off. */
-  bench: BenchSwitches;
 }
 
 /**
@@ -21,7 +18,7 @@ export interface HttpInstruments {
  * template (never the path).
  */
 export function instrumentHttp(app: NestFastifyApplication, instruments: HttpInstruments): void {
-  const { metrics, log, bench } = instruments;
+  const { metrics, log } = instruments;
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -29,12 +26,10 @@ export function instrumentHttp(app: NestFastifyApplication, instruments: HttpIns
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!bench.opsOff) {
-      const elapsedMs = reply.elapsedTime;
-      logRequest(log, request, reply.statusCode, elapsedMs);
-      const route = requestContextOf(request.raw)?.route ?? UNMATCHED_ROUTE;
-      metrics.observeRequest(request.method, route, reply.statusCode, elapsedMs / 1000);
-    }
+    const elapsedMs = reply.elapsedTime;
+    logRequest(log, request, reply.statusCode, elapsedMs);
+    const route = requestContextOf(request.raw)?.route ?? UNMATCHED_ROUTE;
+    metrics.observeRequest(request.method, route, reply.statusCode, elapsedMs / 1000);
     done();
   });
 }

@@ -1,7 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { AuditModule } from '../audit/audit.module';
-import { BenchSwitches } from '../config/bench-switches';
 import { DetectionEngine } from '../detection';
 import { DetectionHttpModule } from '../detection-http/detection-http.module';
 import { MetricsController } from './metrics.controller';
@@ -18,7 +17,6 @@ export class ObservabilityModule implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly engine: DetectionEngine,
     private readonly audit: AuditService,
-    private readonly bench: BenchSwitches,
   ) {}
 
   /**
@@ -26,10 +24,9 @@ export class ObservabilityModule implements OnModuleInit {
    * and watched from here, by wrapping the one method each, rather than by editing them.
    */
   onModuleInit(): void {
-    const { metrics, bench } = this;
+    const { metrics } = this;
     const detect = this.engine.detect.bind(this.engine);
     this.engine.detect = (...args: Parameters<DetectionEngine['detect']>) => {
-      if (bench.opsOff) return detect(...args);
       const started = process.hrtime.bigint();
       try {
         return detect(...args);

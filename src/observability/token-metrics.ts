@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { BenchSwitches } from '../config/bench-switches';
 import { MetricsService } from './metrics.service';
 
 /**
@@ -9,13 +8,9 @@ import { MetricsService } from './metrics.service';
  */
 @Injectable()
 export class TokenMetrics {
-  constructor(
-    private readonly metrics: MetricsService,
-    private readonly bench: BenchSwitches,
-  ) {}
+  constructor(private readonly metrics: MetricsService) {}
 
   tokenized(texts: readonly { entities: readonly { type: string }[] }[]): void {
-    if (this.bench.opsOff) return;
     for (const text of texts) {
       for (const entity of text.entities)
         this.metrics.countToken('tokenize', entity.type, 'tokenized');
@@ -23,7 +18,6 @@ export class TokenMetrics {
   }
 
   detokenized(tokens: readonly { type: string | null; outcome: string }[]): void {
-    if (this.bench.opsOff) return;
     for (const token of tokens) {
       // An unknown token's type is whatever the caller wrote into it: not a label value.
       const type = token.outcome === 'unknown' ? null : token.type;

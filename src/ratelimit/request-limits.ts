@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../access/principal';
 import { AppConfig } from '../config/app-config';
-import { BenchSwitches } from '../config/bench-switches';
 import { ErrorCode, TooManyRequestsError } from '../common/errors';
 import { MetricsService } from '../observability/metrics.service';
 import { LimiterFactory, OverLimit } from './limiter-factory';
@@ -18,12 +17,10 @@ export class RequestLimits {
     private readonly limiters: LimiterFactory,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
-    private readonly bench: BenchSwitches,
   ) {}
 
   /** Counts one request of the key; throws 429 rate_limited past its limit. */
   async admit(caller: Principal): Promise<void> {
-    if (this.bench.opsOff) return;
     const limit = caller.rateLimitPerMinute ?? this.config.PII_VAULT_RATE_LIMIT_PER_MINUTE;
     if (limit === 0) return;
     const over = await this.limiters.consume('key', limit, MINUTE, caller.keyId);

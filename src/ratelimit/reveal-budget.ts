@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
-import { BenchSwitches } from '../config/bench-switches';
 import { ErrorCode, TooManyRequestsError } from '../common/errors';
 import { MetricsService } from '../observability/metrics.service';
 import { PolicyDocument, revealBudgetFor } from '../policy/policy-document';
@@ -27,7 +26,6 @@ export class RevealBudget {
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly audit: AuditService,
-    private readonly bench: BenchSwitches,
   ) {}
 
   /**
@@ -40,7 +38,6 @@ export class RevealBudget {
     policy: PolicyDocument,
     outcomes: readonly { outcome: string }[],
   ): Promise<void> {
-    if (this.bench.opsOff) return;
     const unknown = outcomes.filter((o) => o.outcome === 'unknown').length;
     const shown =
       unknown + outcomes.filter((o) => o.outcome === 'revealed' || o.outcome === 'masked').length;
