@@ -1,7 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBase64,
-  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -18,13 +17,6 @@ import path from 'node:path';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-
-/** true/1 and false/0; anything else is left as is, so validation names the variable. */
-const toBoolean = ({ value }: { value: unknown }) => {
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  return value;
-};
 
 /** false: the socket's address; a number: that many proxy hops; a list: those proxies. */
 export type TrustProxy = false | number | string[];
