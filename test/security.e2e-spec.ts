@@ -315,6 +315,18 @@ describe('security: attacks on a running service fail for the attacker', () => {
       expect((await service.request('GET', '/v1/policies', { key: fresh })).status).toBe(200);
     });
 
+    it('lets a burst of first requests of one good key in on a single argon2 run', async () => {
+      const key = await createKey(service, ['admin'], 'cold');
+      const before = await counter(service, 'pii_vault_api_key_verifications_total');
+      const statuses = await Promise.all(
+        Array.from({ length: 3 * AUTH_FAILURES_PER_MINUTE }, () =>
+          service.request('GET', '/v1/policies', { key }).then((r) => r.status),
+        ),
+      );
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      expect(await counter(service, 'pii_vault_api_key_verifications_total')).toBe(before + 1);
+    });
+
     it('refuses a malformed key without hashing anything', async () => {
       const before = await counter(service, 'pii_vault_api_key_verifications_total');
       for (const key of ['short', `pvk_${'a'.repeat(30)}`, 'x'.repeat(40)]) {

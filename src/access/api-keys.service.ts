@@ -71,6 +71,7 @@ const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
 export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ApiKeys');
   private readonly verified = new Map<string, { principal: Principal; until: number }>();
+  private readonly verifying = new Map<string, Promise<Principal>>();
 
   constructor(
     private readonly db: DataSource,
@@ -119,6 +120,22 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   async authenticate(key: string, clientAddress: string): Promise<Principal> {
     const cached = this.authenticateCached(key);
     if (cached) return cached;
+    // Concurrent first requests of one key share one verification (and one attempt).
+    const fingerprint = fingerprintOf(key);
+    const pending = this.verifying.get(fingerprint);
+    if (pending) return pending;
+    const verification = this.verify(key, fingerprint, clientAddress).finally(() =>
+      this.verifying.delete(fingerprint),
+    );
+    this.verifying.set(fingerprint, verification);
+    return verification;
+  }
+
+  private async verify(
+    key: string,
+    fingerprint: string,
+    clientAddress: string,
+  ): Promise<Principal> {
     const parsed = parseApiKey(key);
     const row = parsed ? await this.findLive(parsed.lookupId) : undefined;
     if (!parsed || !row) return this.refuse(clientAddress);
@@ -136,7 +153,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
       rateLimitPerMinute: row.rate_limit_per_minute ?? undefined,
       revealBudgetPerHour: row.reveal_budget_per_hour ?? undefined,
     };
-    this.remember(fingerprintOf(key), principal);
+    this.remember(fingerprint, principal);
     return principal;
   }
 

@@ -1,10 +1,29 @@
 /** Worker-thread entry of DetectionRunner: one engine per thread, entities back as columns. */
 import { DetectionEngine, DetectOptions } from '../detection';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import Piscina from 'piscina';
 import { detectResultJson } from './detect-result';
 import type { EntityColumns } from './detection-runner';
 
+const THREAD_NICE = 10;
+
 const engine = new DetectionEngine();
+lowerThreadPriority();
+
+/**
+ * On Linux a thread has its own nice value: this one yields the CPU to the event loop (health
+ * checks, small requests) whenever both want it. Elsewhere the thread keeps the default.
+ */
+function lowerThreadPriority(): void {
+  try {
+    // /proc/thread-self names this thread, not the process: `<pid>/task/<tid>`.
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid)) setPriority(tid, THREAD_NICE);
+  } catch {
+    // not Linux, or not allowed: run at normal priority
+  }
+}
 
 /**
  * Tens of thousands of entity objects would cost the event loop hundreds of milliseconds to
