@@ -1,3 +1,4 @@
+import { loadConfig } from '../config/app-config';
 import { AllowedHosts } from './allowed-hosts';
 import { TargetError } from './target-error';
 import { describeConnection, parseTargetUrl, resolveAllowed } from './target-url';
@@ -136,5 +137,24 @@ describe('resolveAllowed', () => {
     ).toBe('target_not_allowed');
     // Only names are listed: a name off the list never reaches DNS.
     expect(lookups).toEqual(['nowhere.internal']);
+  });
+});
+
+describe('discovery configuration', () => {
+  it('defaults to no allowed host and a 32 MiB page', () => {
+    const config = loadConfig({});
+    expect(AllowedHosts.parse(config.PII_VAULT_DISCOVERY_ALLOWED_HOSTS).empty).toBe(true);
+    expect(config.PII_VAULT_DISCOVERY_PAGE_MAX_BYTES).toBe(32 * 1024 * 1024);
+  });
+
+  it.each([
+    [
+      { PII_VAULT_DISCOVERY_ALLOWED_HOSTS: 'db.internal, 10.0.0.0/40' },
+      /ALLOWED_HOSTS: "10.0.0.0\/40"/,
+    ],
+    [{ PII_VAULT_DISCOVERY_ALLOWED_HOSTS: 'postgres://db' }, /ALLOWED_HOSTS: "postgres:\/\/db"/],
+    [{ PII_VAULT_DISCOVERY_PAGE_MAX_BYTES: '100' }, /PII_VAULT_DISCOVERY_PAGE_MAX_BYTES/],
+  ])('refuses %j at start-up', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 });
