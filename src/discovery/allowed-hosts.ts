@@ -72,6 +72,10 @@ export class AllowedHosts {
   allowsAddress(address: string): boolean {
     if (this.everything) return true;
     const { address: a, family } = normalizeAddress(address);
-    return this.addresses.check(a, family);
+    try {
+      return this.addresses.check(a, family);
+    } catch {
+      return false; // not an address BlockList understands (a zone id): never allowed
+    }
   }
 }

@@ -72,6 +72,7 @@ describe('AllowedHosts', () => {
     expect(allowed.allowsAddress('192.168.1.5')).toBe(true);
     expect(allowed.allowsAddress('fd12::1')).toBe(true);
     expect(allowed.allowsAddress('::1')).toBe(false);
+    expect(allowed.allowsAddress('fd12::1%eth0')).toBe(false);
   });
 });
 
