@@ -75,7 +75,7 @@ export class AllowedHosts {
     try {
       return this.addresses.check(a, family);
     } catch {
-      return false; // not an address BlockList understands (a zone id): never allowed
+      return false; // not an address BlockList understands: never allowed
     }
   }
 }

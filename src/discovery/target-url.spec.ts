@@ -72,7 +72,8 @@ describe('AllowedHosts', () => {
     expect(allowed.allowsAddress('192.168.1.5')).toBe(true);
     expect(allowed.allowsAddress('fd12::1')).toBe(true);
     expect(allowed.allowsAddress('::1')).toBe(false);
-    expect(allowed.allowsAddress('fd12::1%eth0')).toBe(false);
+    expect(allowed.allowsAddress('fe80::1%eth0')).toBe(false);
+    expect(allowed.allowsAddress('not an address')).toBe(false);
   });
 });
 
