@@ -172,7 +172,12 @@ export async function runDiscoveryBench(): Promise<void> {
   let service: BenchService | undefined;
   try {
     const vaultUrl = await createDatabase(pg.superuserUrl, 'vault');
-    const targetUrl = await createDatabase(pg.superuserUrl, 'target');
+    // Scans reach targets over TCP only, on hosts the allow-list names (the server listens on
+    // 127.0.0.1 as well as on its Unix socket).
+    const target = new URL(await createDatabase(pg.superuserUrl, 'target'));
+    target.hostname = '127.0.0.1';
+    target.searchParams.delete('host');
+    const targetUrl = target.toString();
     const started = Date.now();
     await seed(targetUrl, rows);
     console.log(
@@ -184,6 +189,7 @@ export async function runDiscoveryBench(): Promise<void> {
       PII_VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
       PII_VAULT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
       LOG_LEVEL: 'warn',
+      PII_VAULT_DISCOVERY_ALLOWED_HOSTS: '127.0.0.1',
     });
     const base = service.url;
 

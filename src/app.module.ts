@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
 import type { MasterKey } from './crypto/master-key';
 import { DatabaseModule } from './database/database.module';
+import { AllowedHosts } from './discovery/allowed-hosts';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { SLICE_SECONDS, TARGET_CONNECT_TIMEOUT_MS } from './discovery/discovery.settings';
 import { DetectionHttpModule } from './detection-http/detection-http.module';
@@ -44,6 +45,8 @@ export class AppModule {
           pageRows: runtime.config.PII_VAULT_DISCOVERY_PAGE_ROWS,
           statementTimeoutMs: runtime.config.PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS,
           connectTimeoutMs: TARGET_CONNECT_TIMEOUT_MS,
+          allowedHosts: AllowedHosts.parse(runtime.config.PII_VAULT_DISCOVERY_ALLOWED_HOSTS),
+          pageMaxBytes: runtime.config.PII_VAULT_DISCOVERY_PAGE_MAX_BYTES,
         }),
         HealthModule.forRoot(runtime.masterKey.id),
         ObservabilityModule,

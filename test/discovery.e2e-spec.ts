@@ -2,7 +2,14 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDatabase, createKey, newMasterKey, Service, withClient } from './support/service';
-import { seedBusinessDatabase } from './support/discovery-fixtures';
+import { AllowedHosts } from '../src/discovery/allowed-hosts';
+import { TargetDatabase } from '../src/discovery/target-database';
+import {
+  closedPort,
+  notPostgres,
+  seedBusinessDatabase,
+  tcpUrl,
+} from './support/discovery-fixtures';
 
 interface Finding {
   schema: string;
@@ -24,6 +31,12 @@ interface Scan {
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+
+/** Scans may reach the test server on 127.0.0.1 and nothing else. */
+const DISCOVERY_ENV = {
+  PII_VAULT_DISCOVERY_PAGE_ROWS: '500',
+  PII_VAULT_DISCOVERY_ALLOWED_HOSTS: '127.0.0.1',
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -83,13 +96,15 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
 
   beforeAll(async () => {
     vaultDb = await createDatabase('vault');
-    target = await createDatabase('shop');
+    // Through TCP: the test server's own URL may name its Unix socket, which scans refuse.
+    const shop = await createDatabase('shop');
+    target = { ...shop, url: tcpUrl(shop.url) };
     await withClient(target.url, (c) => seedBusinessDatabase(c));
     masterKey = newMasterKey();
     service = await Service.start({
       databaseUrl: vaultDb.url,
       masterKey,
-      env: { PII_VAULT_DISCOVERY_PAGE_ROWS: '500' },
+      env: DISCOVERY_ENV,
     });
   });
 
@@ -196,7 +211,7 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     service = await Service.start({
       databaseUrl: vaultDb.url,
       masterKey,
-      env: { PII_VAULT_DISCOVERY_PAGE_ROWS: '500' },
+      env: DISCOVERY_ENV,
     });
     const resumed = await service.request<Scan>('GET', `/v1/discovery/scans/${id}`);
     // Progress committed before the restart is kept, not started over.
@@ -248,7 +263,7 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     const single = await Service.start({
       databaseUrl: (await createDatabase('vault')).url,
       masterKey: newMasterKey(),
-      env: { PII_VAULT_DISCOVERY_CONCURRENCY: '1', PII_VAULT_DISCOVERY_PAGE_ROWS: '500' },
+      env: { ...DISCOVERY_ENV, PII_VAULT_DISCOVERY_CONCURRENCY: '1' },
     });
     try {
       const body = { connection: { url: target.url }, tables: ['signups'], mode: 'full' };
@@ -270,18 +285,17 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
   describe('a target that cannot be read ends the scan as failed, with a reason and no password', () => {
     const secret = 'S3cret-pass-never-shown';
     const cases: [string, () => string, string, RegExp][] = [
-      ['a bad URL', () => `mysql://scanner:${secret}@localhost/db`, 'invalid_url', /postgres:\/\//],
       [
-        'an unknown host',
+        'an unknown host (not on the allow-list)',
         () => `postgres://scanner:${secret}@no-such-host.invalid:5432/shop`,
-        'host_not_found',
-        /could not resolve/,
+        'target_not_allowed',
+        /not on the discovery allow-list/,
       ],
       [
         'a closed port',
         () => `postgres://scanner:${secret}@127.0.0.1:1/shop`,
-        'connection_refused',
-        /refused/,
+        'unreachable',
+        /127\.0\.0\.1:1\/shop is unreachable/,
       ],
       [
         'a wrong password',
@@ -391,6 +405,7 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
       [{}, /connection/],
       [{ connection: 'x' }, /connection/],
       [{ connection: { url: 42 } }, /connection.url/],
+      [{ connection: { url: 'mysql://scanner@localhost/db' } }, /connection.url: .*postgres:\/\//],
       [{ connection: { url: target.url }, mode: 'everything' }, /mode/],
       [{ connection: { url: target.url }, sampleRows: 0 }, /sampleRows/],
       [{ connection: { url: target.url }, thresholds: { minRatio: 2 } }, /thresholds.minRatio/],
@@ -413,5 +428,262 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
       support,
     );
     expect(denied.status).toBe(403);
+  });
+  describe('attacks through the connection URL fail for the attacker', () => {
+    /** Polls /health/live every 10 ms while `work` runs; returns each answer's time in ms. */
+    async function livenessDuring(work: () => Promise<void>): Promise<number[]> {
+      // The first request to a fresh process pays for its connection and cold code paths.
+      await (await fetch(`${service.baseUrl}/health/live`)).text();
+      const times: number[] = [];
+      let running = true;
+      const probe = (async () => {
+        while (running) {
+          const started = performance.now();
+          const res = await fetch(`${service.baseUrl}/health/live`);
+          await res.text();
+          if (res.status !== 200) throw new Error(`/health/live answered ${res.status}`);
+          times.push(performance.now() - started);
+          await sleep(10);
+        }
+      })();
+      try {
+        await work();
+      } finally {
+        running = false;
+        await probe;
+      }
+      return times;
+    }
+
+    const scanCount = async () =>
+      withClient(vaultDb.url, async (c) =>
+        Number((await c.query('SELECT count(*) AS n FROM discovery_scans')).rows[0].n),
+      );
+
+    it('parameters that would steer the driver, and socket paths, are refused with 400 at creation', async () => {
+      const password = new URL(target.url).password;
+      const attacks: [string, string, RegExp][] = [
+        [
+          '?host= names another server than the report would',
+          `postgres://postgres:${password}@db.example.com:5432/shop?host=127.0.0.1`,
+          /may not set the parameter host /,
+        ],
+        ['?sslrootcert=/dev/zero', `${target.url}?sslrootcert=/dev/zero`, /parameter sslrootcert /],
+        ['?sslkey= reads a file', `${target.url}?sslkey=/proc/self/environ`, /parameter sslkey /],
+        [
+          '?options= changes session settings',
+          `${target.url}?options=-c%20default_transaction_read_only%3Doff`,
+          /parameter options /,
+        ],
+        [
+          '?statement_timeout= lifts the timeout',
+          `${target.url}?statement_timeout=0`,
+          /parameter statement_timeout /,
+        ],
+        [
+          'a percent-encoded socket directory as host',
+          'postgres://postgres@%2Fvar%2Frun%2Fpostgresql/shop',
+          /DNS name or an IP address/,
+        ],
+        ['?host=/tmp', 'postgres://postgres@localhost/shop?host=/tmp', /parameter host /],
+      ];
+      const before = await scanCount();
+      const times = await livenessDuring(async () => {
+        for (const [name, url, message] of attacks) {
+          for (const [route, body, field] of [
+            ['/v1/discovery/scans', { connection: { url } }, 'connection.url'],
+            ['/v1/discovery/connections', { name: 'attack', url }, 'url'],
+          ] as const) {
+            const res = await service.post<{ error: { code: string; message: string } }>(
+              route,
+              body,
+            );
+            expect([name, route, res.status]).toEqual([name, route, 400]);
+            expect(res.body.error.code).toBe('invalid_request');
+            expect(res.body.error.message).toMatch(new RegExp(`^${field}: .*${message.source}`));
+            expect(JSON.stringify(res.body)).not.toContain(password);
+          }
+        }
+      });
+      // Nothing was queued or saved for any of them.
+      expect(await scanCount()).toBe(before);
+      const saved = await service.request<{ name: string }[]>('GET', '/v1/discovery/connections');
+      expect(saved.body.map((c) => c.name)).not.toContain('attack');
+      expect(times.length).toBeGreaterThan(0);
+      expect(Math.max(...times)).toBeLessThan(100);
+    });
+
+    it('a host outside the allow-list is refused, once, with the service answering throughout', async () => {
+      const password = new URL(target.url).password;
+      const port = new URL(target.url).port;
+      const outside = [
+        // Loopback, and the vault's own server listens there too, but only 127.0.0.1 is listed.
+        `postgres://postgres:${password}@127.0.0.2:${port}/shop`,
+        `postgres://postgres:${password}@[::1]:${port}/shop`,
+        `postgres://postgres:${password}@10.255.255.1:5432/shop`,
+        `postgres://postgres:${password}@internal-db.invalid:5432/shop`,
+      ];
+      const ids: string[] = [];
+      const scans: Scan[] = [];
+      const times = await livenessDuring(async () => {
+        for (const url of outside) ids.push(await startScan(service, { connection: { url } }));
+        for (const id of ids) scans.push(await waitFor(service, id, ended));
+      });
+      for (const scan of scans) {
+        expect(scan.status).toBe('failed');
+        expect(scan.error?.reason).toBe('target_not_allowed');
+        expect(scan.error?.message).toMatch(/PII_VAULT_DISCOVERY_ALLOWED_HOSTS/);
+        expect(scan.progress.tablesTotal).toBeNull();
+      }
+      expect(Math.max(...times)).toBeLessThan(100);
+      // A refusal ends the job: pg-boss completes it and never retries it.
+      const jobs = await withClient(vaultDb.url, (c) =>
+        c.query<{ state: string; retry_count: number }>(
+          `SELECT state, retry_count FROM pgboss.job WHERE data->>'scanId' = ANY($1)`,
+          [ids],
+        ),
+      );
+      expect(jobs.rows).toHaveLength(ids.length);
+      for (const job of jobs.rows) expect(job).toEqual({ state: 'completed', retry_count: 0 });
+    });
+
+    it("with PII_VAULT_DISCOVERY_ALLOWED_HOSTS unset, every target is refused, the vault's own server too", async () => {
+      const vaultUrl = tcpUrl(vaultDb.url);
+      const closed = await Service.start({
+        databaseUrl: (await createDatabase('vault')).url,
+        masterKey: newMasterKey(),
+      });
+      try {
+        for (const url of [target.url, vaultUrl]) {
+          const scan = await waitFor(
+            closed,
+            await startScan(closed, { connection: { url } }),
+            ended,
+          );
+          expect(scan.status).toBe('failed');
+          expect(scan.error?.reason).toBe('target_not_allowed');
+        }
+      } finally {
+        await closed.stop();
+      }
+    });
+
+    it('a malformed allow-list stops the service at start-up, naming the variable', async () => {
+      const { code, output } = await Service.startFailing({
+        databaseUrl: vaultDb.url,
+        masterKey,
+        env: { PII_VAULT_DISCOVERY_ALLOWED_HOSTS: '127.0.0.1, 10.0.0.0/33' },
+      });
+      expect(code).not.toBe(0);
+      expect(output).toMatch(
+        /PII_VAULT_DISCOVERY_ALLOWED_HOSTS: "10\.0\.0\.0\/33" has no valid prefix/,
+      );
+    });
+
+    it('a closed port and a listener that is not PostgreSQL read the same: unreachable', async () => {
+      const closed = await closedPort();
+      const http = await notPostgres('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+      const ssh = await notPostgres('SSH-2.0-OpenSSH_9.6\r\n');
+      try {
+        const errors: { reason: string; message: string }[] = [];
+        for (const port of [closed, http.port, ssh.port]) {
+          const id = await startScan(service, {
+            connection: { url: `postgres://scanner:pw@127.0.0.1:${port}/shop` },
+          });
+          const scan = await waitFor(service, id, ended);
+          expect(scan.status).toBe('failed');
+          errors.push({
+            reason: scan.error?.reason ?? '',
+            message: (scan.error?.message ?? '').replace(String(port), 'PORT'),
+          });
+        }
+        expect(errors).toEqual(
+          Array(3).fill({ reason: 'unreachable', message: '127.0.0.1:PORT/shop is unreachable' }),
+        );
+      } finally {
+        await http.close();
+        await ssh.close();
+      }
+    });
+  });
+
+  describe('what one page may load is capped', () => {
+    beforeAll(async () => {
+      await withClient(target.url, async (c) => {
+        // About 1 KB per row, stored inline: some seven rows per heap page.
+        await c.query(`CREATE TABLE letters AS
+          SELECT 'L' || i AS id, repeat('x', 1000) || ' write to mail' || i || '@example.com' AS body
+            FROM generate_series(1, 3000) AS i`);
+        await c.query('ANALYZE letters');
+        await c.query(`CREATE TABLE huge AS SELECT repeat('a', 5000000) AS body`);
+        await c.query('ANALYZE huge');
+      });
+    });
+
+    it('a page stops at the byte cap and the next page starts where it stopped', async () => {
+      const db = await TargetDatabase.open(target.url, {
+        statementTimeoutMs: 30_000,
+        connectTimeoutMs: 10_000,
+        allowedHosts: AllowedHosts.parse('127.0.0.1'),
+      });
+      try {
+        const [letters] = await db.tables(undefined, ['letters']);
+        const total = await db.blocks(letters);
+        const cap = 64 * 1024;
+        const first = await db.pageRange(letters, letters.columns, 0, total, cap);
+        // Values that begin within the cap, whole heap pages only: cap plus under one page.
+        const bytes = (rows: unknown[][]) =>
+          rows.reduce<number>((sum, r) => sum + Buffer.byteLength(String(r[1])), 0);
+        expect(bytes(first.rows)).toBeLessThan(cap + 8192);
+        expect(bytes(first.rows)).toBeGreaterThan(cap - 8192);
+        expect(first.toBlock).toBeLessThan(total);
+        const ids = new Set(first.rows.map((r) => String(r[0])));
+        for (let at = first.toBlock; at < total;) {
+          const page = await db.pageRange(letters, letters.columns, at, total, cap);
+          expect(bytes(page.rows)).toBeLessThan(cap + 8192);
+          for (const r of page.rows) ids.add(String(r[0]));
+          at = page.toBlock;
+        }
+        // Every row once, none lost where a page was cut.
+        expect(ids.size).toBe(3000);
+
+        const sample = await db.sample(letters, letters.columns, 3000, cap);
+        expect(bytes(sample)).toBeLessThan(cap + 2048);
+
+        // One value larger than a page may be is read as its start only.
+        const [huge] = await db.tables(undefined, ['huge']);
+        const big = await db.pageRange(huge, huge.columns, 0, await db.blocks(huge), cap);
+        expect(big.rows).toHaveLength(1);
+        expect(String(big.rows[0][0])).toBe('a'.repeat(20_000));
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('a full scan under a small PII_VAULT_DISCOVERY_PAGE_MAX_BYTES still reads every row', async () => {
+      const capped = await Service.start({
+        databaseUrl: (await createDatabase('vault')).url,
+        masterKey: newMasterKey(),
+        env: {
+          ...DISCOVERY_ENV,
+          PII_VAULT_DISCOVERY_PAGE_ROWS: '100000',
+          PII_VAULT_DISCOVERY_PAGE_MAX_BYTES: '65536',
+        },
+      });
+      try {
+        const id = await startScan(capped, {
+          connection: { url: target.url },
+          tables: ['letters'],
+          mode: 'full',
+        });
+        const scan = await waitFor(capped, id, ended);
+        expect(scan.status).toBe('completed');
+        expect(scan.progress.rowsScanned).toBe(3000);
+        const body = scan.columns.find((c) => c.column === 'body');
+        expect(body?.entities.find((e) => e.type === 'EMAIL_ADDRESS')?.count).toBe(3000);
+      } finally {
+        await capped.stop();
+      }
+    });
   });
 });

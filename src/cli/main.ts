@@ -14,6 +14,7 @@ import { KeyringService } from '../crypto/keyring.service';
 import { resolveMasterKey } from '../crypto/master-key';
 import { runMigrations } from '../database/data-source';
 import { DatabaseModule } from '../database/database.module';
+import { AllowedHosts } from '../discovery/allowed-hosts';
 import { TARGET_CONNECT_TIMEOUT_MS } from '../discovery/discovery.settings';
 import { scanDatabase } from '../discovery/local-scan';
 import { findingsCsv } from '../discovery/report-csv';
@@ -162,6 +163,10 @@ program
             pageRows: config.PII_VAULT_DISCOVERY_PAGE_ROWS,
             statementTimeoutMs: config.PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS,
             connectTimeoutMs: TARGET_CONNECT_TIMEOUT_MS,
+            pageMaxBytes: config.PII_VAULT_DISCOVERY_PAGE_MAX_BYTES,
+            // The operator types this URL on the service's machine: the allow-list, which
+            // guards URLs sent over the API, does not apply; the URL's checks still do.
+            allowedHosts: AllowedHosts.any(),
             schemas: options.schemas,
             tables: options.tables,
           },

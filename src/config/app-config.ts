@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { AllowedHosts } from '../discovery/allowed-hosts';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -196,6 +197,20 @@ export class AppConfig {
   @Min(100, { message: 'PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS must be >= 100' })
   PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS: number = 30_000;
 
+  /**
+   * Hosts discovery scans may connect to: comma-separated host names, IP addresses and CIDR
+   * ranges. Unset or empty: every target is refused. Checked again in loadConfig.
+   */
+  @IsOptional()
+  @IsString()
+  PII_VAULT_DISCOVERY_ALLOWED_HOSTS?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_DISCOVERY_PAGE_MAX_BYTES must be an integer' })
+  @Min(65_536, { message: 'PII_VAULT_DISCOVERY_PAGE_MAX_BYTES must be >= 65536' })
+  @Max(1024 * 1024 * 1024, { message: 'PII_VAULT_DISCOVERY_PAGE_MAX_BYTES must be <= 1073741824' })
+  PII_VAULT_DISCOVERY_PAGE_MAX_BYTES: number = 32 * 1024 * 1024;
+
   @IsOptional()
   @IsString()
   TLS_CERT_FILE?: string;
@@ -254,6 +269,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_DISCOVERY_THREADS',
     'PII_VAULT_DISCOVERY_PAGE_ROWS',
     'PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS',
+    'PII_VAULT_DISCOVERY_ALLOWED_HOSTS',
+    'PII_VAULT_DISCOVERY_PAGE_MAX_BYTES',
   ] as const satisfies readonly (keyof AppConfig)[];
   const picked: Record<string, string> = {};
   for (const name of known) {
@@ -274,6 +291,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   ) {
     throw new ConfigError(
       'Invalid configuration:\n  - PII_VAULT_MASTER_KEY must be base64 of 32 bytes',
+    );
+  }
+  try {
+    AllowedHosts.parse(config.PII_VAULT_DISCOVERY_ALLOWED_HOSTS);
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - PII_VAULT_DISCOVERY_ALLOWED_HOSTS: ${(error as Error).message}`,
     );
   }
   const problem = tlsConsistency(config);

@@ -17,7 +17,8 @@ import {
   type ScanStatus,
 } from './scan-store';
 import type { ScanMode } from './table-scanner';
-import { describeTarget, parseTargetUrl, TargetError } from './target-database';
+import { TargetError } from './target-error';
+import { describeConnection, parseTargetUrl } from './target-url';
 
 const CONNECTION_URL_KIND = 'discovery-connection';
 export const DEFAULT_SAMPLE_ROWS = 1000;
@@ -86,10 +87,11 @@ export class DiscoveryService {
       principal.tenantId,
       request.connection,
     );
+    // A URL is checked when the scan is asked for: only its allowed fields reach a connection.
+    const target = describedUrl(url, connectionName ? 'connection.name' : 'connection.url');
     const id = randomUUID();
     const sealed = await this.secrets.encrypt(principal.tenantId, SCAN_URL_KIND, id, url);
     const mode = request.mode ?? 'sample';
-    const target = describeTarget(url);
     await this.store.create({
       id,
       tenantId: principal.tenantId,
@@ -146,15 +148,8 @@ export class DiscoveryService {
   }
 
   async saveConnection(principal: Principal, name: string, url: string): Promise<ConnectionView> {
-    try {
-      parseTargetUrl(url);
-    } catch (error) {
-      if (error instanceof TargetError)
-        throw new VaultError(ErrorCode.InvalidRequest, `url: ${error.message}`);
-      throw error;
-    }
+    const target = describedUrl(url, 'url');
     const id = randomUUID();
-    const target = describeTarget(url);
     const sealed = await this.secrets.encrypt(principal.tenantId, CONNECTION_URL_KIND, id, url);
     const rows = (await this.db.query(
       `INSERT INTO discovery_connections
@@ -233,6 +228,17 @@ export class DiscoveryService {
       keyVersion: row.key_version,
     });
     return { url, connectionName: connection.name ?? null };
+  }
+}
+
+/** The URL's target (`host:port/database`), or 400 naming what the URL may not hold. */
+function describedUrl(url: string, field: string): string {
+  try {
+    return describeConnection(parseTargetUrl(url));
+  } catch (error) {
+    if (error instanceof TargetError)
+      throw new VaultError(ErrorCode.InvalidRequest, `${field}: ${error.message}`);
+    throw error;
   }
 }
 

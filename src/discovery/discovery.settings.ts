@@ -1,3 +1,5 @@
+import type { AllowedHosts } from './allowed-hosts';
+
 /** Injection token of the BatchDetector scans use (worker threads in the service). */
 export const DISCOVERY_DETECTOR = Symbol('DISCOVERY_DETECTOR');
 export const DISCOVERY_SETTINGS = Symbol('DISCOVERY_SETTINGS');
@@ -21,4 +23,8 @@ export interface DiscoverySettings {
   pageRows: number;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
+  /** PII_VAULT_DISCOVERY_ALLOWED_HOSTS: where scans may connect (empty: nowhere). */
+  allowedHosts: AllowedHosts;
+  /** Bytes of values one page may load (PII_VAULT_DISCOVERY_PAGE_MAX_BYTES). */
+  pageMaxBytes: number;
 }

@@ -95,6 +95,7 @@ export class ScanRunner {
       mode: scan.mode,
       sampleRows: scan.sampleRows,
       pageRows: this.settings.pageRows,
+      pageMaxBytes: this.settings.pageMaxBytes,
     };
     for (const table of await this.store.tables(scan.id)) {
       if (table.cursor.done) continue;

@@ -11,6 +11,8 @@ export interface ScanSettings {
   sampleRows: number;
   /** Rows aimed at per page in full mode (pages are ranges of heap blocks). */
   pageRows: number;
+  /** Bytes of values one read may load: a page shrinks to fit (PII_VAULT_DISCOVERY_PAGE_MAX_BYTES). */
+  pageMaxBytes: number;
 }
 
 /** Where a table's scan stands; all of it is positions and counts, never a value. */
@@ -57,14 +59,24 @@ export class TableScanner {
     if (cursor.done) return cursor;
     if (this.columns.length === 0) return { ...cursor, done: true };
     if (this.settings.mode === 'sample') {
-      const rows = await target.sample(this.table, this.columns, this.settings.sampleRows);
+      const rows = await target.sample(
+        this.table,
+        this.columns,
+        this.settings.sampleRows,
+        this.settings.pageMaxBytes,
+      );
       await this.fold(rows);
       return { ...cursor, rowsScanned: rows.length, done: true };
     }
     const totalBlocks = cursor.totalBlocks ?? (await target.blocks(this.table));
     if (cursor.nextBlock >= totalBlocks) return { ...cursor, totalBlocks, done: true };
-    const toBlock = Math.min(totalBlocks, cursor.nextBlock + this.blocksPerPage(totalBlocks));
-    const rows = await target.pageRange(this.table, this.columns, cursor.nextBlock, toBlock);
+    const { rows, toBlock } = await target.pageRange(
+      this.table,
+      this.columns,
+      cursor.nextBlock,
+      Math.min(totalBlocks, cursor.nextBlock + this.blocksPerPage(totalBlocks)),
+      this.settings.pageMaxBytes,
+    );
     await this.fold(rows);
     return {
       nextBlock: toBlock,

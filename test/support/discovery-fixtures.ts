@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { faker } from '@faker-js/faker';
 import type { Client } from 'pg';
 import { luhnComplete } from './luhn';
@@ -205,4 +206,40 @@ export async function seedBusinessDatabase(client: Client, rows = 300): Promise<
     }),
   );
   await client.query('ANALYZE');
+}
+
+/**
+ * The same database through TCP on 127.0.0.1: the test server's URL may name its Unix socket
+ * (`?host=/dir`), which discovery refuses. The server listens on both, on the same port.
+ */
+export function tcpUrl(url: string): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.searchParams.delete('host');
+  return u.toString();
+}
+
+/** A TCP listener on 127.0.0.1 that is not PostgreSQL: it answers anything with `reply`, then closes. */
+export async function notPostgres(
+  reply: string,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end(reply));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -26,7 +26,11 @@ import { SCAN_STATUSES, type ScanStatus } from '../scan-store';
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export class ConnectionRefDto {
-  @ApiPropertyOptional({ description: 'postgres:// URL; stored encrypted, never returned' })
+  @ApiPropertyOptional({
+    description:
+      'postgres://user:password@host:port/database, optionally ?sslmode=disable|require|verify-ca|verify-full; ' +
+      'no other parameter, no socket path. Stored encrypted, never returned',
+  })
   @ValidateIf((o: ConnectionRefDto) => o.name === undefined)
   @IsString({ message: 'connection.url must be a string (or give connection.name)' })
   @MaxLength(4096, { message: 'connection.url must be at most 4096 characters' })
@@ -176,7 +180,13 @@ class ScanTableDto {
 }
 
 class ScanErrorDto {
-  @ApiProperty({ example: 'authentication_failed' }) reason!: string;
+  @ApiProperty({
+    example: 'unreachable',
+    description:
+      'invalid_url, target_not_allowed, unreachable, authentication_failed, database_not_found, ' +
+      'permission_denied, unsupported_server, target_error or internal_error',
+  })
+  reason!: string;
   @ApiProperty({ description: 'Names host, port and database; never credentials' })
   message!: string;
 }
