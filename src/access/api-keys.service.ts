@@ -61,6 +61,7 @@ const KEY_COLUMNS = `k.id, k.name, t.name AS tenant, k.tenant_id, k.roles, k.cre
   k.rate_limit_per_minute, k.reveal_budget_per_hour`;
 
 const CACHE_LIMIT = 10_000;
+const REVOCATION_MEMORY_MS = 60_000;
 const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
 
 /**
@@ -72,6 +73,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ApiKeys');
   private readonly verified = new Map<string, { principal: Principal; until: number }>();
   private readonly verifying = new Map<string, Promise<Principal>>();
+  private readonly revokedAt = new Map<string, number>();
 
   constructor(
     private readonly db: DataSource,
@@ -136,6 +138,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     fingerprint: string,
     clientAddress: string,
   ): Promise<Principal> {
+    const startedAt = Date.now();
     const parsed = parseApiKey(key);
     const row = parsed ? await this.findLive(parsed.lookupId) : undefined;
     if (!parsed || !row) return this.refuse(clientAddress);
@@ -144,6 +147,8 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     this.metrics.countKeyVerification();
     if (!(await verify(row.secret_hash, parsed.secret))) return this.refuse(clientAddress);
     await this.limits.returnKeyAttempt(parsed.lookupId);
+    // Revoked (by notice) after the row was read: never cache or admit it.
+    if ((this.revokedAt.get(row.id) ?? 0) >= startedAt) return this.refuse(clientAddress);
 
     const principal: Principal = {
       keyId: row.id,
@@ -321,9 +326,18 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private forgetVerified(keyId: string): void {
+    this.noteRevoked(keyId);
     for (const [fingerprint, entry] of this.verified) {
       if (entry.principal.keyId === keyId) this.verified.delete(fingerprint);
     }
+  }
+
+  /** Revocations of the last minute, so a verification that raced one is not cached. */
+  private noteRevoked(keyId: string): void {
+    const now = Date.now();
+    for (const [id, at] of this.revokedAt)
+      if (now - at > REVOCATION_MEMORY_MS) this.revokedAt.delete(id);
+    this.revokedAt.set(keyId, now);
   }
 
   private remember(fingerprint: string, principal: Principal): void {
