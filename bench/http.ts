@@ -11,6 +11,7 @@
  * Run: npm run bench   (BENCH_DURATION=seconds per row, BENCH_SLICES, BENCH_CONNECTIONS,
  * DATABASE_URL optional)
  */
+import { openLoop } from './lib/open-loop';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -394,6 +395,29 @@ async function checkVariants(
  * alike; the processes differ, so each comparison also holds whatever two processes' speeds
  * differ by. This process runs the embedded PostgreSQL (unless DATABASE_URL is set).
  */
+/**
+ * Tail latency as a caller feels it: each route at half the throughput it just reached, requests
+ * evenly spaced, latency from each request's scheduled time (bench/lib/open-loop.ts).
+ */
+async function printOpenLoop(runs: { row: Row; target: Target }[]): Promise<void> {
+  console.log(`\nOpen loop at half of each route's measured req/s, ${DURATION} s each:`);
+  console.log('| route | req/s offered | p50 ms | p99 ms | max ms | errors |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const { row, target } of runs) {
+    target.prepare?.();
+    const result = await openLoop({
+      url: target.url,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: target.body,
+      rate: Math.max(1, Math.round(row.rps / 2)),
+      seconds: DURATION,
+    });
+    console.log(
+      `| ${row.name} | ${result.rate} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${result.max.toFixed(1)} | ${result.errors} |`,
+    );
+  }
+}
+
 export async function runHttpBench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-bench-'));
   const database = process.env.DATABASE_URL
@@ -478,6 +502,10 @@ export async function runHttpBench(): Promise<void> {
     const detokenize = await measureGroup(detokenizeTargets);
     const ceilingRows = await measureGroup(ceilingTargets);
     print([...ceilingRows, ...tokenize, ...detokenize]);
+    await printOpenLoop([
+      { row: tokenize[0], target: tokenizeTargets[0] },
+      { row: detokenize[0], target: detokenizeTargets[0] },
+    ]);
   } finally {
     for (const running of processes.reverse()) await stopService(running);
     if (process.env.DATABASE_URL) {

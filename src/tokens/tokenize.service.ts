@@ -64,13 +64,20 @@ export class TokenizeService {
     this.assertWithinValueCap(detected);
     const stored = new Map<string, DistinctValue>();
     const keys = new Map<DetectedEntity, string>();
+    // One blind index per distinct value, however often the text repeats it.
+    const keyOfValue = new Map<string, string>();
     for (const entity of detected.flat()) {
       const rule = tokenRuleFor(policy, entity.type);
       if (rule.format === 'mask' || rule.format === 'redact') continue;
-      const blindIndex = await this.cipher.blindIndex(tenantId, entity.type, entity.text);
-      const key = valueKey(entity.type, blindIndex);
-      if (!stored.has(key))
-        stored.set(key, { entityType: entity.type, value: entity.text, blindIndex, key, rule });
+      const valueId = `${entity.type}\u0000${entity.text}`;
+      let key = keyOfValue.get(valueId);
+      if (key === undefined) {
+        const blindIndex = await this.cipher.blindIndex(tenantId, entity.type, entity.text);
+        key = valueKey(entity.type, blindIndex);
+        keyOfValue.set(valueId, key);
+        if (!stored.has(key))
+          stored.set(key, { entityType: entity.type, value: entity.text, blindIndex, key, rule });
+      }
       keys.set(entity, key);
     }
     const tokens = await this.tokensFor(tenantId, scope, [...stored.values()]);
