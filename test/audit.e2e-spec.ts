@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AuditWriter } from '../src/audit/audit-writer';
-import { AuditService } from '../src/audit/audit.service';
+import { type AuditRow, AuditService } from '../src/audit/audit.service';
 import { legacyLinkHash } from '../src/audit/audit-chain';
-import type { AuditDetails, AuditOutcome, AuditTokenEntry } from '../src/audit/audit.types';
+import type { AuditOutcome, AuditTokenEntry } from '../src/audit/audit.types';
 import { AuditMac } from '../src/crypto/audit-mac';
 import { dataSourceOptions } from '../src/database/data-source';
 import {
@@ -380,19 +380,7 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
   });
 
   describe('against someone who can write the database but does not hold the master key', () => {
-    interface StoredRow {
-      id: string;
-      seq: string;
-      occurred_at: Date;
-      action: string;
-      api_key_id: string | null;
-      roles: string[];
-      purpose: string | null;
-      details: AuditDetails;
-      prev_hash: Buffer;
-      hash: Buffer;
-      chain_version: number;
-    }
+    type StoredRow = AuditRow;
 
     /** A tenant with its key-creation row and four detokenize rows, made over HTTP. */
     async function tenantWithReveals(label: string) {

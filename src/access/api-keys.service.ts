@@ -92,7 +92,10 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
    * not trusted at all (each request verifies against the database).
    */
   async onApplicationBootstrap(): Promise<void> {
-    await this.revocations.start((keyId) => this.forgetVerified(keyId));
+    await this.revocations.start({
+      revoked: (keyId) => this.forgetVerified(keyId),
+      lost: () => this.verified.clear(),
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -101,10 +104,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The key's principal if it was verified recently: no database, no argon2. */
   authenticateCached(key: string): Principal | undefined {
-    if (!this.revocations.live) {
-      this.verified.clear();
-      return undefined;
-    }
+    if (!this.revocations.live) return undefined;
     const fingerprint = fingerprintOf(key);
     const hit = this.verified.get(fingerprint);
     if (hit && hit.until > Date.now()) return hit.principal;

@@ -25,7 +25,8 @@ export const MAX_PAGE_SIZE = 1000;
 /** Rows read per round trip while verifying a chain. */
 const VERIFY_PAGE_SIZE = 1000;
 
-interface AuditRow {
+/** An audit_events row as stored (tests read the table with this shape too). */
+export interface AuditRow {
   id: string;
   seq: string;
   occurred_at: Date;

@@ -95,7 +95,9 @@ export function revealLevelFor(
 ): RevealLevel {
   let best: RevealLevel = 'deny';
   for (const role of roles) {
-    const rules = policy.access?.[role];
+    // Own properties only: a role named `constructor` must not find Object's.
+    const rules =
+      policy.access && Object.hasOwn(policy.access, role) ? policy.access[role] : undefined;
     const level = rules?.[entityType] ?? rules?.['*'];
     if (level && RANK[level] > RANK[best]) best = level;
   }
@@ -114,7 +116,7 @@ export function revealBudgetFor(
   if (!budgets) return undefined;
   let best: number | undefined;
   for (const role of roles) {
-    const budget = budgets[role];
+    const budget = Object.hasOwn(budgets, role) ? budgets[role] : undefined;
     if (budget !== undefined && (best === undefined || budget > best)) best = budget;
   }
   return best;

@@ -74,8 +74,8 @@ export class RevealBudget {
   /** Reports (metric, audit row, webhook) a key's first crossing of the unknown-token threshold. */
   private async watchUnknown(caller: Principal, unknown: number): Promise<void> {
     const threshold = this.config.PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR;
-    const before = await this.limiters.consume('unknown', threshold, HOUR, caller.keyId, unknown);
-    if (!before || !(await this.firstCrossing(caller.keyId, threshold))) return;
+    const over = await this.limiters.consume('unknown', threshold, HOUR, caller.keyId, unknown);
+    if (!over || !(await this.firstCrossing(caller.keyId, threshold))) return;
     this.metrics.countUnknownTokenAlert();
     await this.audit.record({
       tenantId: caller.tenantId,
