@@ -8,7 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
 import type { MasterKey } from './crypto/master-key';
 import { DatabaseModule } from './database/database.module';
-import { AllowedHosts } from './discovery/allowed-hosts';
+import { AllowedHosts } from './config/allowed-hosts';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { SLICE_SECONDS, TARGET_CONNECT_TIMEOUT_MS } from './discovery/discovery.settings';
 import { DetectionHttpModule } from './detection-http/detection-http.module';

@@ -16,7 +16,7 @@ import { ApiExceptionFilter } from './common/exception.filter';
 import { SECURITY_HEADERS, type SecurityHeaders } from './common/security-headers';
 import { resolveMasterKey } from './crypto/master-key';
 import { runMigrations } from './database/data-source';
-import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { connectDatabase } from './database/connect';
 import { instrumentHttp } from './observability/http-instrumentation';
 import { MetricsService } from './observability/metrics.service';
 import { REQUEST_ID_HEADER, requestIdFrom } from './observability/request-id';
@@ -24,15 +24,6 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './observability/request-id';
 export interface RunningServer {
   address: string;
   close(): Promise<void>;
-}
-
-/** Where the data lives: the configured server, or an embedded one under the data dir. */
-export async function connectDatabase(
-  config: AppConfig,
-): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL };
-  const embedded = await startEmbeddedPostgres(config.dataDir);
-  return { url: embedded.url, embedded };
 }
 
 /** A URL Fastify could not route: too long a parameter (414) or malformed encoding (400). */

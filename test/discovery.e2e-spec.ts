@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDatabase, createKey, newMasterKey, Service, withClient } from './support/service';
-import { AllowedHosts } from '../src/discovery/allowed-hosts';
+import { AllowedHosts } from '../src/config/allowed-hosts';
 import { TargetDatabase } from '../src/discovery/target-database';
 import {
   closedPort,

@@ -315,6 +315,32 @@ describe('policies, reveal levels, token formats, expiry and forget', () => {
     expect(restored.body.text).toBe(text);
   });
 
+  it("/v1/detect accepts a custom recognizer's type only under the policy that defines it", async () => {
+    const policy = {
+      detection: {
+        recognizers: [{ type: 'BADGE_NO', pattern: 'BDG-[0-9]{6}', score: 0.9 }],
+      },
+    };
+    expect((await putPolicy('badges', policy)).status).toBe(200);
+    const text = 'Badge BDG-424242 belongs to pat@clinic.example.com';
+    const detect = (body: object) =>
+      service.post<{ entities: { type: string; text: string }[] }>('/v1/detect', body);
+
+    // The bug: the type was checked against the built-in list alone, before the policy: a 400.
+    const asked = await detect({ text, policy: 'badges', entities: ['BADGE_NO'] });
+    expect(asked.status).toBe(200);
+    expect(asked.body.entities.map((e) => [e.type, e.text])).toEqual([['BADGE_NO', 'BDG-424242']]);
+
+    // Under a policy without that recognizer the type is still unknown, and named as such.
+    const elsewhere = await detect({ text, entities: ['BADGE_NO'] });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body).toMatchObject({ error: { code: 'invalid_request' } });
+    expect(JSON.stringify(elsewhere.body)).toContain('unknown entity type BADGE_NO');
+    const madeUp = await detect({ text, policy: 'badges', entities: ['NOT_A_TYPE'] });
+    expect(madeUp.status).toBe(400);
+    expect(JSON.stringify(madeUp.body)).toContain('unknown entity type NOT_A_TYPE');
+  });
+
   it('format-preserving card tokens are Luhn-valid, keep the last four and round-trip inside free text', async () => {
     const tenant = `fp-${randomBytes(3).toString('hex')}`;
     const admin = await createKey(service, ['admin'], tenant);

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeysService } from './api-keys.service';
-import { RequireRoles } from './auth.guard';
-import { CurrentPrincipal } from './current-principal.decorator';
+import { RequireRoles } from '../auth-context/route-access';
+import { CurrentPrincipal } from '../auth-context/current-principal.decorator';
 import { ApiKeySummaryDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
-import { Principal, ROLE_ADMIN, ROLE_OPERATOR } from './principal';
+import { Principal, ROLE_ADMIN, ROLE_OPERATOR } from '../auth-context/principal';
 
 @ApiTags('admin')
 @ApiBearerAuth()

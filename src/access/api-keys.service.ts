@@ -20,7 +20,7 @@ import {
   parseApiKey,
 } from './api-key-format';
 import { PolicyService } from '../policy/policy.service';
-import { Principal, ROLE_ADMIN, ROLE_OPERATOR } from './principal';
+import { Principal, ROLE_ADMIN, ROLE_OPERATOR } from '../auth-context/principal';
 import { RevocationFeed } from './revocation-feed';
 import { DEFAULT_TENANT, TenantsService } from './tenants.service';
 

@@ -1,21 +1,17 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
 import { ErrorCode, VaultError } from '../common/errors';
 import { noteCaller } from '../observability/request-context';
 import { RequestLimits } from '../ratelimit/request-limits';
 import { ApiKeysService } from './api-keys.service';
-import type { Principal } from './principal';
+import {
+  type AuthenticatedRequest,
+  PUBLIC_ROUTE,
+  REQUIRED_ROLES,
+} from '../auth-context/route-access';
 
-const PUBLIC = 'pii-vault:public';
-const ROLES = 'pii-vault:roles';
-
-/** The route needs no API key (health only). */
-export const Public = () => SetMetadata(PUBLIC, true);
-/** The caller needs at least one of these roles. */
-export const RequireRoles = (...roles: string[]) => SetMetadata(ROLES, roles);
-
-export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+/** Health still imports @Public from here; the decorator lives in auth-context. */
+export { Public } from '../auth-context/route-access';
 
 /**
  * Global guard: Bearer API key on every route but @Public ones, the key's request limit, then
@@ -31,7 +27,7 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = bearerToken(request.headers.authorization);
@@ -42,7 +38,10 @@ export class AuthGuard implements CanActivate {
     noteCaller(request.raw, principal);
     await this.limits.admit(principal);
 
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(
+      REQUIRED_ROLES,
+      targets,
+    );
     if (required && !required.some((role) => principal.roles.includes(role))) {
       throw new VaultError(ErrorCode.Forbidden, `Requires role: ${required.join(' or ')}`);
     }

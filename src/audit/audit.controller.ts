@@ -1,8 +1,8 @@
 import { Controller, Get, Query, ValidationPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRoles } from '../access/auth.guard';
-import { CurrentPrincipal } from '../access/current-principal.decorator';
-import { ROLE_ADMIN, type Principal } from '../access/principal';
+import { RequireRoles } from '../auth-context/route-access';
+import { CurrentPrincipal } from '../auth-context/current-principal.decorator';
+import { ROLE_ADMIN, type Principal } from '../auth-context/principal';
 import { AuditService } from './audit.service';
 import {
   AuditPageDto,

@@ -11,6 +11,8 @@ import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditMac } from '../crypto/audit-mac';
 import { AuditWriter } from './audit-writer';
+import { MetricsModule } from '../observability/metrics.module';
+import { MetricsService } from '../observability/metrics.service';
 
 const WRITER_DATA_SOURCE = Symbol('AuditWriterDataSource');
 /** One batch per tenant at a time: a few tenants write at once. */
@@ -20,6 +22,7 @@ const logger = new Logger('Audit');
 
 /** The tamper-evident audit trail. Other modules import it and call AuditService.record. */
 @Module({
+  imports: [MetricsModule],
   controllers: [AuditController],
   providers: [
     {
@@ -37,9 +40,11 @@ const logger = new Logger('Audit');
     },
     {
       provide: AuditService,
-      inject: [DataSource, WRITER_DATA_SOURCE, AuditMac],
-      useFactory: (db: DataSource, writerDb: DataSource, mac: AuditMac) =>
-        new AuditService(db, new AuditWriter(writerDb, mac, (m) => logger.error(m)), mac),
+      inject: [DataSource, WRITER_DATA_SOURCE, AuditMac, MetricsService],
+      useFactory: (db: DataSource, writerDb: DataSource, mac: AuditMac, metrics: MetricsService) =>
+        new AuditService(db, new AuditWriter(writerDb, mac, (m) => logger.error(m)), mac, {
+          onRecordFailure: () => metrics.countAuditFailure(),
+        }),
     },
   ],
   exports: [AuditService],

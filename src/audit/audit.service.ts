@@ -43,6 +43,12 @@ export interface AuditRow {
 const COLUMNS = `id, seq, occurred_at, action, api_key_id, roles, purpose, details, prev_hash, hash,
   chain_version`;
 
+/** What the rest of the process may watch of the trail, without the trail knowing who watches. */
+export interface AuditHooks {
+  /** An event could not be written (its caller's request fails). */
+  onRecordFailure?: () => void;
+}
+
 /**
  * The tamper-evident audit trail: append (group-committed), query, verify. Plain class, made by
  * AuditModule's factory, so tests can run it on a bare DataSource.
@@ -52,6 +58,7 @@ export class AuditService {
     private readonly db: DataSource,
     private readonly writer: AuditSink,
     private readonly mac: AuditMac,
+    private readonly hooks: AuditHooks = {},
   ) {}
 
   /** Settles once every event recorded so far has been written or rejected. */
@@ -69,7 +76,12 @@ export class AuditService {
    * could not be written, and the caller must then fail its request.
    */
   async record(event: AuditEvent): Promise<void> {
-    await this.writer.append(normalizeEvent(event, new Date()));
+    try {
+      await this.writer.append(normalizeEvent(event, new Date()));
+    } catch (error) {
+      this.hooks.onRecordFailure?.();
+      throw error;
+    }
   }
 
   /** One page of a tenant's trail, newest first. */

@@ -14,11 +14,11 @@ import { KeyringService } from '../crypto/keyring.service';
 import { resolveMasterKey } from '../crypto/master-key';
 import { runMigrations } from '../database/data-source';
 import { DatabaseModule } from '../database/database.module';
-import { AllowedHosts } from '../discovery/allowed-hosts';
+import { AllowedHosts } from '../config/allowed-hosts';
 import { TARGET_CONNECT_TIMEOUT_MS } from '../discovery/discovery.settings';
 import { scanDatabase } from '../discovery/local-scan';
 import { findingsCsv } from '../discovery/report-csv';
-import { connectDatabase } from '../server';
+import { connectDatabase } from '../database/connect';
 
 /** Runs `work` with the same services the HTTP API uses, on the configured or embedded database. */
 async function withServices<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { AllowedHosts } from '../discovery/allowed-hosts';
+import { AllowedHosts } from './allowed-hosts';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;

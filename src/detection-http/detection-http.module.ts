@@ -1,17 +1,13 @@
 import { Module } from '@nestjs/common';
-import { DetectionEngine } from '../detection';
+import { DetectionModule } from '../detection-runtime/detection.module';
 import { PolicyModule } from '../policy/policy.module';
 import { DetectController } from './detect.controller';
-import { DetectionRunner } from './detection-runner';
+import { DetectService } from './detect.service';
 
-/** Nest shell around the pure detection engine: one shared engine, and POST /v1/detect. */
+/** POST /v1/detect: detection under the caller's policy, over HTTP. */
 @Module({
-  imports: [PolicyModule],
+  imports: [DetectionModule, PolicyModule],
   controllers: [DetectController],
-  providers: [
-    { provide: DetectionEngine, useFactory: () => new DetectionEngine() },
-    DetectionRunner,
-  ],
-  exports: [DetectionEngine, DetectionRunner],
+  providers: [DetectService],
 })
 export class DetectionHttpModule {}

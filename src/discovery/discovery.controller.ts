@@ -9,9 +9,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireRoles } from '../access/auth.guard';
-import { CurrentPrincipal } from '../access/current-principal.decorator';
-import { Principal, ROLE_ADMIN } from '../access/principal';
+import { RequireRoles } from '../auth-context/route-access';
+import { CurrentPrincipal } from '../auth-context/current-principal.decorator';
+import { Principal, ROLE_ADMIN } from '../auth-context/principal';
 import {
   ConnectionNameParams,
   ConnectionViewDto,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../auth-context/principal';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, VaultError } from '../common/errors';
 import { SecretCipherService } from '../crypto/secret-cipher.service';

@@ -1,4 +1,4 @@
-import type { AllowedHosts } from './allowed-hosts';
+import type { AllowedHosts } from '../config/allowed-hosts';
 
 /** Injection token of the BatchDetector scans use (worker threads in the service). */
 export const DISCOVERY_DETECTOR = Symbol('DISCOVERY_DETECTOR');

@@ -1,5 +1,5 @@
 import { Client, type ClientConfig, types } from 'pg';
-import type { AllowedHosts } from './allowed-hosts';
+import type { AllowedHosts } from '../config/allowed-hosts';
 import { treatmentFor, type ColumnTreatment } from './column-profile';
 import { TargetError } from './target-error';
 import {

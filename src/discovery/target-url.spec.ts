@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/app-config';
-import { AllowedHosts } from './allowed-hosts';
+import { AllowedHosts } from '../config/allowed-hosts';
 import { TargetError } from './target-error';
 import { describeConnection, parseTargetUrl, resolveAllowed } from './target-url';
 

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
-import { AllowedHosts, isHostName } from './allowed-hosts';
+import { AllowedHosts, isHostName } from '../config/allowed-hosts';
 import { TargetError } from './target-error';
 
 export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';

@@ -9,9 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Min } from 'class-validator';
-import { RequireRoles } from '../access/auth.guard';
-import { CurrentPrincipal } from '../access/current-principal.decorator';
-import { Principal, ROLE_ADMIN } from '../access/principal';
+import { RequireRoles } from '../auth-context/route-access';
+import { CurrentPrincipal } from '../auth-context/current-principal.decorator';
+import { Principal, ROLE_ADMIN } from '../auth-context/principal';
 import { PolicyService, PolicyVersion } from './policy.service';
 
 class PolicyNameParams {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../auth-context/principal';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { ErrorCode, TooManyRequestsError } from '../common/errors';

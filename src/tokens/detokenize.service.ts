@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, VaultError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
-import { DetectionRunner } from '../detection-http/detection-runner';
-import type { Principal } from '../access/principal';
+import { DetectionRunner } from '../detection-runtime/detection-runner';
+import type { Principal } from '../auth-context/principal';
 import { AuditService } from '../audit/audit.service';
 import { VaultCipherService } from '../crypto/vault-cipher.service';
 import { revealLevelFor } from '../policy/policy-document';
-import type { GoverningPolicy } from '../policy/policy.service';
+import { type GoverningPolicy, PolicyService } from '../policy/policy.service';
+import { TokenMetrics } from '../observability/token-metrics';
+import type { DetokenizeRequestDto } from './dto/tokenize.dto';
 import { RevealBudget } from '../ratelimit/reveal-budget';
 import { formatPreservingCandidates } from './formats/format-preserving';
 import { maskValue } from './formats/masking';
@@ -46,7 +48,32 @@ export class DetokenizeService {
     private readonly revealBudget: RevealBudget,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly detection: DetectionRunner,
+    private readonly policies: PolicyService,
+    private readonly tokenMetrics: TokenMetrics,
   ) {}
+
+  /**
+   * POST /v1/detokenize. Reveal levels and budgets come from the tenant's governing policy alone:
+   * a named policy must be one the caller may name (403/404 otherwise), but never decides who
+   * sees what.
+   */
+  async detokenize(
+    caller: Principal,
+    body: DetokenizeRequestDto,
+  ): Promise<{ text?: string; tokens: TokenResolution[] }> {
+    if (body.policy !== undefined) await this.policies.resolveFor(caller, body.policy);
+    const request: DetokenizeRequest = {
+      caller,
+      policy: await this.policies.governing(caller.tenantId),
+      formatPreserving: await this.policies.tenantUsesFormatPreserving(caller.tenantId),
+      purpose: body.purpose,
+    };
+    const result = body.tokens
+      ? { tokens: await this.resolveTokens(request, body.tokens) }
+      : await this.detokenizeText(request, body.text!);
+    this.tokenMetrics.detokenized(result.tokens);
+    return result;
+  }
 
   async resolveTokens(
     request: DetokenizeRequest,

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../auth-context/principal';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, VaultError } from '../common/errors';
 import { VaultCipherService } from '../crypto/vault-cipher.service';
 import { BUILTIN_ENTITY_TYPES } from '../detection';
 import { PolicyDocument } from '../policy/policy-document';
+import { PolicyService } from '../policy/policy.service';
 import { VaultRepository } from './vault.repository';
 
 export interface ForgetRequest {
@@ -23,13 +24,12 @@ export class ForgetService {
     private readonly vault: VaultRepository,
     private readonly cipher: VaultCipherService,
     private readonly audit: AuditService,
+    private readonly policies: PolicyService,
   ) {}
 
-  async forget(
-    caller: Principal,
-    policy: PolicyDocument,
-    request: ForgetRequest,
-  ): Promise<{ deleted: number }> {
+  /** The tenant's governing policy names the entity types a value may have been stored as. */
+  async forget(caller: Principal, request: ForgetRequest): Promise<{ deleted: number }> {
+    const policy = await this.policies.resolveFor(caller);
     const keys = request.token
       ? [await this.vault.valueKeyOfToken(caller.tenantId, request.token)].filter(
           (k) => k !== undefined,

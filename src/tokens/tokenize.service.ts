@@ -2,14 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, VaultError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { DetectedEntity } from '../detection';
-import { DetectionRunner } from '../detection-http/detection-runner';
+import { DetectionRunner } from '../detection-runtime/detection-runner';
 import { VaultCipherService } from '../crypto/vault-cipher.service';
+import type { Principal } from '../auth-context/principal';
+import { TokenMetrics } from '../observability/token-metrics';
 import {
   detectOptionsFor,
   PolicyDocument,
   ResolvedTokenRule,
   tokenRuleFor,
 } from '../policy/policy-document';
+import { PolicyService } from '../policy/policy.service';
+import type { TokenizeRequestDto } from './dto/tokenize.dto';
 import { mintFormatPreserving } from './formats/format-preserving';
 import { maskValue } from './formats/masking';
 import { mintPlaceholderToken, TOKEN_ID_LENGTH } from './token-format';
@@ -51,7 +55,24 @@ export class TokenizeService {
     private readonly cipher: VaultCipherService,
     private readonly vault: VaultRepository,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly policies: PolicyService,
+    private readonly tokenMetrics: TokenMetrics,
   ) {}
+
+  /**
+   * POST /v1/tokenize: under the policy the caller names (one it may name) or the tenant's own;
+   * one result for `text`, a batch for `texts`.
+   */
+  async tokenizeFor(
+    caller: Principal,
+    request: TokenizeRequestDto,
+  ): Promise<TokenizedText | { results: TokenizedText[] }> {
+    const policy = await this.policies.resolveFor(caller, request.policy);
+    const texts = request.texts ?? [request.text!];
+    const results = await this.tokenize(caller.tenantId, policy, texts, request.scope);
+    this.tokenMetrics.tokenized(results);
+    return request.texts ? { results } : results[0];
+  }
 
   async tokenize(
     tenantId: string,

@@ -6,12 +6,9 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { RequireRoles } from '../access/auth.guard';
-import { CurrentPrincipal } from '../access/current-principal.decorator';
-import { Principal, ROLE_ADMIN } from '../access/principal';
-import { ErrorCode, VaultError } from '../common/errors';
-import { TokenMetrics } from '../observability/token-metrics';
-import { PolicyService } from '../policy/policy.service';
+import { CurrentPrincipal } from '../auth-context/current-principal.decorator';
+import { Principal, ROLE_ADMIN } from '../auth-context/principal';
+import { RequireRoles } from '../auth-context/route-access';
 import { DetokenizeService } from './detokenize.service';
 import {
   DetokenizeRequestDto,
@@ -34,8 +31,6 @@ export class TokensController {
     private readonly tokenizer: TokenizeService,
     private readonly detokenizer: DetokenizeService,
     private readonly forgetter: ForgetService,
-    private readonly policies: PolicyService,
-    private readonly tokenMetrics: TokenMetrics,
   ) {}
 
   @Post('tokenize')
@@ -48,64 +43,31 @@ export class TokensController {
       ],
     },
   })
-  async tokenize(
+  tokenize(
     @Body() dto: TokenizeRequestDto,
     @CurrentPrincipal() caller: Principal,
   ): Promise<TokenizeResultDto | TokenizeBatchResultDto> {
-    assertOneOf(dto.text, dto.texts, 'text or texts');
-    const policy = await this.policies.resolveFor(caller, dto.policy);
-    const results = await this.tokenizer.tokenize(
-      caller.tenantId,
-      policy,
-      dto.texts ?? [dto.text!],
-      dto.scope,
-    );
-    this.tokenMetrics.tokenized(results);
-    return dto.texts ? { results } : results[0];
+    return this.tokenizer.tokenizeFor(caller, dto);
   }
 
   @Post('detokenize')
   @HttpCode(200)
   @ApiOkResponse({ type: DetokenizeResultDto })
-  async detokenize(
+  detokenize(
     @Body() dto: DetokenizeRequestDto,
     @CurrentPrincipal() caller: Principal,
   ): Promise<DetokenizeResultDto> {
-    assertOneOf(dto.text, dto.tokens, 'text or tokens');
-    // A named policy must be one the caller may name, but never decides who sees what.
-    if (dto.policy !== undefined) await this.policies.resolveFor(caller, dto.policy);
-    const request = {
-      caller,
-      policy: await this.policies.governing(caller.tenantId),
-      formatPreserving: await this.policies.tenantUsesFormatPreserving(caller.tenantId),
-      purpose: dto.purpose,
-    };
-    if (dto.tokens) {
-      const tokens = await this.detokenizer.resolveTokens(request, dto.tokens);
-      this.tokenMetrics.detokenized(tokens);
-      return { tokens };
-    }
-    const result = await this.detokenizer.detokenizeText(request, dto.text!);
-    this.tokenMetrics.detokenized(result.tokens);
-    return result;
+    return this.detokenizer.detokenize(caller, dto);
   }
 
   @Post('forget')
   @HttpCode(200)
   @RequireRoles(ROLE_ADMIN)
   @ApiOkResponse({ type: ForgetResultDto })
-  async forget(
+  forget(
     @Body() dto: ForgetRequestDto,
     @CurrentPrincipal() caller: Principal,
   ): Promise<ForgetResultDto> {
-    assertOneOf(dto.value, dto.token, 'value or token');
-    const policy = await this.policies.resolveFor(caller);
-    return this.forgetter.forget(caller, policy, dto);
-  }
-}
-
-function assertOneOf(a: unknown, b: unknown, names: string): void {
-  if (a !== undefined && b !== undefined) {
-    throw new VaultError(ErrorCode.InvalidRequest, `Give ${names}, not both`);
+    return this.forgetter.forget(caller, dto);
   }
 }

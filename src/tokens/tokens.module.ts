@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { DetectionHttpModule } from '../detection-http/detection-http.module';
+import { DetectionModule } from '../detection-runtime/detection.module';
 import { MetricsModule } from '../observability/metrics.module';
 import { PolicyModule } from '../policy/policy.module';
 import { RateLimitModule } from '../ratelimit/ratelimit.module';
@@ -12,7 +12,7 @@ import { TokensController } from './tokens.controller';
 import { VaultRepository } from './vault.repository';
 
 @Module({
-  imports: [DetectionHttpModule, PolicyModule, AuditModule, RateLimitModule, MetricsModule],
+  imports: [DetectionModule, PolicyModule, AuditModule, RateLimitModule, MetricsModule],
   controllers: [TokensController],
   providers: [TokenizeService, DetokenizeService, ForgetService, VaultRepository, ExpiryPurger],
 })

@@ -10,6 +10,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { ExclusiveWith } from '../../common/exclusive-with';
 
 export const SCOPE_PATTERN = /^[A-Za-z0-9._:/-]{1,128}$/;
 export const POLICY_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -26,6 +27,7 @@ export class TokenizeRequestDto {
     description: 'Batch of texts, tokenized consistently together',
   })
   @ValidateIf((o: TokenizeRequestDto) => o.texts !== undefined)
+  @ExclusiveWith('text', { message: 'Give text or texts, not both' })
   @IsArray({ message: 'texts must be an array of strings' })
   @ArrayMinSize(1, { message: 'texts must hold at least 1 text' })
   @ArrayMaxSize(1000, { message: 'texts must hold at most 1000 texts' })
@@ -72,6 +74,7 @@ export class DetokenizeRequestDto {
 
   @ApiPropertyOptional({ type: [String] })
   @ValidateIf((o: DetokenizeRequestDto) => o.tokens !== undefined)
+  @ExclusiveWith('text', { message: 'Give text or tokens, not both' })
   @IsArray({ message: 'tokens must be an array of strings' })
   @ArrayMinSize(1, { message: 'tokens must hold at least 1 token' })
   @ArrayMaxSize(10000, { message: 'tokens must hold at most 10000 tokens' })
@@ -116,6 +119,7 @@ export class ForgetRequestDto {
 
   @ApiPropertyOptional({ description: 'A token whose value is forgotten' })
   @ValidateIf((o: ForgetRequestDto) => o.token !== undefined)
+  @ExclusiveWith('value', { message: 'Give value or token, not both' })
   @IsString({ message: 'token must be a string' })
   @MaxLength(80, { message: 'token must be at most 80 characters' })
   token?: string;

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ErrorCode, VaultError } from '../common/errors';
-import type { AuthenticatedRequest } from './auth.guard';
+import type { AuthenticatedRequest } from './route-access';
 import type { Principal } from './principal';
 
 /** The authenticated caller of this request (set by AuthGuard). */

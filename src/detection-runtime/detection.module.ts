@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { DetectionEngine } from '../detection';
+import { MetricsModule } from '../observability/metrics.module';
+import { DetectionRunner } from './detection-runner';
+
+/**
+ * The one shared detection engine of the process and the runner that feeds it (on the event loop,
+ * or on a worker thread for large texts). Any module that detects imports this one.
+ */
+@Module({
+  imports: [MetricsModule],
+  providers: [
+    { provide: DetectionEngine, useFactory: () => new DetectionEngine() },
+    DetectionRunner,
+  ],
+  exports: [DetectionEngine, DetectionRunner],
+})
+export class DetectionModule {}
