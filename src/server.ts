@@ -10,7 +10,7 @@ import type { SecureServerOptions } from 'node:http2';
 import { ApiKeysService } from './access/api-keys.service';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError, TrustProxy } from './config/app-config';
-import { ErrorCode, statusFor } from './common/errors';
+import { ErrorCode, statusFor, VaultError } from './common/errors';
 import { parseJsonBody } from './common/json-body';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { SECURITY_HEADERS, type SecurityHeaders } from './common/security-headers';
@@ -34,24 +34,22 @@ function frameworkErrorBody(error: { code?: string }): { code: ErrorCode; messag
   return { code: ErrorCode.InvalidRequest, message: 'The URL is malformed' };
 }
 
-/** Bodies are JSON only: anything else is refused with 415 before routing. */
+/**
+ * Bodies are JSON only: anything else is refused with 415 before routing. The hook fails the
+ * request with a VaultError; Fastify hands it to Nest's error handler and so to the exception filter.
+ */
 function requireJsonBodies(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', (request, reply, done) => {
+    .addHook('onRequest', (request, _reply, done) => {
       const length = request.headers['content-length'];
       const hasBody =
         (length !== undefined && length !== '0') ||
         request.headers['transfer-encoding'] !== undefined;
       const type = request.headers['content-type'] ?? '';
       if (!hasBody || /^application\/json\b/i.test(type) || request.method === 'GET') return done();
-      void reply.status(415).send({
-        error: {
-          code: ErrorCode.UnsupportedMediaType,
-          message: 'Content-Type must be application/json',
-        },
-      });
+      done(new VaultError(ErrorCode.UnsupportedMediaType, 'Content-Type must be application/json'));
     });
 }
 

@@ -7,31 +7,17 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DecryptionError } from '../crypto/aead';
-import { KeyUnavailableError } from '../crypto/keyring.service';
+import { mapRegisteredError, type ErrorMapping } from './error-registry';
 import { JsonBodyError } from './json-body';
 import { ErrorCode, statusFor, TooManyRequestsError, VaultError } from './errors';
 
-interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-/** PostgreSQL SQLSTATE classes meaning the server is unreachable or refusing work. */
-const DB_DOWN_SQLSTATE = /^(08|53|57P0[1-4]|3D000|28000|28P01)/;
-const DB_DOWN_ERRNO = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-]);
+type ErrorBody = ErrorMapping;
 
 /**
- * One place maps every error to `{ error: { code, message, details? } }`. Unknown errors become a
- * bare 500; their messages are never sent or logged, since driver errors can quote values.
+ * One place maps every error to `{ error: { code, message, details? } }`: VaultErrors carry their
+ * code, framework errors are mapped here, and modules register their own error types (crypto's
+ * key errors, database-down, readiness) in `error-registry`, so this file imports no module.
+ * Unknown errors become a bare 500; their messages are never sent or logged, since driver errors can quote values.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -57,20 +43,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       exception instanceof HttpException ? (exception.cause ?? exception) : exception,
     );
     if (fastify) return fastify;
+    const registered = mapRegisteredError(exception);
+    if (registered) return registered;
     if (exception instanceof BadRequestException) return validationBody(exception);
     if (exception instanceof HttpException) return httpBody(exception);
-    if (exception instanceof KeyUnavailableError || exception instanceof DecryptionError) {
-      return {
-        code: ErrorCode.KeyUnavailable,
-        message: 'The vault key for this tenant is unavailable',
-      };
-    }
-    if (isDatabaseDown(exception)) {
-      return {
-        code: ErrorCode.DatabaseUnavailable,
-        message: 'The database is unavailable; nothing was done',
-      };
-    }
     return { code: ErrorCode.Internal, message: 'Internal error' };
   }
 }
@@ -140,18 +116,6 @@ function fastifyBody(exception: unknown): ErrorBody | undefined {
     return { code: ErrorCode.InvalidJson, message: 'Request body is not valid JSON' };
   }
   return undefined;
-}
-
-function isDatabaseDown(exception: unknown): boolean {
-  const error = exception as { code?: unknown; message?: unknown; driverError?: unknown } | null;
-  if (!error || typeof error !== 'object') return false;
-  const driver = (error.driverError ?? error) as { code?: unknown; message?: unknown };
-  const code = typeof driver.code === 'string' ? driver.code : '';
-  if (DB_DOWN_SQLSTATE.test(code) || DB_DOWN_ERRNO.has(code)) return true;
-  const message = typeof driver.message === 'string' ? driver.message : '';
-  return /Connection terminated|not currently accepting connections|timeout exceeded when trying to connect|Query read timeout|Cannot use a pool after calling end/i.test(
-    message,
-  );
 }
 
 /** Error class and driver code only: a message could quote user data. */

@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { registerErrorClass } from '../common/error-registry';
+import { ErrorCode } from '../common/errors';
 import { pooledRandomBytes } from './random-pool';
 
 export interface Sealed {
@@ -13,6 +15,13 @@ export class DecryptionError extends Error {
     super('decryption failed');
   }
 }
+
+// A stored value that does not open under its tenant's key: the key is wrong or unavailable.
+registerErrorClass(
+  DecryptionError,
+  ErrorCode.KeyUnavailable,
+  'The vault key for this tenant is unavailable',
+);
 
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;

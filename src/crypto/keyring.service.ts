@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { registerErrorClass } from '../common/error-registry';
+import { ErrorCode } from '../common/errors';
 import { associatedData, DecryptionError, open, seal } from './aead';
 import { MASTER_KEY } from './crypto.tokens';
 import type { MasterKey } from './master-key';
@@ -26,6 +28,12 @@ export class KeyUnavailableError extends Error {
     super('tenant key unavailable');
   }
 }
+
+registerErrorClass(
+  KeyUnavailableError,
+  ErrorCode.KeyUnavailable,
+  'The vault key for this tenant is unavailable',
+);
 
 /** How long the active data-key version is trusted before re-reading (rotation by a replica). */
 const ACTIVE_VERSION_TTL_MS = 30_000;

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source';
+// Registers how the exception filter recognises "database down" (SQLSTATE and driver codes).
+import './database-errors';
 
 @Module({})
 export class DatabaseModule {

@@ -1,8 +1,7 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../access/auth.guard';
-import { ErrorCode, VaultError } from '../common/errors';
 import { Readiness } from './readiness';
 
 @ApiTags('health')
@@ -41,26 +40,7 @@ export class HealthController {
   })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; details name which' })
   async ready(): Promise<Pick<HealthCheckResult, 'status' | 'info'>> {
-    try {
-      const result = await this.readiness.check();
-      return { status: result.status, info: result.info };
-    } catch (error) {
-      throw notReady(error);
-    }
+    const result = await this.readiness.check();
+    return { status: result.status, info: result.info };
   }
-}
-
-/** Terminus' 503 body names the failed checks; the database one keeps its own error code. */
-function notReady(error: unknown): VaultError {
-  const body =
-    error instanceof ServiceUnavailableException
-      ? (error.getResponse() as Partial<HealthCheckResult>)
-      : {};
-  const failed = Object.keys(body.error ?? {});
-  if (failed.length === 0 || failed.includes('database')) {
-    return new VaultError(ErrorCode.DatabaseUnavailable, 'The database is unreachable', {
-      failed: failed.length ? failed : ['database'],
-    });
-  }
-  return new VaultError(ErrorCode.NotReady, `Not ready: ${failed.join(', ')}`, { failed });
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import {
   HealthCheckResult,
   HealthCheckService,
@@ -6,6 +6,8 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { registerErrorMapper } from '../common/error-registry';
+import { ErrorCode } from '../common/errors';
 
 export const MASTER_KEY_ID = Symbol('HealthMasterKeyId');
 
@@ -44,3 +46,26 @@ export class Readiness {
     ]);
   }
 }
+
+/**
+ * Terminus rejects with a 503 whose body names the failed checks; the filter answers it from the
+ * error-code table: `database_unavailable` when the database check failed, else `not_ready`.
+ */
+registerErrorMapper((error) => {
+  if (!(error instanceof ServiceUnavailableException)) return undefined;
+  const body = error.getResponse() as Partial<HealthCheckResult> | string;
+  if (typeof body !== 'object' || body.status !== 'error' || !body.error) return undefined;
+  const failed = Object.keys(body.error);
+  if (failed.length === 0 || failed.includes('database')) {
+    return {
+      code: ErrorCode.DatabaseUnavailable,
+      message: 'The database is unreachable',
+      details: { failed: failed.length ? failed : ['database'] },
+    };
+  }
+  return {
+    code: ErrorCode.NotReady,
+    message: `Not ready: ${failed.join(', ')}`,
+    details: { failed },
+  };
+});
