@@ -162,7 +162,11 @@ export async function startServer(
     instrumentHttp(app, { metrics: app.get(MetricsService), log: PinoLogger.root });
     secureHeaders(app, config);
     app.useGlobalPipes(
+      // Handlers get the validated DTO instance: query strings are turned into numbers by the
+      // DTO's own @Type, once, here (no implicit conversion: a body's 1 stays no string).
       new ValidationPipe({
+        transform: true,
+        transformOptions: { enableImplicitConversion: false },
         whitelist: true,
         forbidNonWhitelisted: true,
         validationError: { target: false, value: false },

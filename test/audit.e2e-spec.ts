@@ -205,6 +205,8 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
       ['limit=0', 'limit'],
       ['limit=1001', 'limit'],
       ['limit=ten', 'limit'],
+      ['limit=abc', 'limit'],
+      ['limit=', 'limit'],
       ['cursor=-5', 'cursor'],
       ['colour=blue', 'colour'],
     ];

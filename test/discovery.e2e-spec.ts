@@ -366,6 +366,22 @@ describe('discovery scans over HTTP on a real PostgreSQL', () => {
     expect(list.body[0].id).toBe(id);
   });
 
+  it('the scan list takes limit as a number and refuses a bad one with a 400 naming it', async () => {
+    const one = await service.request<Scan[]>('GET', '/v1/discovery/scans?limit=1');
+    expect(one.status).toBe(200);
+    expect(one.body).toHaveLength(1);
+    expect((await service.request('GET', '/v1/discovery/scans')).status).toBe(200);
+    for (const bad of ['abc', '0', '501', '1.5', '']) {
+      const res = await service.request<{ error: { code: string; message: string } }>(
+        'GET',
+        `/v1/discovery/scans?limit=${bad}`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+      expect(res.body.error.message).toContain('limit');
+    }
+  });
+
   it('the command line scans with the same engine and prints the PII columns', async () => {
     const { stdout } = await run(
       process.execPath,

@@ -278,6 +278,15 @@ describe('policies, reveal levels, token formats, expiry and forget', () => {
       '/v1/policies/versions?version=1',
     );
     expect(v1.body.document.detection.minScore).toBe(0.4);
+    for (const bad of ['abc', '0', '-1', '1.5']) {
+      const res = await service.request<{ error: { code: string; message: string } }>(
+        'GET',
+        `/v1/policies/versions?version=${bad}`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+      expect(res.body.error.message).toContain('version');
+    }
     const latest = await service.request<{ version: number }>('GET', '/v1/policies/versions');
     expect(latest.body.version).toBe(2);
     expect((await service.request('DELETE', '/v1/policies/versions')).status).toBe(200);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { createDatabase, createKey, newMasterKey, Service } from './support/service';
+import { createDatabase, createKey, newMasterKey, Service, withClient } from './support/service';
 
 interface Tokenized {
   text: string;
@@ -80,5 +80,37 @@ describe('two service processes on one database', () => {
     }
     expect(status).toBe(401);
     expect(Date.now() - revokedAt).toBeLessThan(1000);
+  });
+});
+
+describe('PII_VAULT_API_KEY_CACHE_SECONDS=0', () => {
+  let service: Service;
+  let db: { url: string; name: string };
+
+  beforeAll(async () => {
+    db = await createDatabase('nocache');
+    service = await Service.start({
+      databaseUrl: db.url,
+      masterKey: newMasterKey(),
+      env: { PII_VAULT_API_KEY_CACHE_SECONDS: '0' },
+    });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('caches no key: one revoked in the database without any notice is refused at once', async () => {
+    const res = await service.request<{ key: string; id: string }>('POST', '/v1/admin/api-keys', {
+      body: { name: 'uncached', roles: ['admin'] },
+    });
+    const key = res.body.key;
+    expect((await service.request('GET', '/v1/policies', { key })).status).toBe(200);
+    expect((await service.request('GET', '/v1/policies', { key })).status).toBe(200);
+    // Behind the service's back: no revocation notice reaches it.
+    await withClient(db.url, (c) =>
+      c.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [res.body.id]),
+    );
+    expect((await service.request('GET', '/v1/policies', { key })).status).toBe(401);
   });
 });

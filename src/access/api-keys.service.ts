@@ -6,6 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -62,6 +63,7 @@ const KEY_COLUMNS = `k.id, k.name, t.name AS tenant, k.tenant_id, k.roles, k.cre
 
 const CACHE_LIMIT = 10_000;
 const REVOCATION_MEMORY_MS = 60_000;
+const REVOCATION_MEMORY_LIMIT = 10_000;
 const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
 
 /**
@@ -71,9 +73,14 @@ const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
 @Injectable()
 export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ApiKeys');
-  private readonly verified = new Map<string, { principal: Principal; until: number }>();
+  /** Fingerprint → principal; undefined when PII_VAULT_API_KEY_CACHE_SECONDS is 0 (no cache). */
+  private readonly verified: LRUCache<string, Principal> | undefined;
   private readonly verifying = new Map<string, Promise<Principal>>();
-  private readonly revokedAt = new Map<string, number>();
+  /** Key id → when its revocation was noted, for a minute. */
+  private readonly revokedAt = new LRUCache<string, number>({
+    max: REVOCATION_MEMORY_LIMIT,
+    ttl: REVOCATION_MEMORY_MS,
+  });
 
   constructor(
     private readonly db: DataSource,
@@ -84,7 +91,10 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly limits: RequestLimits,
     private readonly metrics: MetricsService,
     private readonly revocations: RevocationFeed,
-  ) {}
+  ) {
+    const ttl = config.PII_VAULT_API_KEY_CACHE_SECONDS * 1000;
+    this.verified = ttl > 0 ? new LRUCache({ max: CACHE_LIMIT, ttl }) : undefined;
+  }
 
   /**
    * Every process LISTENs for revocations, so a key revoked through one replica is dropped from
@@ -94,7 +104,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     await this.revocations.start({
       revoked: (keyId) => this.forgetVerified(keyId),
-      lost: () => this.verified.clear(),
+      lost: () => this.verified?.clear(),
     });
   }
 
@@ -104,12 +114,8 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The key's principal if it was verified recently: no database, no argon2. */
   authenticateCached(key: string): Principal | undefined {
-    if (!this.revocations.live) return undefined;
-    const fingerprint = fingerprintOf(key);
-    const hit = this.verified.get(fingerprint);
-    if (hit && hit.until > Date.now()) return hit.principal;
-    this.verified.delete(fingerprint);
-    return undefined;
+    if (!this.verified || !this.revocations.live) return undefined;
+    return this.verified.get(fingerprintOf(key));
   }
 
   /**
@@ -326,26 +332,17 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private forgetVerified(keyId: string): void {
-    this.noteRevoked(keyId);
-    for (const [fingerprint, entry] of this.verified) {
-      if (entry.principal.keyId === keyId) this.verified.delete(fingerprint);
-    }
-  }
-
-  /** Revocations of the last minute, so a verification that raced one is not cached. */
-  private noteRevoked(keyId: string): void {
-    const now = Date.now();
-    for (const [id, at] of this.revokedAt)
-      if (now - at > REVOCATION_MEMORY_MS) this.revokedAt.delete(id);
-    this.revokedAt.set(keyId, now);
+    // Revocations of the last minute, so a verification that raced one is not cached.
+    this.revokedAt.set(keyId, Date.now());
+    if (!this.verified) return;
+    const fingerprints = [...this.verified.entries()]
+      .filter(([, principal]) => principal.keyId === keyId)
+      .map(([fingerprint]) => fingerprint);
+    for (const fingerprint of fingerprints) this.verified.delete(fingerprint);
   }
 
   private remember(fingerprint: string, principal: Principal): void {
-    const ttl = this.config.PII_VAULT_API_KEY_CACHE_SECONDS * 1000;
-    if (ttl === 0) return;
-    if (this.verified.size >= CACHE_LIMIT)
-      this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(fingerprint, { principal, until: Date.now() + ttl });
+    this.verified?.set(fingerprint, principal);
   }
 
   /** First start with no keys: the configured bootstrap key, or a generated one printed once. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { registerErrorClass } from '../common/error-registry';
@@ -37,6 +38,14 @@ registerErrorClass(
 
 /** How long the active data-key version is trusted before re-reading (rotation by a replica). */
 const ACTIVE_VERSION_TTL_MS = 30_000;
+/**
+ * Unwrapped keys held in memory: the least recently used beyond this many are dropped, and none is
+ * kept longer than an hour unused-or-not (a key version never changes, so this only bounds how long
+ * key material lingers; re-reading costs one query and one unwrap).
+ */
+const UNWRAPPED_KEYS = 10_000;
+const UNWRAPPED_TTL_MS = 60 * 60_000;
+const ACTIVE_VERSIONS = 10_000;
 
 /**
  * Per-tenant keys, created on first use, stored wrapped by the master key and cached unwrapped in
@@ -44,8 +53,14 @@ const ACTIVE_VERSION_TTL_MS = 30_000;
  */
 @Injectable()
 export class KeyringService {
-  private readonly unwrapped = new Map<string, Buffer>();
-  private readonly active = new Map<string, { version: number; until: number }>();
+  private readonly unwrapped = new LRUCache<string, Buffer>({
+    max: UNWRAPPED_KEYS,
+    ttl: UNWRAPPED_TTL_MS,
+  });
+  private readonly active = new LRUCache<string, number>({
+    max: ACTIVE_VERSIONS,
+    ttl: ACTIVE_VERSION_TTL_MS,
+  });
 
   constructor(
     private readonly db: DataSource,
@@ -54,15 +69,15 @@ export class KeyringService {
 
   async activeDataKey(tenantId: string): Promise<TenantKey> {
     const cached = this.active.get(tenantId);
-    if (cached && cached.until > Date.now()) {
-      return { version: cached.version, key: await this.key(tenantId, 'data', cached.version) };
+    if (cached !== undefined) {
+      return { version: cached, key: await this.key(tenantId, 'data', cached) };
     }
     const rows = (await this.db.query(
       `SELECT max(version) AS version FROM tenant_keys WHERE tenant_id = $1 AND purpose = 'data'`,
       [tenantId],
     )) as { version: number | null }[];
     const version = rows[0]?.version ?? (await this.createKey(tenantId, 'data', 1));
-    this.active.set(tenantId, { version, until: Date.now() + ACTIVE_VERSION_TTL_MS });
+    this.active.set(tenantId, version);
     return { version, key: await this.key(tenantId, 'data', version) };
   }
 

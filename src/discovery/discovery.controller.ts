@@ -48,7 +48,7 @@ export class DiscoveryController {
     @CurrentPrincipal() caller: Principal,
     @Query() query: ListScansQuery,
   ): Promise<ScanView[]> {
-    return this.discovery.listScans(caller, query.limit === undefined ? 50 : Number(query.limit));
+    return this.discovery.listScans(caller, query.limit);
   }
 
   @Get('scans/:id')

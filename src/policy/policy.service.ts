@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { Principal, ROLE_ADMIN } from '../auth-context/principal';
 import { AuditService } from '../audit/audit.service';
@@ -45,13 +46,21 @@ export interface GoverningPolicy {
 
 /** How long a resolved policy is trusted before re-reading (edits by another replica). */
 const CACHE_MS = 5_000;
+/** Entries per cache: (tenant, policy name) pairs, and tenants; the least recently used go. */
+const CACHE_ENTRIES = 10_000;
 const MAX_WRITE_ATTEMPTS = 3;
 
 /** Versioned policy documents per tenant, and the policy a request runs under. */
 @Injectable()
 export class PolicyService {
-  private readonly cache = new Map<string, { policy: StoredPolicy; until: number }>();
-  private readonly formatPreserving = new Map<string, { uses: boolean; until: number }>();
+  private readonly cache = new LRUCache<string, StoredPolicy>({
+    max: CACHE_ENTRIES,
+    ttl: CACHE_MS,
+  });
+  private readonly formatPreserving = new LRUCache<string, boolean>({
+    max: CACHE_ENTRIES,
+    ttl: CACHE_MS,
+  });
 
   constructor(
     private readonly db: DataSource,
@@ -103,11 +112,11 @@ export class PolicyService {
   /** Whether any current policy of the tenant mints format-preserving tokens (cached briefly). */
   async tenantUsesFormatPreserving(tenantId: string): Promise<boolean> {
     const hit = this.formatPreserving.get(tenantId);
-    if (hit && hit.until > Date.now()) return hit.uses;
+    if (hit !== undefined) return hit;
     const uses = (await this.list(tenantId)).some(
       (p) => p.document !== null && usesFormatPreserving(p.document),
     );
-    this.formatPreserving.set(tenantId, { uses, until: Date.now() + CACHE_MS });
+    this.formatPreserving.set(tenantId, uses);
     return uses;
   }
 
@@ -222,14 +231,14 @@ export class PolicyService {
   private async cachedLatest(tenantId: string, name: string): Promise<StoredPolicy> {
     const key = `${tenantId}/${name}`;
     const hit = this.cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.policy;
+    if (hit) return hit;
     const rows = (await this.db.query(
       `SELECT document, version FROM policies WHERE tenant_id = $1 AND name = $2
         ORDER BY version DESC LIMIT 1`,
       [tenantId, name],
     )) as { document: PolicyDocument | null; version: number }[];
     const policy = { document: rows[0]?.document ?? null, version: rows[0]?.version ?? null };
-    this.cache.set(key, { policy, until: Date.now() + CACHE_MS });
+    this.cache.set(key, policy);
     return policy;
   }
 }

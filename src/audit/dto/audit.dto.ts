@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsDefined,
   IsIn,
@@ -22,9 +22,6 @@ import {
   type SignedChainHead,
 } from '../audit.types';
 import { MAX_PAGE_SIZE } from '../audit.service';
-
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
 
 /** Query string of `GET /v1/audit`; every bad parameter is a 400 that names it. */
 export class AuditQueryDto {
@@ -63,7 +60,7 @@ export class AuditQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
   @IsOptional()
-  @Transform(toInt)
+  @Type(() => Number)
   @IsInt({ message: `limit must be an integer between 1 and ${MAX_PAGE_SIZE}` })
   @Min(1, { message: `limit must be an integer between 1 and ${MAX_PAGE_SIZE}` })
   @Max(MAX_PAGE_SIZE, { message: `limit must be an integer between 1 and ${MAX_PAGE_SIZE}` })

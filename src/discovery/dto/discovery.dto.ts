@@ -140,7 +140,7 @@ export class ListScansQuery {
   @IsInt({ message: 'limit must be an integer between 1 and 500' })
   @Min(1, { message: 'limit must be an integer between 1 and 500' })
   @Max(500, { message: 'limit must be an integer between 1 and 500' })
-  limit?: number;
+  limit: number = 50;
 }
 
 class EntityFindingDto implements EntityFinding {
