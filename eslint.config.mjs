@@ -11,9 +11,9 @@ import boundaries from 'eslint-plugin-boundaries';
 export const MAY_IMPORT = {
   config: [],
   detection: [],
-  crypto: ['config'],
-  database: ['config'],
-  common: ['crypto'],
+  common: [],
+  crypto: ['common', 'config'],
+  database: ['common', 'config'],
   'auth-context': ['common'],
   observability: ['auth-context', 'common', 'config'],
   audit: ['auth-context', 'common', 'crypto', 'observability'],

@@ -41,6 +41,40 @@ describe('isDatabaseDown', () => {
     expect(isDatabaseDown(wrapped(pgError(code)))).toBe(false);
   });
 
+  it('a server error that ended the session (FATAL, PANIC) is down whatever its SQLSTATE', () => {
+    // ALTER DATABASE … ALLOW_CONNECTIONS false: a new session is refused with 55000, FATAL.
+    const refused = Object.assign(pgError('55000'), { severity: 'FATAL' });
+    expect(isDatabaseDown(refused)).toBe(true);
+    expect(isDatabaseDown(wrapped(refused))).toBe(true);
+    expect(isDatabaseDown(Object.assign(pgError('XX000'), { severity: 'PANIC' }))).toBe(true);
+    // The same SQLSTATE as a statement's own failure (severity ERROR) is not.
+    expect(isDatabaseDown(Object.assign(pgError('55000'), { severity: 'ERROR' }))).toBe(false);
+    expect(isDatabaseDown(Object.assign(pgError('23505'), { severity: 'ERROR' }))).toBe(false);
+  });
+
+  it("follows pg-pool's cause and Node's AggregateError of one socket error per address", () => {
+    const timeout = new Error('Connection terminated due to connection timeout', {
+      cause: new Error('Connection terminated unexpectedly'),
+    });
+    expect(isDatabaseDown(timeout)).toBe(true);
+    const refused = new AggregateError([
+      pgError('ECONNREFUSED', 'connect ECONNREFUSED ::1:5432'),
+      pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+    ]);
+    expect(isDatabaseDown(refused)).toBe(true);
+    expect(isDatabaseDown(new Error('wrapped', { cause: pgError('57P01') }))).toBe(true);
+    expect(isDatabaseDown(new Error('wrapped', { cause: pgError('23505') }))).toBe(false);
+  });
+
+  it.each(['EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'])(
+    'socket error %s is down',
+    (code) => expect(isDatabaseDown(wrapped(pgError(code)))).toBe(true),
+  );
+
+  it.each(['57P01', '57P02', '57P03', '08003', '08P01', '53100'])('SQLSTATE %s is down', (code) =>
+    expect(isDatabaseDown(pgError(code))).toBe(true),
+  );
+
   it('decides by the code, not by what the message says', () => {
     // A server error whose text mentions connections (it may quote user data) is still a 23505.
     expect(isDatabaseDown(pgError('23505', 'Connection terminated unexpectedly'))).toBe(false);

@@ -9,6 +9,15 @@ import { ErrorCode } from '../common/errors';
  */
 const DOWN_SQLSTATE = /^(?:08[0-9A-Z]{3}|53[0-9A-Z]{3}|57P0[1-5]|3D000|28000|28P01)$/;
 
+/**
+ * Severities of a server error that ended our session (PostgreSQL's `S` field; a statement's own
+ * failure is `ERROR`). Whatever its SQLSTATE, the connection is gone: for example 55000 "database
+ * is not currently accepting connections" (ALLOW_CONNECTIONS false) or 25P03 (idle in transaction
+ * too long). A server configured with non-English lc_messages translates this field; the SQLSTATE
+ * classes above still hold there.
+ */
+const SESSION_ENDING_SEVERITY = new Set(['FATAL', 'PANIC']);
+
 /** Node socket and DNS error codes: the server cannot be reached at all. */
 const DOWN_ERRNO = new Set([
   'ECONNREFUSED',
@@ -37,18 +46,37 @@ const PG_CODELESS_DOWN_MESSAGES = new Set([
   'Client was closed and is not queryable',
 ]);
 
+/** How deep `driverError` / `cause` / AggregateError chains are followed. */
+const MAX_DEPTH = 4;
+
+interface DriverErrorShape {
+  code?: unknown;
+  severity?: unknown;
+  message?: unknown;
+  driverError?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
 /**
- * Whether `error` (a pg error, or TypeORM's wrapper of one in `driverError`) says the database
- * cannot serve us. Decided by SQLSTATE class and driver error code.
+ * Whether `error` says the database cannot serve us: a pg error, TypeORM's wrapper of one
+ * (`driverError`), an error whose `cause` is one (pg-pool's connection timeout), or Node's
+ * AggregateError of one socket error per address tried. Decided by SQLSTATE class, the severity
+ * of a session-ending server error and the socket error code; by exact driver text only for
+ * node-postgres' code-less connection errors.
  */
-export function isDatabaseDown(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false;
-  const wrapper = error as { driverError?: unknown };
-  const driver = (wrapper.driverError ?? error) as { code?: unknown; message?: unknown };
-  if (typeof driver.code === 'string') {
-    return DOWN_SQLSTATE.test(driver.code) || DOWN_ERRNO.has(driver.code);
+export function isDatabaseDown(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > MAX_DEPTH) return false;
+  const e = error as DriverErrorShape;
+  if (typeof e.code === 'string' && (DOWN_SQLSTATE.test(e.code) || DOWN_ERRNO.has(e.code))) {
+    return true;
   }
-  return typeof driver.message === 'string' && PG_CODELESS_DOWN_MESSAGES.has(driver.message);
+  if (typeof e.severity === 'string' && SESSION_ENDING_SEVERITY.has(e.severity)) return true;
+  if (e.code === undefined && typeof e.message === 'string') {
+    if (PG_CODELESS_DOWN_MESSAGES.has(e.message)) return true;
+  }
+  const inner = [e.driverError, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
+  return inner.some((next) => next !== error && isDatabaseDown(next, depth + 1));
 }
 
 registerErrorMapper((error) =>
