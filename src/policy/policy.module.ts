@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { PolicyController } from './policy.controller';
+import { PolicyRepository } from './policy.repository';
 import { PolicyService } from './policy.service';
 
 @Module({
   imports: [AuditModule],
   controllers: [PolicyController],
-  providers: [PolicyService],
+  providers: [PolicyService, PolicyRepository],
   exports: [PolicyService],
 })
 export class PolicyModule {}

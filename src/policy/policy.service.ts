@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { DataSource } from 'typeorm';
 import { Principal, ROLE_ADMIN } from '../auth-context/principal';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, VaultError } from '../common/errors';
@@ -10,31 +9,12 @@ import {
   rolesNamedBy,
   usesFormatPreserving,
 } from './policy-document';
+import { PolicyRepository, PolicyVersion, StoredPolicy } from './policy.repository';
 import { validatePolicyDocument } from './policy-validation';
 
+export type { PolicyVersion } from './policy.repository';
+
 export const DEFAULT_POLICY_NAME = 'default';
-
-export interface PolicyVersion {
-  name: string;
-  version: number;
-  document: PolicyDocument | null;
-  createdAt: string;
-  createdBy: string | null;
-}
-
-interface PolicyRow {
-  name: string;
-  version: number;
-  document: PolicyDocument | null;
-  created_at: Date;
-  created_by: string | null;
-}
-
-/** The latest version of a named policy; a null document is a deleted or absent policy. */
-interface StoredPolicy {
-  document: PolicyDocument | null;
-  version: number | null;
-}
 
 /** The policy that decides reveal levels and budgets, and which version of it did. */
 export interface GoverningPolicy {
@@ -48,7 +28,6 @@ export interface GoverningPolicy {
 const CACHE_MS = 5_000;
 /** Entries per cache: (tenant, policy name) pairs, and tenants; the least recently used go. */
 const CACHE_ENTRIES = 10_000;
-const MAX_WRITE_ATTEMPTS = 3;
 
 /** Versioned policy documents per tenant, and the policy a request runs under. */
 @Injectable()
@@ -63,7 +42,7 @@ export class PolicyService {
   });
 
   constructor(
-    private readonly db: DataSource,
+    private readonly repository: PolicyRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -129,40 +108,25 @@ export class PolicyService {
     return roles;
   }
 
-  async list(tenantId: string): Promise<PolicyVersion[]> {
-    const rows = (await this.db.query(
-      `SELECT DISTINCT ON (name) name, version, document, created_at, created_by
-         FROM policies WHERE tenant_id = $1 ORDER BY name, version DESC`,
-      [tenantId],
-    )) as PolicyRow[];
-    return rows.filter((r) => r.document !== null).map(toVersion);
+  list(tenantId: string): Promise<PolicyVersion[]> {
+    return this.repository.listCurrent(tenantId);
   }
 
   async get(tenantId: string, name: string, version?: number): Promise<PolicyVersion> {
-    const rows = (await this.db.query(
-      `SELECT name, version, document, created_at, created_by FROM policies
-        WHERE tenant_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3::int)
-        ORDER BY version DESC LIMIT 1`,
-      [tenantId, name, version ?? null],
-    )) as PolicyRow[];
-    const row = rows[0];
+    const row = await this.repository.find(tenantId, name, version);
     if (!row || (version === undefined && row.document === null)) {
       throw new VaultError(
         ErrorCode.NotFound,
         `No policy named ${name}${version ? ` at version ${version}` : ''}`,
       );
     }
-    return toVersion(row);
+    return row;
   }
 
   async versions(tenantId: string, name: string): Promise<PolicyVersion[]> {
-    const rows = (await this.db.query(
-      `SELECT name, version, document, created_at, created_by FROM policies
-        WHERE tenant_id = $1 AND name = $2 ORDER BY version`,
-      [tenantId, name],
-    )) as PolicyRow[];
+    const rows = await this.repository.versions(tenantId, name);
     if (rows.length === 0) throw new VaultError(ErrorCode.NotFound, `No policy named ${name}`);
-    return rows.map(toVersion);
+    return rows;
   }
 
   async put(caller: Principal, name: string, document: unknown): Promise<PolicyVersion> {
@@ -196,59 +160,24 @@ export class PolicyService {
     return stored;
   }
 
-  /** Adds the next version; two concurrent writers of one name retry on the primary key. */
+  /** Adds the next version and forgets what this process cached of the policy. */
   private async appendVersion(
     caller: Principal,
     name: string,
     document: PolicyDocument | null,
   ): Promise<PolicyVersion> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const rows = (await this.db.query(
-          `INSERT INTO policies (tenant_id, name, version, document, created_by)
-           SELECT $1, $2, coalesce(max(version), 0) + 1, $3::jsonb, $4
-             FROM policies WHERE tenant_id = $1 AND name = $2
-           RETURNING name, version, document, created_at, created_by`,
-          [
-            caller.tenantId,
-            name,
-            document === null ? null : JSON.stringify(document),
-            caller.keyId,
-          ],
-        )) as PolicyRow[];
-        this.cache.delete(`${caller.tenantId}/${name}`);
-        this.formatPreserving.delete(caller.tenantId);
-        return toVersion(rows[0]);
-      } catch (error) {
-        const code = (
-          (error as { driverError?: { code?: string } }).driverError ?? (error as { code?: string })
-        ).code;
-        if (code !== '23505' || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-      }
-    }
+    const stored = await this.repository.append(caller.tenantId, name, document, caller.keyId);
+    this.cache.delete(`${caller.tenantId}/${name}`);
+    this.formatPreserving.delete(caller.tenantId);
+    return stored;
   }
 
   private async cachedLatest(tenantId: string, name: string): Promise<StoredPolicy> {
     const key = `${tenantId}/${name}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const rows = (await this.db.query(
-      `SELECT document, version FROM policies WHERE tenant_id = $1 AND name = $2
-        ORDER BY version DESC LIMIT 1`,
-      [tenantId, name],
-    )) as { document: PolicyDocument | null; version: number }[];
-    const policy = { document: rows[0]?.document ?? null, version: rows[0]?.version ?? null };
+    const policy = await this.repository.latest(tenantId, name);
     this.cache.set(key, policy);
     return policy;
   }
-}
-
-function toVersion(row: PolicyRow): PolicyVersion {
-  return {
-    name: row.name,
-    version: row.version,
-    document: row.document,
-    createdAt: row.created_at.toISOString(),
-    createdBy: row.created_by,
-  };
 }
