@@ -5,9 +5,11 @@ import { MetricsModule } from '../observability/metrics.module';
 import { PolicyModule } from '../policy/policy.module';
 import { RateLimitModule } from '../ratelimit/ratelimit.module';
 import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { AuthGuard } from './auth.guard';
 import { RevocationFeed } from './revocation-feed';
+import { TenantsRepository } from './tenants.repository';
 import { TenantsService } from './tenants.service';
 
 @Module({
@@ -15,8 +17,10 @@ import { TenantsService } from './tenants.service';
   controllers: [ApiKeysController],
   providers: [
     ApiKeysService,
+    ApiKeysRepository,
     RevocationFeed,
     TenantsService,
+    TenantsRepository,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [ApiKeysService, TenantsService],

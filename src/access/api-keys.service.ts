@@ -8,7 +8,6 @@ import {
 import { hash, verify } from '@node-rs/argon2';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { ErrorCode, VaultError } from '../common/errors';
@@ -22,6 +21,7 @@ import {
 } from './api-key-format';
 import { PolicyService } from '../policy/policy.service';
 import { Principal, ROLE_ADMIN, ROLE_OPERATOR } from '../auth-context/principal';
+import { ApiKeysRepository, type BootstrapKeys, type StoredApiKey } from './api-keys.repository';
 import { RevocationFeed } from './revocation-feed';
 import { DEFAULT_TENANT, TenantsService } from './tenants.service';
 
@@ -45,26 +45,9 @@ export interface NewApiKey {
   revealBudgetPerHour?: number;
 }
 
-interface ApiKeyRow {
-  id: string;
-  name: string;
-  tenant: string;
-  tenant_id: string;
-  roles: string[];
-  secret_hash: string;
-  created_at: Date;
-  revoked_at: Date | null;
-  rate_limit_per_minute: number | null;
-  reveal_budget_per_hour: number | null;
-}
-
-const KEY_COLUMNS = `k.id, k.name, t.name AS tenant, k.tenant_id, k.roles, k.created_at, k.revoked_at,
-  k.rate_limit_per_minute, k.reveal_budget_per_hour`;
-
 const CACHE_LIMIT = 10_000;
 const REVOCATION_MEMORY_MS = 60_000;
 const REVOCATION_MEMORY_LIMIT = 10_000;
-const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
 
 /**
  * API keys: shown once, stored as argon2id hashes, found by lookup id. Verified keys are cached
@@ -83,7 +66,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   });
 
   constructor(
-    private readonly db: DataSource,
+    private readonly repository: ApiKeysRepository,
     private readonly tenants: TenantsService,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly audit: AuditService,
@@ -146,23 +129,23 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   ): Promise<Principal> {
     const startedAt = Date.now();
     const parsed = parseApiKey(key);
-    const row = parsed ? await this.findLive(parsed.lookupId) : undefined;
+    const row = parsed ? await this.repository.findLive(parsed.lookupId) : undefined;
     if (!parsed || !row) return this.refuse(clientAddress);
 
     await this.limits.takeKeyAttempt(parsed.lookupId);
     this.metrics.countKeyVerification();
-    if (!(await verify(row.secret_hash, parsed.secret))) return this.refuse(clientAddress);
+    if (!(await verify(row.secretHash, parsed.secret))) return this.refuse(clientAddress);
     await this.limits.returnKeyAttempt(parsed.lookupId);
     // Revoked (by notice) after the row was read: never cache or admit it.
     if ((this.revokedAt.get(row.id) ?? 0) >= startedAt) return this.refuse(clientAddress);
 
     const principal: Principal = {
       keyId: row.id,
-      tenantId: row.tenant_id,
+      tenantId: row.tenantId,
       tenantName: row.tenant,
       roles: row.roles,
-      rateLimitPerMinute: row.rate_limit_per_minute ?? undefined,
-      revealBudgetPerHour: row.reveal_budget_per_hour ?? undefined,
+      rateLimitPerMinute: row.rateLimitPerMinute ?? undefined,
+      revealBudgetPerHour: row.revealBudgetPerHour ?? undefined,
     };
     this.remember(fingerprint, principal);
     return principal;
@@ -171,16 +154,6 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private async refuse(clientAddress: string): Promise<never> {
     await this.limits.noteAuthFailure(clientAddress);
     throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
-  }
-
-  private async findLive(lookupId: string): Promise<ApiKeyRow | undefined> {
-    const rows = (await this.db.query(
-      `SELECT ${KEY_COLUMNS}, k.secret_hash
-         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-        WHERE k.lookup_id = $1 AND k.revoked_at IS NULL`,
-      [lookupId],
-    )) as ApiKeyRow[];
-    return rows[0];
   }
 
   /**
@@ -237,13 +210,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async list(tenantId: string): Promise<ApiKeySummary[]> {
-    const rows = (await this.db.query(
-      `SELECT ${KEY_COLUMNS}
-         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-        WHERE k.tenant_id = $1 ORDER BY k.created_at, k.id`,
-      [tenantId],
-    )) as ApiKeyRow[];
-    return rows.map(toSummary);
+    return (await this.repository.list(tenantId)).map(toSummary);
   }
 
   /**
@@ -262,20 +229,16 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     actor?: Principal,
     sparingOperators = false,
   ): Promise<ApiKeySummary> {
-    const rows = (await this.db.query(
-      `UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, now())
-         FROM tenants t
-        WHERE k.id = $1 AND t.id = k.tenant_id AND ($2::uuid IS NULL OR k.tenant_id = $2::uuid)
-          AND NOT ($3::boolean AND $4 = ANY (k.roles))
-        RETURNING ${KEY_COLUMNS}`,
-      [id, tenantId ?? null, sparingOperators, ROLE_OPERATOR],
-    )) as [ApiKeyRow[], number];
-    const row = rows[0][0];
+    const row = await this.repository.revoke(
+      id,
+      tenantId ?? null,
+      sparingOperators ? ROLE_OPERATOR : null,
+    );
     if (!row) throw new VaultError(ErrorCode.NotFound, 'No such API key');
     this.forgetVerified(id);
     await this.revocations.announce(id);
     const summary = toSummary(row);
-    if (actor) await this.recordKeyEvent('api_key.revoke', summary, actor, row.tenant_id);
+    if (actor) await this.recordKeyEvent('api_key.revoke', summary, actor, row.tenantId);
     return summary;
   }
 
@@ -303,28 +266,23 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   ): Promise<ApiKeySummary & { key: string }> {
     const tenantId = await this.tenants.ensure(input.tenant);
     const secretHash = await hash(secret);
-    const rows = (await this.db.query(
-      `INSERT INTO api_keys (tenant_id, name, lookup_id, secret_hash, roles,
-                             rate_limit_per_minute, reveal_budget_per_hour)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at`,
-      [
-        tenantId,
-        input.name,
-        lookupId,
-        secretHash,
-        input.roles,
-        input.rateLimitPerMinute ?? null,
-        input.revealBudgetPerHour ?? null,
-      ],
-    )) as { id: string; created_at: Date }[];
-    this.logger.log(`API key ${rows[0].id} created in tenant ${input.tenant}`);
+    const created = await this.repository.insert({
+      tenantId,
+      name: input.name,
+      lookupId,
+      secretHash,
+      roles: input.roles,
+      rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+      revealBudgetPerHour: input.revealBudgetPerHour ?? null,
+    });
+    this.logger.log(`API key ${created.id} created in tenant ${input.tenant}`);
     return {
-      id: rows[0].id,
+      id: created.id,
       key,
       name: input.name,
       tenant: input.tenant,
       roles: input.roles,
-      createdAt: rows[0].created_at.toISOString(),
+      createdAt: created.createdAt.toISOString(),
       revokedAt: null,
       rateLimitPerMinute: input.rateLimitPerMinute ?? null,
       revealBudgetPerHour: input.revealBudgetPerHour ?? null,
@@ -355,23 +313,19 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
         'PII_VAULT_BOOTSTRAP_ADMIN_KEY starts with pvk_ but is not a well-formed pvk_ key',
       );
     }
-    await this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_ID]);
-      const existing = (await tx.query(`SELECT 1 FROM api_keys LIMIT 1`)) as unknown[];
-      if (existing.length > 0) {
-        if (parsedConfigured) await this.moveLegacyBootstrapKey(tx, parsedConfigured);
+    await this.repository.underBootstrapLock(async (keys) => {
+      if (await keys.anyExists()) {
+        if (parsedConfigured) await this.moveLegacyBootstrapKey(keys, parsedConfigured);
         return;
       }
       const generated = parsedConfigured ? undefined : generateApiKey();
       const { lookupId, secret } = parsedConfigured ?? generated!;
-      await tx.query(`INSERT INTO tenants (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [
-        DEFAULT_TENANT,
-      ]);
-      await tx.query(
-        `INSERT INTO api_keys (tenant_id, name, lookup_id, secret_hash, roles)
-         SELECT id, 'bootstrap admin', $2, $3, $4 FROM tenants WHERE name = $1`,
-        [DEFAULT_TENANT, lookupId, await hash(secret), [ROLE_ADMIN, ROLE_OPERATOR]],
-      );
+      await keys.insertInTenant(DEFAULT_TENANT, {
+        name: 'bootstrap admin',
+        lookupId,
+        secretHash: await hash(secret),
+        roles: [ROLE_ADMIN, ROLE_OPERATOR],
+      });
       if (generated) {
         process.stderr.write(
           `\nNo API keys existed: generated the bootstrap admin key (shown once, store it now):\n\n    ${generated!.key}\n\n`,
@@ -384,18 +338,13 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** A custom bootstrap key stored under the old shared lookup id moves to its derived one. */
   private async moveLegacyBootstrapKey(
-    tx: { query(sql: string, params?: unknown[]): Promise<unknown> },
+    keys: BootstrapKeys,
     configured: ParsedApiKey,
   ): Promise<void> {
-    const rows = (await tx.query(`SELECT id, secret_hash FROM api_keys WHERE lookup_id = $1`, [
-      LEGACY_BOOTSTRAP_LOOKUP_ID,
-    ])) as { id: string; secret_hash: string }[];
-    if (rows.length === 0 || !(await verify(rows[0].secret_hash, configured.secret))) return;
-    await tx.query(`UPDATE api_keys SET lookup_id = $2 WHERE id = $1`, [
-      rows[0].id,
-      configured.lookupId,
-    ]);
-    this.logger.log(`Bootstrap admin key ${rows[0].id} moved to its derived lookup id`);
+    const legacy = await keys.findByLookupId(LEGACY_BOOTSTRAP_LOOKUP_ID);
+    if (!legacy || !(await verify(legacy.secretHash, configured.secret))) return;
+    await keys.setLookupId(legacy.id, configured.lookupId);
+    this.logger.log(`Bootstrap admin key ${legacy.id} moved to its derived lookup id`);
   }
 }
 
@@ -403,15 +352,15 @@ function fingerprintOf(key: string): string {
   return createHash('sha256').update(key).digest('base64');
 }
 
-function toSummary(row: Omit<ApiKeyRow, 'secret_hash'>): ApiKeySummary {
+function toSummary(key: StoredApiKey): ApiKeySummary {
   return {
-    id: row.id,
-    name: row.name,
-    tenant: row.tenant,
-    roles: row.roles,
-    createdAt: row.created_at.toISOString(),
-    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
-    rateLimitPerMinute: row.rate_limit_per_minute,
-    revealBudgetPerHour: row.reveal_budget_per_hour,
+    id: key.id,
+    name: key.name,
+    tenant: key.tenant,
+    roles: key.roles,
+    createdAt: key.createdAt.toISOString(),
+    revokedAt: key.revokedAt ? key.revokedAt.toISOString() : null,
+    rateLimitPerMinute: key.rateLimitPerMinute,
+    revealBudgetPerHour: key.revealBudgetPerHour,
   };
 }
