@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { SqlRunner } from '../common/sql';
 import type { AuditMac } from '../crypto/audit-mac';
 import {
   CHAIN_VERSION,
@@ -8,6 +9,7 @@ import {
   linkHash,
   NormalizedEvent,
 } from './audit-chain';
+import { appendChained as appendRows, type StoredHead } from './audit.repository';
 
 /** Events written per statement at most; the rest go in the next batch. */
 const MAX_BATCH = 500;
@@ -21,11 +23,6 @@ interface Waiter {
 interface ChainHead {
   seq: bigint;
   hash: Buffer;
-}
-
-/** The chain head in the database, with the version its hash was made with. */
-interface StoredHead extends ChainHead {
-  version: ChainVersion;
 }
 
 /**
@@ -48,10 +45,6 @@ interface ChainedBatch {
     chainVersion: ChainVersion;
   })[];
   head: ChainHead;
-}
-
-interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
 
 interface TenantQueue {
@@ -177,25 +170,13 @@ function chainAfter(after: ChainHead, events: NormalizedEvent[], mac: AuditMac):
   return { after, rows, head: { seq, hash: prevHash } };
 }
 
-/**
- * audit_append takes the tenant's chain lock (held to the end of the transaction), then appends
- * the rows if the head is still `after`. Returns undefined when written, else the actual head.
- */
-async function appendChained(
-  db: Queryable,
+/** Appends the batch after its `after` head; undefined when written, else the actual head. */
+function appendChained(
+  db: SqlRunner,
   tenantId: string,
   batch: ChainedBatch,
 ): Promise<StoredHead | undefined> {
-  const moved = (await db.query(
-    'SELECT head_seq, head_hash, head_version FROM audit_append($1, $2, $3, $4::jsonb)',
-    [tenantId, batch.after.seq.toString(), batch.after.hash, JSON.stringify(batch.rows)],
-  )) as { head_seq: string; head_hash: Buffer; head_version: number }[];
-  if (moved.length === 0) return undefined;
-  return {
-    seq: BigInt(moved[0].head_seq),
-    hash: moved[0].head_hash,
-    version: moved[0].head_version === 1 ? 1 : 2,
-  };
+  return appendRows(db, tenantId, batch.after, batch.rows);
 }
 
 /** Error class and driver code only: a driver message could quote a stored value. */

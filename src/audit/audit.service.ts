@@ -9,8 +9,8 @@ import {
   normalizeEvent,
 } from './audit-chain';
 import type { AuditSink } from './audit-writer';
+import { AuditRepository, type AuditRow } from './audit.repository';
 import type {
-  AuditDetails,
   AuditEvent,
   AuditPage,
   AuditQuery,
@@ -25,23 +25,7 @@ export const MAX_PAGE_SIZE = 1000;
 /** Rows read per round trip while verifying a chain. */
 const VERIFY_PAGE_SIZE = 1000;
 
-/** An audit_events row as stored (tests read the table with this shape too). */
-export interface AuditRow {
-  id: string;
-  seq: string;
-  occurred_at: Date;
-  action: string;
-  api_key_id: string | null;
-  roles: string[];
-  purpose: string | null;
-  details: AuditDetails;
-  prev_hash: Buffer;
-  hash: Buffer;
-  chain_version: number;
-}
-
-const COLUMNS = `id, seq, occurred_at, action, api_key_id, roles, purpose, details, prev_hash, hash,
-  chain_version`;
+export type { AuditRow } from './audit.repository';
 
 /** What the rest of the process may watch of the trail, without the trail knowing who watches. */
 export interface AuditHooks {
@@ -54,12 +38,16 @@ export interface AuditHooks {
  * AuditModule's factory, so tests can run it on a bare DataSource.
  */
 export class AuditService {
+  private readonly rows: AuditRepository;
+
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly writer: AuditSink,
     private readonly mac: AuditMac,
     private readonly hooks: AuditHooks = {},
-  ) {}
+  ) {
+    this.rows = new AuditRepository(db);
+  }
 
   /** Settles once every event recorded so far has been written or rejected. */
   close(): Promise<void> {
@@ -87,31 +75,25 @@ export class AuditService {
   /** One page of a tenant's trail, newest first. */
   async query(query: AuditQuery): Promise<AuditPage> {
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
-    const params: unknown[] = [query.tenantId];
-    const where = ['tenant_id = $1'];
-    const add = (condition: string, value: unknown) => {
-      params.push(value);
-      where.push(condition.replace('?', `$${params.length}`));
-    };
-    if (query.cursor !== undefined) add('seq < ?::bigint', query.cursor);
-    if (query.from) add('occurred_at >= ?', query.from.toISOString());
-    if (query.to) add('occurred_at < ?', query.to.toISOString());
-    if (query.apiKeyId) add('api_key_id = ?', query.apiKeyId);
-    if (query.action) add('action = ?', query.action);
-    if (query.entityType || query.outcome) {
-      // Both in one element: "a CREDIT_CARD token that was revealed", not one of each.
-      const token = {
-        ...(query.entityType ? { type: query.entityType } : {}),
-        ...(query.outcome ? { outcome: query.outcome } : {}),
-      };
-      add('details @> ?::jsonb', JSON.stringify({ tokens: [token] }));
-    }
-    params.push(limit + 1);
-    const rows = (await this.db.query(
-      `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
-        ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
-    )) as AuditRow[];
+    const token =
+      query.entityType || query.outcome
+        ? {
+            ...(query.entityType ? { type: query.entityType } : {}),
+            ...(query.outcome ? { outcome: query.outcome } : {}),
+          }
+        : undefined;
+    const rows = await this.rows.page(
+      {
+        tenantId: query.tenantId,
+        beforeSeq: query.cursor,
+        from: query.from,
+        to: query.to,
+        apiKeyId: query.apiKeyId,
+        action: query.action,
+        token,
+      },
+      limit + 1,
+    );
     const page = rows.slice(0, limit);
     return {
       events: page.map(toRecord),
@@ -127,16 +109,11 @@ export class AuditService {
    * writer refuses to chain after a v1 head (UnkeyedChainHeadError), as only a rewrite makes one.
    */
   async sealLegacyChains(): Promise<number> {
-    const rows = (await this.db.query(
-      `SELECT t.id AS tenant_id, last.seq FROM tenants t
-         CROSS JOIN LATERAL (SELECT e.seq, e.chain_version FROM audit_events e
-                              WHERE e.tenant_id = t.id ORDER BY e.seq DESC LIMIT 1) last
-        WHERE last.chain_version = 1`,
-    )) as { tenant_id: string; seq: string }[];
+    const rows = await this.rows.unkeyedChainEnds();
     await Promise.all(
       rows.map((row) =>
         this.record({
-          tenantId: row.tenant_id,
+          tenantId: row.tenantId,
           action: 'audit.chain_keyed',
           apiKeyId: null,
           roles: [],
@@ -152,12 +129,9 @@ export class AuditService {
    * the time of export. An operator keeps it outside the database and hands it to verify later.
    */
   async head(tenantId: string): Promise<SignedChainHead> {
-    const rows = (await this.db.query(
-      `SELECT seq, hash FROM audit_events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`,
-      [tenantId],
-    )) as { seq: string; hash: Buffer }[];
-    const seq = rows[0]?.seq ?? '0';
-    const hash = (rows[0]?.hash ?? GENESIS_HASH).toString('hex');
+    const last = await this.rows.head(tenantId);
+    const seq = last?.seq ?? '0';
+    const hash = (last?.hash ?? GENESIS_HASH).toString('hex');
     const time = new Date().toISOString();
     return { seq, hash, time, hmac: this.mac.head(tenantId, seq, hash, time).toString('hex') };
   }
@@ -189,11 +163,7 @@ export class AuditService {
       firstBreak: { seq: row.seq, ...(row.id ? { id: row.id } : {}), reason, ...extra },
     });
     for (;;) {
-      const rows = (await this.db.query(
-        `SELECT ${COLUMNS} FROM audit_events WHERE tenant_id = $1 AND seq >= $2::bigint
-          ORDER BY seq LIMIT ${VERIFY_PAGE_SIZE}`,
-        [tenantId, expectedSeq.toString()],
-      )) as AuditRow[];
+      const rows = await this.rows.chainFrom(tenantId, expectedSeq, VERIFY_PAGE_SIZE);
       for (const row of rows) {
         const reason =
           BigInt(row.seq) !== expectedSeq
