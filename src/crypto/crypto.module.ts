@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditMac } from './audit-mac';
 import { MASTER_KEY } from './crypto.tokens';
+import { KeyringRepository } from './keyring.repository';
 import { KeyringService } from './keyring.service';
 import type { MasterKey } from './master-key';
 import { SecretCipherService } from './secret-cipher.service';
@@ -15,6 +16,7 @@ export class CryptoModule {
       providers: [
         { provide: MASTER_KEY, useValue: masterKey },
         KeyringService,
+        KeyringRepository,
         VaultCipherService,
         SecretCipherService,
         { provide: AuditMac, useValue: new AuditMac(masterKey.key) },

@@ -1,26 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { registerErrorClass } from '../common/error-registry';
 import { ErrorCode } from '../common/errors';
 import { associatedData, DecryptionError, open, seal } from './aead';
 import { MASTER_KEY } from './crypto.tokens';
+import { KeyringRepository, type KeyPurpose, type WrappedTenantKey } from './keyring.repository';
 import type { MasterKey } from './master-key';
 
-export type KeyPurpose = 'data' | 'blind_index';
+export type { KeyPurpose } from './keyring.repository';
 
 export interface TenantKey {
   version: number;
   key: Buffer;
-}
-
-interface TenantKeyRow {
-  version: number;
-  wrapped_key: Buffer;
-  wrap_iv: Buffer;
-  wrap_tag: Buffer;
-  master_key_id: string;
 }
 
 /** The master key does not unwrap this tenant's keys: fail closed, never fall back. */
@@ -63,7 +55,7 @@ export class KeyringService {
   });
 
   constructor(
-    private readonly db: DataSource,
+    private readonly repository: KeyringRepository,
     @Inject(MASTER_KEY) private readonly master: MasterKey,
   ) {}
 
@@ -72,11 +64,9 @@ export class KeyringService {
     if (cached !== undefined) {
       return { version: cached, key: await this.key(tenantId, 'data', cached) };
     }
-    const rows = (await this.db.query(
-      `SELECT max(version) AS version FROM tenant_keys WHERE tenant_id = $1 AND purpose = 'data'`,
-      [tenantId],
-    )) as { version: number | null }[];
-    const version = rows[0]?.version ?? (await this.createKey(tenantId, 'data', 1));
+    const version =
+      (await this.repository.latestVersion(tenantId, 'data')) ??
+      (await this.createKey(tenantId, 'data', 1));
     this.active.set(tenantId, version);
     return { version, key: await this.key(tenantId, 'data', version) };
   }
@@ -89,18 +79,15 @@ export class KeyringService {
     const cacheKey = `${tenantId}/blind_index/1`;
     const hit = this.unwrapped.get(cacheKey);
     if (hit) return hit;
-    const existing = await this.load(tenantId, 'blind_index', 1);
+    const existing = await this.repository.find(tenantId, 'blind_index', 1);
     if (!existing) await this.createKey(tenantId, 'blind_index', 1);
     return this.key(tenantId, 'blind_index', 1);
   }
 
   /** Adds a new data-key version that encrypts from now on; older versions still decrypt. */
   async rotateDataKey(tenantId: string): Promise<number> {
-    const rows = (await this.db.query(
-      `SELECT coalesce(max(version), 0) + 1 AS next FROM tenant_keys WHERE tenant_id = $1 AND purpose = 'data'`,
-      [tenantId],
-    )) as { next: number }[];
-    const version = await this.createKey(tenantId, 'data', rows[0].next);
+    const latest = await this.repository.latestVersion(tenantId, 'data');
+    const version = await this.createKey(tenantId, 'data', (latest ?? 0) + 1);
     this.active.delete(tenantId);
     return version;
   }
@@ -109,32 +96,19 @@ export class KeyringService {
     const cacheKey = `${tenantId}/${purpose}/${version}`;
     const hit = this.unwrapped.get(cacheKey);
     if (hit) return hit;
-    const row = await this.load(tenantId, purpose, version);
+    const row = await this.repository.find(tenantId, purpose, version);
     if (!row) throw new KeyUnavailableError();
     const key = this.unwrap(tenantId, purpose, row);
     this.unwrapped.set(cacheKey, key);
     return key;
   }
 
-  private async load(
-    tenantId: string,
-    purpose: KeyPurpose,
-    version: number,
-  ): Promise<TenantKeyRow | undefined> {
-    const rows = (await this.db.query(
-      `SELECT version, wrapped_key, wrap_iv, wrap_tag, master_key_id FROM tenant_keys
-        WHERE tenant_id = $1 AND purpose = $2 AND version = $3`,
-      [tenantId, purpose, version],
-    )) as TenantKeyRow[];
-    return rows[0];
-  }
-
-  private unwrap(tenantId: string, purpose: KeyPurpose, row: TenantKeyRow): Buffer {
-    if (row.master_key_id !== this.master.id) throw new KeyUnavailableError();
+  private unwrap(tenantId: string, purpose: KeyPurpose, row: WrappedTenantKey): Buffer {
+    if (row.masterKeyId !== this.master.id) throw new KeyUnavailableError();
     try {
       return open(
         this.master.key,
-        { ciphertext: row.wrapped_key, iv: row.wrap_iv, tag: row.wrap_tag },
+        { ciphertext: row.wrappedKey, iv: row.iv, tag: row.tag },
         associatedData('tenant-key', tenantId, purpose, String(row.version)),
       );
     } catch (error) {
@@ -150,11 +124,13 @@ export class KeyringService {
       randomBytes(32),
       associatedData('tenant-key', tenantId, purpose, String(version)),
     );
-    await this.db.query(
-      `INSERT INTO tenant_keys (tenant_id, purpose, version, wrapped_key, wrap_iv, wrap_tag, master_key_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-      [tenantId, purpose, version, sealed.ciphertext, sealed.iv, sealed.tag, this.master.id],
-    );
+    await this.repository.insert(tenantId, purpose, {
+      version,
+      wrappedKey: sealed.ciphertext,
+      iv: sealed.iv,
+      tag: sealed.tag,
+      masterKeyId: this.master.id,
+    });
     return version;
   }
 }
