@@ -10,6 +10,7 @@ import {
 } from './discovery.settings';
 import { ScanJobs } from './scan-jobs';
 import { ScanRunner } from './scan-runner';
+import { ConnectionsRepository } from './connections.repository';
 import { ScanStore } from './scan-store';
 
 /** Stops the detection workers once the scan jobs have stopped (they stop before shutdown). */
@@ -38,6 +39,7 @@ export class DiscoveryModule {
         },
         DetectorShutdown,
         ScanStore,
+        ConnectionsRepository,
         ScanRunner,
         ScanJobs,
         DiscoveryService,

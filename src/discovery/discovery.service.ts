@@ -1,21 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { Principal } from '../auth-context/principal';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, VaultError } from '../common/errors';
 import { SecretCipherService } from '../crypto/secret-cipher.service';
+import { ConnectionsRepository, type StoredConnection } from './connections.repository';
 import { DEFAULT_THRESHOLDS, type ClassificationThresholds } from './column-classifier';
 import { type ColumnFinding, columnFindings } from './column-findings';
 import { ScanJobs } from './scan-jobs';
 import { SCAN_URL_KIND } from './scan-runner';
-import {
-  returnedRows,
-  ScanStore,
-  type ScanRecord,
-  type ScanTableRecord,
-  type ScanStatus,
-} from './scan-store';
+import { ScanStore, type ScanRecord, type ScanTableRecord, type ScanStatus } from './scan-store';
 import type { ScanMode } from './table-scanner';
 import { TargetError } from './target-error';
 import { describeConnection, parseTargetUrl } from './target-url';
@@ -60,17 +54,6 @@ export interface ConnectionView {
   createdAt: string;
 }
 
-interface ConnectionRow {
-  id: string;
-  name: string;
-  target: string;
-  url_ciphertext: Buffer;
-  url_iv: Buffer;
-  url_auth_tag: Buffer;
-  key_version: number;
-  created_at: Date;
-}
-
 /** Starts, shows and cancels scans; keeps saved connections, whose URLs never leave encrypted. */
 @Injectable()
 export class DiscoveryService {
@@ -79,7 +62,7 @@ export class DiscoveryService {
     private readonly jobs: ScanJobs,
     private readonly secrets: SecretCipherService,
     private readonly audit: AuditService,
-    private readonly db: DataSource,
+    private readonly connectionRows: ConnectionsRepository,
   ) {}
 
   async startScan(principal: Principal, request: ScanRequest): Promise<{ id: string }> {
@@ -151,25 +134,15 @@ export class DiscoveryService {
     const target = describedUrl(url, 'url');
     const id = randomUUID();
     const sealed = await this.secrets.encrypt(principal.tenantId, CONNECTION_URL_KIND, id, url);
-    const rows = (await this.db.query(
-      `INSERT INTO discovery_connections
-         (id, tenant_id, name, target, url_ciphertext, url_iv, url_auth_tag, key_version, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (tenant_id, name) DO NOTHING
-       RETURNING id, name, target, created_at`,
-      [
-        id,
-        principal.tenantId,
-        name,
-        target,
-        sealed.ciphertext,
-        sealed.iv,
-        sealed.tag,
-        sealed.keyVersion,
-        principal.keyId,
-      ],
-    )) as ConnectionRow[];
-    if (rows.length === 0)
+    const saved = await this.connectionRows.insert({
+      id,
+      tenantId: principal.tenantId,
+      name,
+      target,
+      url: sealed,
+      createdBy: principal.keyId,
+    });
+    if (!saved)
       throw new VaultError(ErrorCode.Conflict, `a connection named ${name} already exists`);
     await this.audit.record({
       tenantId: principal.tenantId,
@@ -178,30 +151,22 @@ export class DiscoveryService {
       roles: principal.roles,
       details: { connectionId: id, name, target },
     });
-    return toConnectionView(rows[0]);
+    return toConnectionView(saved);
   }
 
   async connections(principal: Principal): Promise<ConnectionView[]> {
-    const rows = (await this.db.query(
-      `SELECT id, name, target, created_at FROM discovery_connections WHERE tenant_id = $1 ORDER BY name`,
-      [principal.tenantId],
-    )) as ConnectionRow[];
-    return rows.map(toConnectionView);
+    return (await this.connectionRows.list(principal.tenantId)).map(toConnectionView);
   }
 
   async deleteConnection(principal: Principal, name: string): Promise<void> {
-    const result = (await this.db.query(
-      `DELETE FROM discovery_connections WHERE tenant_id = $1 AND name = $2 RETURNING id`,
-      [principal.tenantId, name],
-    )) as unknown[];
-    const deleted = returnedRows(result) as { id: string }[];
-    if (deleted.length === 0) throw new VaultError(ErrorCode.NotFound, 'no such connection');
+    const deletedId = await this.connectionRows.delete(principal.tenantId, name);
+    if (deletedId === undefined) throw new VaultError(ErrorCode.NotFound, 'no such connection');
     await this.audit.record({
       tenantId: principal.tenantId,
       action: 'discovery.connection.delete',
       apiKeyId: principal.keyId,
       roles: principal.roles,
-      details: { connectionId: deleted[0].id, name },
+      details: { connectionId: deletedId, name },
     });
   }
 
@@ -210,23 +175,16 @@ export class DiscoveryService {
     connection: ScanRequest['connection'],
   ): Promise<{ url: string; connectionName: string | null }> {
     if (connection.url !== undefined) return { url: connection.url, connectionName: null };
-    const rows = (await this.db.query(
-      `SELECT id, url_ciphertext, url_iv, url_auth_tag, key_version
-         FROM discovery_connections WHERE tenant_id = $1 AND name = $2`,
-      [tenantId, connection.name],
-    )) as ConnectionRow[];
-    if (rows.length === 0)
+    const saved =
+      connection.name === undefined
+        ? undefined
+        : await this.connectionRows.sealedUrl(tenantId, connection.name);
+    if (!saved)
       throw new VaultError(
         ErrorCode.NotFound,
         'connection.name: no saved connection has this name',
       );
-    const row = rows[0];
-    const url = await this.secrets.decrypt(tenantId, CONNECTION_URL_KIND, row.id, {
-      ciphertext: row.url_ciphertext,
-      iv: row.url_iv,
-      tag: row.url_auth_tag,
-      keyVersion: row.key_version,
-    });
+    const url = await this.secrets.decrypt(tenantId, CONNECTION_URL_KIND, saved.id, saved.url);
     return { url, connectionName: connection.name ?? null };
   }
 }
@@ -244,11 +202,11 @@ function describedUrl(url: string, field: string): string {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-const toConnectionView = (r: ConnectionRow): ConnectionView => ({
-  id: r.id,
-  name: r.name,
-  target: r.target,
-  createdAt: r.created_at.toISOString(),
+const toConnectionView = (c: StoredConnection): ConnectionView => ({
+  id: c.id,
+  name: c.name,
+  target: c.target,
+  createdAt: c.createdAt.toISOString(),
 });
 
 function toView(scan: ScanRecord, tables: readonly ScanTableRecord[]): ScanView {

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { BatchDetector } from './batch-detector';
 import { SecretCipherService } from '../crypto/secret-cipher.service';
 import {
@@ -27,29 +26,14 @@ export class ScanRunner {
   constructor(
     private readonly store: ScanStore,
     private readonly secrets: SecretCipherService,
-    private readonly db: DataSource,
     @Inject(DISCOVERY_DETECTOR) private readonly detector: BatchDetector,
     @Inject(DISCOVERY_SETTINGS) private readonly settings: DiscoverySettings,
   ) {}
 
   async runSlice(scanId: string, stopping: () => boolean): Promise<SliceOutcome> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      // One worker per scan: a session lock, released by PostgreSQL if this process dies.
-      const [{ locked }] = (await runner.query(
-        `SELECT pg_try_advisory_lock(1684632436, hashtext($1)) AS locked`,
-        [scanId],
-      )) as { locked: boolean }[];
-      if (!locked) return 'finished';
-      try {
-        return await this.runLocked(scanId, stopping);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(1684632436, hashtext($1))`, [scanId]);
-      }
-    } finally {
-      await runner.release();
-    }
+    // One worker per scan: a session lock, released by PostgreSQL if this process dies.
+    const outcome = await this.store.whileLocked(scanId, () => this.runLocked(scanId, stopping));
+    return outcome ?? 'finished';
   }
 
   private async runLocked(scanId: string, stopping: () => boolean): Promise<SliceOutcome> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { changedRows, selectRows } from '../common/sql';
 import type { EncryptedValue } from '../crypto/vault-cipher.service';
 import type { ClassificationThresholds } from './column-classifier';
 import type { ColumnCounts } from './column-profile';
@@ -119,10 +120,44 @@ const toScan = (r: ScanRow): ScanRecord => ({
   finishedAt: r.finished_at,
 });
 
-/** Scans, their per-table cursors and per-column counts in the vault's own database. */
+/** First key of the two-key advisory lock a scan's worker holds (the scan id's hash is the second). */
+const SCAN_LOCK_CLASS = 1684632436;
+
+/**
+ * SQL for the scan tables (discovery_scans, discovery_scan_tables, discovery_scan_columns): scans,
+ * their per-table cursors and per-column counts in the vault's own database.
+ */
 @Injectable()
 export class ScanStore {
   constructor(private readonly db: DataSource) {}
+
+  /**
+   * Runs `work` while this process holds the scan's session advisory lock (one worker per scan;
+   * PostgreSQL releases it if the process dies). Undefined, without running `work`, when another
+   * session holds it.
+   */
+  async whileLocked<T>(scanId: string, work: () => Promise<T>): Promise<T | undefined> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = await selectRows<{ locked: boolean }>(
+        runner,
+        `SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked`,
+        [SCAN_LOCK_CLASS, scanId],
+      );
+      if (!locked) return undefined;
+      try {
+        return await work();
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [
+          SCAN_LOCK_CLASS,
+          scanId,
+        ]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
 
   async create(scan: NewScan): Promise<void> {
     await this.db.query(
@@ -149,29 +184,32 @@ export class ScanStore {
   }
 
   async find(id: string, tenantId?: string): Promise<ScanRecord | null> {
-    const rows = (await this.db.query(
+    const rows = await selectRows<ScanRow>(
+      this.db,
       `SELECT * FROM discovery_scans WHERE id = $1 AND ($2::uuid IS NULL OR tenant_id = $2)`,
       [id, tenantId ?? null],
-    )) as ScanRow[];
+    );
     return rows[0] ? toScan(rows[0]) : null;
   }
 
   async list(tenantId: string, limit: number): Promise<ScanRecord[]> {
-    const rows = (await this.db.query(
+    const rows = await selectRows<ScanRow>(
+      this.db,
       `SELECT * FROM discovery_scans WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT $2`,
       [tenantId, limit],
-    )) as ScanRow[];
+    );
     return rows.map(toScan);
   }
 
   /** queued → running; false when the scan already finished (or was cancelled). */
   async markRunning(id: string): Promise<boolean> {
-    const rows = (await this.db.query(
+    const rows = await changedRows<{ id: string }>(
+      this.db,
       `UPDATE discovery_scans SET status = 'running', started_at = COALESCE(started_at, now())
         WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
       [id],
-    )) as unknown[][];
-    return returnedRows(rows).length > 0;
+    );
+    return rows.length > 0;
   }
 
   async fail(id: string, reason: ScanFailure, message: string): Promise<void> {
@@ -193,21 +231,23 @@ export class ScanStore {
 
   /** Cancels a scan that has not finished; false when it had. */
   async cancel(id: string, tenantId: string): Promise<boolean> {
-    const rows = (await this.db.query(
+    const rows = await changedRows<{ id: string }>(
+      this.db,
       `UPDATE discovery_scans SET status = 'cancelled', finished_at = now()
         WHERE id = $1 AND tenant_id = $2 AND status IN ('queued', 'running') RETURNING id`,
       [id, tenantId],
-    )) as unknown[][];
-    return returnedRows(rows).length > 0;
+    );
+    return rows.length > 0;
   }
 
   /** Records the tables a scan will read, once, with empty counts for every read column. */
   async plan(id: string, tables: readonly TargetTable[]): Promise<void> {
     await this.db.transaction(async (m) => {
-      const locked = (await m.query(
+      const locked = await selectRows<{ tables_total: number | null }>(
+        m,
         `SELECT tables_total FROM discovery_scans WHERE id = $1 FOR UPDATE`,
         [id],
-      )) as { tables_total: number | null }[];
+      );
       if (locked[0]?.tables_total !== null) return;
       for (const [ordinal, t] of tables.entries()) {
         await m.query(
@@ -236,14 +276,20 @@ export class ScanStore {
   }
 
   async tables(id: string): Promise<ScanTableRecord[]> {
-    const tables = (await this.db.query(
+    const tables = await selectRows<TableRow>(
+      this.db,
       `SELECT * FROM discovery_scan_tables WHERE scan_id = $1 ORDER BY ordinal`,
       [id],
-    )) as TableRow[];
-    const columns = (await this.db.query(
+    );
+    const columns = await selectRows<{
+      table_ordinal: number;
+      column_name: string;
+      counts: ColumnCounts;
+    }>(
+      this.db,
       `SELECT table_ordinal, column_name, counts FROM discovery_scan_columns WHERE scan_id = $1`,
       [id],
-    )) as { table_ordinal: number; column_name: string; counts: ColumnCounts }[];
+    );
     const countsByTable = new Map<number, Map<string, ColumnCounts>>();
     for (const c of columns) {
       const map = countsByTable.get(c.table_ordinal) ?? new Map<string, ColumnCounts>();
@@ -281,9 +327,11 @@ export class ScanStore {
     counts: ReadonlyMap<string, ColumnCounts>,
   ): Promise<ScanStatus> {
     return this.db.transaction(async (m: EntityManager) => {
-      const scan = (await m.query(`SELECT status FROM discovery_scans WHERE id = $1 FOR UPDATE`, [
-        id,
-      ])) as { status: ScanStatus }[];
+      const scan = await selectRows<{ status: ScanStatus }>(
+        m,
+        `SELECT status FROM discovery_scans WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
       if (scan[0]?.status !== 'running') return scan[0]?.status ?? 'cancelled';
       for (const [column, c] of counts)
         await m.query(
@@ -310,20 +358,16 @@ export class ScanStore {
   /** A table the scan could not read: marked done with a note naming why, never a value. */
   async skipTable(id: string, ordinal: number, note: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const updated = (await m.query(
+      const updated = await changedRows<{ ordinal: number }>(
+        m,
         `UPDATE discovery_scan_tables SET done = true, note = $3
           WHERE scan_id = $1 AND ordinal = $2 AND NOT done RETURNING ordinal`,
         [id, ordinal, note],
-      )) as unknown[][];
-      if (returnedRows(updated).length > 0)
+      );
+      if (updated.length > 0)
         await m.query(`UPDATE discovery_scans SET tables_done = tables_done + 1 WHERE id = $1`, [
           id,
         ]);
     });
   }
-}
-
-/** Rows of an UPDATE/DELETE ... RETURNING: TypeORM answers [rows, affected] for those. */
-export function returnedRows(result: unknown[][] | unknown[]): unknown[] {
-  return Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
 }
