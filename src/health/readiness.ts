@@ -8,6 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import { registerErrorMapper } from '../common/error-registry';
 import { ErrorCode } from '../common/errors';
+import { selectRows } from '../common/sql';
 
 export const MASTER_KEY_ID = Symbol('HealthMasterKeyId');
 
@@ -35,11 +36,12 @@ export class Readiness {
         }),
       () =>
         this.indicators.check('keys').attempt(async () => {
-          const rows = (await this.db.query(
+          const rows = await selectRows<{ master_key_matches: boolean; api_keys_present: boolean }>(
+            this.db,
             `SELECT NOT EXISTS (SELECT 1 FROM tenant_keys WHERE master_key_id <> $1) AS master_key_matches,
                     EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL) AS api_keys_present`,
             [this.masterKeyId],
-          )) as { master_key_matches: boolean; api_keys_present: boolean }[];
+          );
           if (!rows[0].master_key_matches) throw new Error('master key does not match stored keys');
           if (!rows[0].api_keys_present) throw new Error('no API key installed');
         }),

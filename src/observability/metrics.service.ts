@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { selectRows } from '../common/sql';
 
 /** Entity types become label values only in this shape, and only this many of them. */
 const ENTITY_TYPE_LABEL = /^[A-Z][A-Z0-9_]{0,47}$/;
@@ -187,9 +188,10 @@ export class MetricsService {
     if (Date.now() - this.vaultSizeReadAt < VAULT_SIZE_CACHE_MS) return;
     let rows: { entries: number }[];
     try {
-      rows = (await this.db.query(
+      rows = await selectRows<{ entries: number }>(
+        this.db,
         `SELECT count(*)::int AS entries FROM vault_entries WHERE purged_at IS NULL`,
-      )) as typeof rows;
+      );
     } catch {
       return; // database unreachable: the scrape still answers, with the last count
     }
