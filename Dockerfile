@@ -17,7 +17,9 @@ ENV NODE_ENV=production PORT=8080 PII_VAULT_DATA_DIR=/var/lib/pii-vault
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-RUN mkdir -p /var/lib/pii-vault && chown node:node /var/lib/pii-vault
+# The package's `pii-vault` bin, on the PATH: `docker compose exec pii-vault pii-vault …`.
+RUN chmod 755 dist/src/cli/main.js && ln -s /app/dist/src/cli/main.js /usr/local/bin/pii-vault \
+  && mkdir -p /var/lib/pii-vault && chown node:node /var/lib/pii-vault
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { TenantsRepository } from './tenants.repository';
 
 export const DEFAULT_TENANT = 'default';
 
+/** Tenant names whose ids are remembered; a tenant's id never changes, so no TTL. */
+const CACHED_TENANTS = 10_000;
+
 @Injectable()
 export class TenantsService {
-  private readonly ids = new Map<string, string>();
+  private readonly ids = new LRUCache<string, string>({ max: CACHED_TENANTS });
 
   constructor(private readonly repository: TenantsRepository) {}
 
