@@ -273,7 +273,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     return summary;
   }
 
-  /** Key id, name, tenant and roles of the key, and who acted: never a secret. */
+  /** Key id, name, tenant, roles and limits of the key, and who acted: never a secret. */
   private async recordKeyEvent(
     action: 'api_key.create' | 'api_key.revoke',
     key: ApiKeySummary,
@@ -285,7 +285,15 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
       action,
       apiKeyId: actor.keyId,
       roles: actor.roles,
-      details: { keyId: key.id, name: key.name, tenant: key.tenant, roles: key.roles },
+      details: {
+        keyId: key.id,
+        name: key.name,
+        tenant: key.tenant,
+        roles: key.roles,
+        // Null: the configured default applies. A key granted a huge budget shows here.
+        rateLimitPerMinute: key.rateLimitPerMinute,
+        revealBudgetPerHour: key.revealBudgetPerHour,
+      },
     });
   }
 

@@ -25,7 +25,10 @@ export function isIpv4Mapped(address: string): boolean {
   const left = head ? head.split(':') : [];
   const right = tail === undefined ? [] : tail ? tail.split(':') : [];
   const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return groups.slice(0, 5).every((g) => Number.parseInt(g, 16) === 0) && Number.parseInt(groups[5], 16) === 0xffff;
+  return (
+    groups.slice(0, 5).every((g) => Number.parseInt(g, 16) === 0) &&
+    Number.parseInt(groups[5], 16) === 0xffff
+  );
 }
 
 /**
