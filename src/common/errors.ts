@@ -4,6 +4,8 @@ export enum ErrorCode {
   InvalidJson = 'invalid_json',
   PayloadTooLarge = 'payload_too_large',
   UriTooLong = 'uri_too_long',
+  HeadersTooLarge = 'headers_too_large',
+  RequestTimeout = 'request_timeout',
   UnsupportedMediaType = 'unsupported_media_type',
   Unauthenticated = 'unauthenticated',
   Forbidden = 'forbidden',
@@ -34,6 +36,10 @@ export function statusFor(code: ErrorCode): number {
       return 413;
     case ErrorCode.UriTooLong:
       return 414;
+    case ErrorCode.HeadersTooLarge:
+      return 431;
+    case ErrorCode.RequestTimeout:
+      return 408;
     case ErrorCode.UnsupportedMediaType:
       return 415;
     case ErrorCode.RateLimited:

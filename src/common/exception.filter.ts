@@ -65,6 +65,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message: 'The vault key for this tenant is unavailable',
       };
     }
+    if (isRefusedValue(exception)) {
+      return {
+        code: ErrorCode.InvalidRequest,
+        message:
+          'A value is out of range or holds a character (such as NUL) that cannot be stored; nothing was done',
+      };
+    }
     if (isDatabaseDown(exception)) {
       return {
         code: ErrorCode.DatabaseUnavailable,
@@ -140,6 +147,20 @@ function fastifyBody(exception: unknown): ErrorBody | undefined {
     return { code: ErrorCode.InvalidJson, message: 'Request body is not valid JSON' };
   }
   return undefined;
+}
+
+/**
+ * SQLSTATEs for a caller's value the database cannot hold: 22003 numeric out of range, 22021
+ * and 22P05 a character (NUL) text or jsonb cannot store. Inputs are checked before they get
+ * here (DTO ranges, NUL refused by the body parser and in URLs); this is the backstop, a 400.
+ */
+const REFUSED_VALUE_SQLSTATE = new Set(['22003', '22021', '22P05']);
+
+function isRefusedValue(exception: unknown): boolean {
+  const error = exception as { code?: unknown; driverError?: unknown } | null;
+  if (!error || typeof error !== 'object') return false;
+  const driver = (error.driverError ?? error) as { code?: unknown };
+  return typeof driver.code === 'string' && REFUSED_VALUE_SQLSTATE.has(driver.code);
 }
 
 function isDatabaseDown(exception: unknown): boolean {
