@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 
-import { createDatabase, createKey, newMasterKey, Service } from './support/service';
+import { ADMIN_KEY, createDatabase, createKey, newMasterKey, Service } from './support/service';
 
 /**
  * Issue #12, failed-authentication throttling, written as the attacks: a flood of wrong secrets
@@ -158,5 +159,175 @@ describe('security: failed-authentication throttling cannot be turned on good ke
       const res = await service.request('GET', '/v1/policies', { key, headers: address });
       expect(res.status).toBe(200);
     }
+  });
+
+  describe('inputs the database cannot hold answer 400 naming the field, never 500', () => {
+    type ErrorBody = { error: { code: string; message: string } };
+
+    it('refuses a policy version beyond the int4 range', async () => {
+      for (const version of ['2147483648', '99999999999999999999']) {
+        const res = await service.request<ErrorBody>(
+          'GET',
+          `/v1/policies/default?version=${version}`,
+        );
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('invalid_request');
+        expect(res.body.error.message).toContain('version');
+      }
+      const largest = await service.request('GET', '/v1/policies/default?version=2147483647');
+      expect(largest.status).toBe(404);
+    });
+
+    it.each([
+      ['POST', '/v1/admin/api-keys', { name: 'a\u0000b', roles: ['admin'] }, 'name'],
+      [
+        'PUT',
+        '/v1/policies/nul',
+        { limits: { revealBudgetPerHour: { 'x\u0000': 1 } } },
+        'limits.revealBudgetPerHour has a key that',
+      ],
+      ['PUT', '/v1/policies/nul', { callers: ['support', 'sup\u0000port'] }, 'callers[1]'],
+      [
+        'PUT',
+        '/v1/policies/nul',
+        { detection: { recognizers: [{ type: 'BADGE', pattern: 'B\u0000' }] } },
+        'detection.recognizers[0].pattern',
+      ],
+      [
+        'POST',
+        '/v1/discovery/connections',
+        { name: 'sh\u0000op', url: 'postgres://u:p@127.0.0.1/x' },
+        'name',
+      ],
+      [
+        'POST',
+        '/v1/discovery/scans',
+        { connection: { url: 'postgres://u:p@127.0.0.1/x' }, schemas: ['public\u0000'] },
+        'schemas[0]',
+      ],
+      [
+        'POST',
+        '/v1/discovery/scans',
+        { connection: { url: 'postgres://u:p@127.0.0.1/x' }, tables: ['a\u0000'] },
+        'tables[0]',
+      ],
+      ['POST', '/v1/tokenize', { text: 'mail a\u0000@example.org' }, 'text'],
+      ['POST', '/v1/detect', { text: 'x\u0000' }, 'text'],
+    ])(
+      '%s %s with a NUL answers 400 naming the field (case %#)',
+      async (method, route, body, field) => {
+        const res = await service.request<ErrorBody>(method, route, { body });
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('invalid_request');
+        expect(res.body.error.message).toContain(`${field} contains a NUL`);
+      },
+    );
+
+    it('refuses a NUL in the path or query string', async () => {
+      for (const route of [
+        '/v1/policies/a%00b',
+        '/v1/policies/default?version=1%00',
+        '/v1/audit?action=x%00',
+      ]) {
+        const res = await service.request<ErrorBody>('GET', route);
+        expect(res.status).toBe(400);
+        expect(res.body.error).toEqual({
+          code: 'invalid_request',
+          message: expect.stringContaining('NUL') as string,
+        });
+      }
+    });
+  });
+
+  describe('error messages never echo a caller’s property names', () => {
+    const pii = 'john.smith@example.com';
+
+    it('an unknown property in a request body', async () => {
+      const res = await service.post('/v1/admin/api-keys', {
+        name: 'k',
+        roles: ['admin'],
+        [pii]: 1,
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).not.toContain('john');
+      expect(JSON.stringify(res.body)).toContain('unknown property');
+      // A plain typo is still named, so a client can fix it.
+      const typo = await service.post('/v1/admin/api-keys', {
+        name: 'k',
+        roles: ['admin'],
+        nmae: 1,
+      });
+      expect(JSON.stringify(typo.body)).toContain('unknown property \\"nmae\\"');
+    });
+
+    it('an unknown property nested in a request body', async () => {
+      const res = await service.post('/v1/discovery/scans', {
+        connection: { url: 'postgres://u:p@127.0.0.1/x', [pii]: 'x' },
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).not.toContain('john');
+    });
+
+    it('keys anywhere in a policy document', async () => {
+      for (const document of [
+        { [pii]: {} },
+        { tokens: { [pii]: { format: 'random' } } },
+        { tokens: { EMAIL_ADDRESS: { [pii]: 1 } } },
+        { access: { [pii]: { '*': 'full' } } },
+        { access: { support: { [pii]: 'full' } } },
+        { limits: { [pii]: 1, revealBudgetPerHour: { [pii]: 5 } } },
+        { detection: { [pii]: true } },
+      ]) {
+        const res = await service.request('PUT', '/v1/policies/echo', { body: document });
+        expect(res.status).toBe(400);
+        expect(JSON.stringify(res.body)).not.toContain('john');
+      }
+    });
+  });
+
+  it('audits the limits a new key is granted', async () => {
+    const created = await service.post<{ id: string }>('/v1/admin/api-keys', {
+      name: 'greedy',
+      roles: ['admin'],
+      rateLimitPerMinute: 9_000_000,
+      revealBudgetPerHour: 90_000_000,
+    });
+    expect(created.status).toBe(201);
+    const audit = await service.request<{ events: { details: Record<string, unknown> }[] }>(
+      'GET',
+      '/v1/audit?action=api_key.create',
+    );
+    const row = audit.body.events.find((e) => e.details.keyId === created.body.id);
+    expect(row?.details).toMatchObject({
+      name: 'greedy',
+      rateLimitPerMinute: 9_000_000,
+      revealBudgetPerHour: 90_000_000,
+    });
+  });
+
+  it('answers 431 to oversized headers in the error shape', async () => {
+    const { hostname, port } = new URL(service.baseUrl);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: hostname,
+          port,
+          path: '/v1/policies',
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'x-padding': 'p'.repeat(64 * 1024) },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(431);
+    expect(JSON.parse(answer.body)).toEqual({
+      error: { code: 'headers_too_large', message: expect.any(String) as string },
+    });
   });
 });
