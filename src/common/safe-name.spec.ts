@@ -22,9 +22,12 @@ function messagesFor(body: object): string[] {
 }
 
 describe('names shown in error messages', () => {
-  it.each(['name', 'CREDIT_CARD', '*', 'tier-2', 'revealBudgetPerHour'])('shows %s', (name) => {
-    expect(safeName(name)).toBe(name);
-  });
+  it.each(['name', 'CREDIT_CARD', '*', 'tier-2', 'revealBudgetPerHour', '0', '1234'])(
+    'shows %s',
+    (name) => {
+      expect(safeName(name)).toBe(name);
+    },
+  );
 
   it.each([
     'john.smith@example.com',
@@ -35,6 +38,7 @@ describe('names shown in error messages', () => {
     'a b',
     '',
     '1abc',
+    '12345',
   ])('hides %s', (name) => {
     expect(safeName(name)).toBe('[…]');
   });
