@@ -330,4 +330,17 @@ describe('security: failed-authentication throttling cannot be turned on good ke
       error: { code: 'headers_too_large', message: expect.any(String) as string },
     });
   });
+
+  it.each(['0.0.0.0/0', '0.0.0.0/1,128.0.0.0/1', '::/0', '::ffff:0:0/96'])(
+    'refuses to start with TRUST_PROXY=%s, which trusts every peer, naming the variable',
+    async (value) => {
+      const failed = await Service.startFailing({
+        masterKey: newMasterKey(),
+        env: { TRUST_PROXY: value, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      });
+      expect(failed.code).not.toBe(0);
+      expect(failed.output).toContain('TRUST_PROXY');
+      expect(failed.output).not.toMatch(/\bat .+\.js:\d+/);
+    },
+  );
 });
