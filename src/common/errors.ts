@@ -9,6 +9,7 @@ export enum ErrorCode {
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  TokenSpaceExhausted = 'token_space_exhausted',
   RateLimited = 'rate_limited',
   RevealBudgetExceeded = 'reveal_budget_exceeded',
   DatabaseUnavailable = 'database_unavailable',
@@ -29,6 +30,7 @@ export function statusFor(code: ErrorCode): number {
     case ErrorCode.NotFound:
       return 404;
     case ErrorCode.Conflict:
+    case ErrorCode.TokenSpaceExhausted:
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
