@@ -316,8 +316,9 @@ describe('security: token-side attacks fail for the attacker', () => {
         tokens: { TINY_CODE: { format: 'format_preserving' } },
       });
       const text = Array.from({ length: 10 }, (_, d) => `#${d}`).join(' ');
-      // Ten values and ten possible tokens (#0-#9, none its own value): one request in a hundred
-      // thousand finds a free derangement; after that the tenant's token space is full.
+      // Ten values, ten possible tokens (#0-#9), none its own value, and tokens unique in the
+      // tenant: five tries rarely find a free arrangement (under one request in a thousand); if
+      // one does, those ten tokens fill the space and the next request has none left.
       let res = await service.post('/v1/tokenize', { text, scope: 'a' }, admin);
       if (res.status === 200) res = await service.post('/v1/tokenize', { text, scope: 'b' }, admin);
       expect(res.status).toBe(409);
