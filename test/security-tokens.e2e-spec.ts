@@ -351,6 +351,8 @@ describe('security: token-side attacks fail for the attacker', () => {
       prober.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
       const exited = new Promise((resolve) => prober.on('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, 200));
+      // Detection on the event loop is timed into this histogram; on a worker it is not.
+      const onLoopBefore = await counter(service, 'pii_vault_detection_duration_seconds_count');
       const started = performance.now();
       const result = await service.post<{ results: Tokenized[] }>('/v1/tokenize', { texts }, admin);
       const took = performance.now() - started;
@@ -360,12 +362,16 @@ describe('security: token-side attacks fail for the attacker', () => {
       expect(result.status).toBe(200);
       expect(result.body.results).toHaveLength(200);
       expect(result.body.results[0].text).not.toContain('maria@example.com');
+      expect(await counter(service, 'pii_vault_detection_duration_seconds_count')).toBe(
+        onLoopBefore,
+      );
       console.log(
         `F5 batch: tokenize ${Math.round(took)} ms, ${probes.length} probes, max ${Math.round(Math.max(...probes))} ms`,
       );
       expect(probes.length).toBeGreaterThan(3);
-      // Measured on the loaded 2-core test machine: 0.4 s with this, 2.1 s when each text decided alone.
-      expect(Math.max(...probes)).toBeLessThan(1000);
+      // Measured on the shared 2-core test machine: 0.2-0.4 s with this, 1.9-2.1 s when each text
+      // was decided alone; 1.2 s with this once the machine's load average was 15.
+      expect(Math.max(...probes)).toBeLessThan(1500);
     });
   });
 
