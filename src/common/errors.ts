@@ -11,6 +11,7 @@ export enum ErrorCode {
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  TokenSpaceExhausted = 'token_space_exhausted',
   RateLimited = 'rate_limited',
   RevealBudgetExceeded = 'reveal_budget_exceeded',
   DatabaseUnavailable = 'database_unavailable',
@@ -31,6 +32,7 @@ export function statusFor(code: ErrorCode): number {
     case ErrorCode.NotFound:
       return 404;
     case ErrorCode.Conflict:
+    case ErrorCode.TokenSpaceExhausted:
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;

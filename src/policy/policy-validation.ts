@@ -95,9 +95,11 @@ class TokenRuleDto {
   format?: string;
 
   @IsOptional()
-  @IsInt({ message: 'must be an integer from 0 to 8' })
-  @Min(0, { message: 'must be an integer from 0 to 8' })
-  @Max(8, { message: 'must be an integer from 0 to 8' })
+  // At most the last four (as receipts show cards); minting also keeps at least six characters
+  // random (src/tokens/formats/format-preserving.ts), so a token is never the value.
+  @IsInt({ message: 'must be an integer from 0 to 4' })
+  @Min(0, { message: 'must be an integer from 0 to 4' })
+  @Max(4, { message: 'must be an integer from 0 to 4' })
   keepLast?: number;
 
   @IsOptional()
