@@ -46,6 +46,12 @@ export interface NewApiKey {
 }
 
 const CACHE_LIMIT = 10_000;
+/**
+ * How long a verified key is remembered as good (by SHA-256 of the whole key) so that failed
+ * attempts of others on its lookup id or its address never lock it out. It still goes to the
+ * database and argon2 when not in the principal cache: revocation and role changes apply.
+ */
+const KNOWN_GOOD_MS = 24 * 3600_000;
 const REVOCATION_MEMORY_MS = 60_000;
 const REVOCATION_MEMORY_LIMIT = 10_000;
 
@@ -63,6 +69,11 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly revokedAt = new LRUCache<string, number>({
     max: REVOCATION_MEMORY_LIMIT,
     ttl: REVOCATION_MEMORY_MS,
+  });
+  /** Keys verified in the last KNOWN_GOOD_MS: fingerprint → key id. */
+  private readonly knownGood = new LRUCache<string, string>({
+    max: CACHE_LIMIT,
+    ttl: KNOWN_GOOD_MS,
   });
 
   constructor(
@@ -102,11 +113,15 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Verifies a key not in the cache, or throws 401 (429 past an allowance). Argon2 runs only for
-   * a well-formed key whose lookup id names a live row, and only after one attempt was taken from
-   * that key's own failure allowance, atomically, so a burst cannot race the count. A key that
-   * verifies gets its attempt back and never meets its client address's failures; a key that
-   * fails also spends an attempt of its address.
+   * Verifies a key not in the cache, or throws 401 (429 past an allowance), in this order:
+   * - a key this process verified in the last KNOWN_GOOD_MS (matched by SHA-256 of the whole
+   *   key, in memory) skips every allowance below, so nobody who lacks the key can lock it out;
+   * - one attempt is taken from the client address's failure allowance, atomically, before any
+   *   database lookup or argon2 (429 once it is spent);
+   * - a malformed key, or one whose lookup id names no live row, is refused with no hashing;
+   * - one attempt is taken from the key's own allowance, or else the address's one overflow
+   *   attempt a minute (RequestLimits.takeKeyAttempt), and only then argon2 runs.
+   * A key that verifies gets its attempts back: only failures count.
    */
   async authenticate(key: string, clientAddress: string): Promise<Principal> {
     const cached = this.authenticateCached(key);
@@ -128,16 +143,23 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     clientAddress: string,
   ): Promise<Principal> {
     const startedAt = Date.now();
+    const knownGood = this.isKnownGood(fingerprint);
+    if (!knownGood) await this.limits.takeAddressAttempt(clientAddress);
     const parsed = parseApiKey(key);
     const row = parsed ? await this.repository.findLive(parsed.lookupId) : undefined;
-    if (!parsed || !row) return this.refuse(clientAddress);
+    if (!parsed || !row) return refuse();
 
-    await this.limits.takeKeyAttempt(parsed.lookupId);
+    const attempt = knownGood
+      ? undefined
+      : await this.limits.takeKeyAttempt(parsed.lookupId, clientAddress);
     this.metrics.countKeyVerification();
-    if (!(await verify(row.secretHash, parsed.secret))) return this.refuse(clientAddress);
-    await this.limits.returnKeyAttempt(parsed.lookupId);
+    if (!(await verify(row.secretHash, parsed.secret))) return refuse();
+    if (attempt) {
+      await this.limits.returnKeyAttempt(parsed.lookupId, clientAddress, attempt);
+      await this.limits.returnAddressAttempt(clientAddress);
+    }
     // Revoked (by notice) after the row was read: never cache or admit it.
-    if ((this.revokedAt.get(row.id) ?? 0) >= startedAt) return this.refuse(clientAddress);
+    if ((this.revokedAt.get(row.id) ?? 0) >= startedAt) return refuse();
 
     const principal: Principal = {
       keyId: row.id,
@@ -149,11 +171,6 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     };
     this.remember(fingerprint, principal);
     return principal;
-  }
-
-  private async refuse(clientAddress: string): Promise<never> {
-    await this.limits.noteAuthFailure(clientAddress);
-    throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
   }
 
   /**
@@ -242,7 +259,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     return summary;
   }
 
-  /** Key id, name, tenant and roles of the key, and who acted: never a secret. */
+  /** Key id, name, tenant, roles and limits of the key, and who acted: never a secret. */
   private async recordKeyEvent(
     action: 'api_key.create' | 'api_key.revoke',
     key: ApiKeySummary,
@@ -254,7 +271,15 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
       action,
       apiKeyId: actor.keyId,
       roles: actor.roles,
-      details: { keyId: key.id, name: key.name, tenant: key.tenant, roles: key.roles },
+      details: {
+        keyId: key.id,
+        name: key.name,
+        tenant: key.tenant,
+        roles: key.roles,
+        // Null: the configured default applies. A key granted a huge budget shows here.
+        rateLimitPerMinute: key.rateLimitPerMinute,
+        revealBudgetPerHour: key.revealBudgetPerHour,
+      },
     });
   }
 
@@ -292,14 +317,22 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private forgetVerified(keyId: string): void {
     // Revocations of the last minute, so a verification that raced one is not cached.
     this.revokedAt.set(keyId, Date.now());
-    if (!this.verified) return;
-    const fingerprints = [...this.verified.entries()]
+    const verified = [...(this.verified?.entries() ?? [])]
       .filter(([, principal]) => principal.keyId === keyId)
       .map(([fingerprint]) => fingerprint);
-    for (const fingerprint of fingerprints) this.verified.delete(fingerprint);
+    for (const fingerprint of verified) this.verified?.delete(fingerprint);
+    const known = [...this.knownGood.entries()]
+      .filter(([, id]) => id === keyId)
+      .map(([fingerprint]) => fingerprint);
+    for (const fingerprint of known) this.knownGood.delete(fingerprint);
+  }
+
+  private isKnownGood(fingerprint: string): boolean {
+    return this.knownGood.has(fingerprint);
   }
 
   private remember(fingerprint: string, principal: Principal): void {
+    this.knownGood.set(fingerprint, principal.keyId);
     this.verified?.set(fingerprint, principal);
   }
 
@@ -346,6 +379,10 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     await keys.setLookupId(legacy.id, configured.lookupId);
     this.logger.log(`Bootstrap admin key ${legacy.id} moved to its derived lookup id`);
   }
+}
+
+function refuse(): never {
+  throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
 }
 
 function fingerprintOf(key: string): string {

@@ -9,6 +9,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { mapRegisteredError, type ErrorMapping } from './error-registry';
 import { JsonBodyError } from './json-body';
+import { isRefusedValue } from './refused-value';
 import { ErrorCode, statusFor, TooManyRequestsError, VaultError } from './errors';
 
 type ErrorBody = ErrorMapping;
@@ -47,6 +48,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (registered) return registered;
     if (exception instanceof BadRequestException) return validationBody(exception);
     if (exception instanceof HttpException) return httpBody(exception);
+    if (isRefusedValue(exception)) {
+      return {
+        code: ErrorCode.InvalidRequest,
+        message:
+          'A value is out of range or holds a character (such as NUL) that cannot be stored; nothing was done',
+      };
+    }
     return { code: ErrorCode.Internal, message: 'Internal error' };
   }
 }
