@@ -240,6 +240,16 @@ describe('security: attacks on a running service fail for the attacker', () => {
         support,
       );
       expect(unboundTokenize.status).toBe(403);
+      // A policy that does not exist answers the same, so names cannot be probed by status.
+      const missing = await service.post(
+        '/v1/tokenize',
+        { text: 'x', policy: 'no-such-policy' },
+        support,
+      );
+      expect(missing.status).toBe(403);
+      expect((missing.body as { error: { code: string } }).error.code).toBe(
+        (unboundTokenize.body as { error: { code: string } }).error.code,
+      );
 
       const bound = await service.post<Detokenized>(
         '/v1/detokenize',
