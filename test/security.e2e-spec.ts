@@ -240,6 +240,16 @@ describe('security: attacks on a running service fail for the attacker', () => {
         support,
       );
       expect(unboundTokenize.status).toBe(403);
+      // A policy that does not exist answers the same, so names cannot be probed by status.
+      const missing = await service.post(
+        '/v1/tokenize',
+        { text: 'x', policy: 'no-such-policy' },
+        support,
+      );
+      expect(missing.status).toBe(403);
+      expect((missing.body as { error: { code: string } }).error.code).toBe(
+        (unboundTokenize.body as { error: { code: string } }).error.code,
+      );
 
       const bound = await service.post<Detokenized>(
         '/v1/detokenize',
@@ -387,7 +397,7 @@ describe('security: attacks on a running service fail for the attacker', () => {
   });
 
   describe('one request against everyone', () => {
-    it('detects 1 MiB of text off the event loop: /health/live stays under 100 ms', async () => {
+    it('detects 1 MiB of text off the event loop: /health/live keeps answering', async () => {
       const sentence = 'Dear Maria Gonzalez, please call 415-555-0199 or mail maria@example.com. ';
       const text = sentence
         .repeat(Math.ceil((1024 * 1024) / sentence.length))
@@ -406,14 +416,21 @@ describe('security: attacks on a running service fail for the attacker', () => {
       prober.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
       const exited = new Promise((resolve) => prober.on('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, 200));
+      // Detection on the event loop is timed into this histogram; on the worker it is not.
+      const onLoopBefore = await counter(service, 'pii_vault_detection_duration_seconds_count');
       const result = await service.post<{ entities: unknown[] }>('/v1/detect', { text });
       prober.stdin.end();
       await exited;
       const probes = JSON.parse(output) as number[];
       expect(result.status).toBe(200);
       expect(result.body.entities.length).toBeGreaterThan(1000);
+      expect(await counter(service, 'pii_vault_detection_duration_seconds_count')).toBe(
+        onLoopBefore,
+      );
       expect(probes.length).toBeGreaterThan(3);
-      expect(Math.max(...probes)).toBeLessThan(100);
+      // On the event loop this text takes seconds to detect. On the worker the probe's worst gap
+      // stayed under 100 ms in CI (idle 2 cores) and reached 750 ms at load average 15.
+      expect(Math.max(...probes)).toBeLessThan(1000);
     });
 
     it('answers 413 to a tokenize holding too many values, and stores none of them', async () => {

@@ -149,6 +149,38 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     expect(service.logs()).not.toContain(v.ssn);
   });
 
+  it('leads every primary and unique key of a per-tenant table with tenant_id (shardable by tenant)', async () => {
+    // Tables whose keys cannot or need not lead with tenant_id; each reason is in the migration
+    // TenantLeadingKeys: the tenant table itself, keys found before their tenant is known, and
+    // discovery's scan bookkeeping, which hangs off scan ids.
+    const exempt = new Set([
+      'tenants',
+      'api_keys',
+      'rate_limits',
+      'schema_migrations',
+      'discovery_scans',
+      'discovery_scan_tables',
+      'discovery_scan_columns',
+    ]);
+    const keys = await withClient(db.url, (c) =>
+      c.query(
+        `SELECT rel.relname AS table_name, con.conname AS name,
+                (SELECT attname FROM pg_attribute
+                  WHERE attrelid = con.conrelid AND attnum = con.conkey[1]) AS first_column
+           FROM pg_constraint con
+           JOIN pg_class rel ON rel.oid = con.conrelid
+           JOIN pg_namespace ns ON ns.oid = rel.relnamespace
+          WHERE ns.nspname = 'public' AND con.contype IN ('p', 'u')`,
+      ),
+    );
+    const rows = keys.rows as { table_name: string; name: string; first_column: string }[];
+    const checked = rows.filter((r) => !exempt.has(r.table_name));
+    expect(checked.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['vault_entries', 'audit_events', 'policies', 'tenant_keys']),
+    );
+    expect(checked.filter((r) => r.first_column !== 'tenant_id')).toEqual([]);
+  });
+
   it('answers unknown to tenant A for tenant B tokens, without revealing that they exist', async () => {
     const tenantA = await createKey(service, ['admin'], 'tenant-a');
     const tenantB = await createKey(service, ['admin'], 'tenant-b');

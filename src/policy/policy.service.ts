@@ -56,12 +56,16 @@ export class PolicyService {
       return (await this.governing(caller.tenantId)).document;
     }
     const stored = await this.cachedLatest(caller.tenantId, name);
-    if (!stored.document) throw new VaultError(ErrorCode.NotFound, `No policy named ${name}`);
-    const bound = stored.document.callers ?? [];
-    if (!caller.roles.includes(ROLE_ADMIN) && !caller.roles.some((r) => bound.includes(r))) {
+    const isAdmin = caller.roles.includes(ROLE_ADMIN);
+    if (!stored.document && isAdmin)
+      throw new VaultError(ErrorCode.NotFound, `No policy named ${name}`);
+    const bound = stored.document?.callers ?? [];
+    // A non-admin gets one answer whether the policy is missing or not theirs, so policy names
+    // cannot be enumerated by comparing 404 with 403.
+    if (!stored.document || (!isAdmin && !caller.roles.some((r) => bound.includes(r)))) {
       throw new VaultError(
         ErrorCode.Forbidden,
-        `Policy ${name} is not bound to any of your roles (an admin lists them in its "callers")`,
+        `Policy ${name} does not exist or is not bound to any of your roles (an admin lists them in its "callers")`,
       );
     }
     // A named policy chooses detection and token rules only; who may see what stays governed.

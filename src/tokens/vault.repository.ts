@@ -201,7 +201,7 @@ export class VaultRepository {
   async purgeExpired(batch = 1000): Promise<number> {
     const result = (await this.db.query(
       `UPDATE vault_entries SET ciphertext = NULL, iv = NULL, auth_tag = NULL, purged_at = now()
-        WHERE id IN (SELECT id FROM vault_entries
+        WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM vault_entries
                       WHERE expires_at <= now() AND purged_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED)`,
       [batch],
     )) as [unknown[], number];
