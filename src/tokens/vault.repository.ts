@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { changedCount, changedRows, selectRows } from '../common/sql';
 import type { EncryptedValue } from '../crypto/vault-cipher.service';
 
 export interface NewVaultEntry extends EncryptedValue {
@@ -75,12 +76,13 @@ export class VaultRepository {
     keys: readonly { entityType: string; blindIndex: Buffer }[],
   ): Promise<Map<string, string>> {
     if (keys.length === 0) return new Map();
-    const rows = (await this.db.query(
+    const rows = await selectRows<TokenRow>(
+      this.db,
       `SELECT v.entity_type, v.blind_index, v.token
          FROM unnest($3::text[], $4::bytea[]) AS k(entity_type, blind_index)
          CROSS JOIN LATERAL (${LIVE_ENTRY_PROBE}) v`,
       [tenantId, scope, keys.map((k) => k.entityType), keys.map((k) => k.blindIndex)],
-    )) as TokenRow[];
+    );
     return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
   }
 
@@ -128,7 +130,8 @@ export class VaultRepository {
     entries: readonly NewVaultEntry[],
   ): Promise<Map<string, string>> {
     if (entries.length === 0) return new Map();
-    const result = (await this.db.query(
+    const rows = await changedRows<TokenRow>(
+      this.db,
       `UPDATE vault_entries v
           SET token = e.token, ciphertext = e.ciphertext, iv = e.iv, auth_tag = e.auth_tag,
               key_version = e.key_version, expires_at = e.expires_at, purged_at = NULL, created_at = now()
@@ -139,8 +142,8 @@ export class VaultRepository {
           AND v.blind_index = e.blind_index AND v.expires_at <= now()
         RETURNING v.entity_type, v.blind_index, v.token`,
       [tenantId, scope, ...entryColumns(entries)],
-    )) as [TokenRow[], number];
-    return new Map(result[0].map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
+    );
+    return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
   }
 
   async findByTokens(
@@ -175,14 +178,15 @@ export class VaultRepository {
     keys: readonly { entityType: string; blindIndex: Buffer }[],
   ): Promise<string[]> {
     if (keys.length === 0) return [];
-    const result = (await this.db.query(
+    const rows = await changedRows<{ entity_type: string }>(
+      this.db,
       `DELETE FROM vault_entries v
         USING unnest($2::text[], $3::bytea[]) AS k(entity_type, blind_index)
         WHERE v.tenant_id = $1 AND v.entity_type = k.entity_type AND v.blind_index = k.blind_index
         RETURNING v.entity_type`,
       [tenantId, keys.map((k) => k.entityType), keys.map((k) => k.blindIndex)],
-    )) as [{ entity_type: string }[], number];
-    return result[0].map((r) => r.entity_type);
+    );
+    return rows.map((r) => r.entity_type);
   }
 
   /** The type and blind index behind a token, to forget its value. */
@@ -190,22 +194,23 @@ export class VaultRepository {
     tenantId: string,
     token: string,
   ): Promise<{ entityType: string; blindIndex: Buffer } | undefined> {
-    const rows = (await this.db.query(
+    const rows = await selectRows<{ entity_type: string; blind_index: Buffer }>(
+      this.db,
       `SELECT entity_type, blind_index FROM vault_entries WHERE tenant_id = $1 AND token = $2`,
       [tenantId, token],
-    )) as { entity_type: string; blind_index: Buffer }[];
+    );
     return rows[0] && { entityType: rows[0].entity_type, blindIndex: rows[0].blind_index };
   }
 
   /** Drops the ciphertext of expired entries (the token stays, answering "expired"). */
   async purgeExpired(batch = 1000): Promise<number> {
-    const result = (await this.db.query(
+    return changedCount(
+      this.db,
       `UPDATE vault_entries SET ciphertext = NULL, iv = NULL, auth_tag = NULL, purged_at = now()
         WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM vault_entries
                       WHERE expires_at <= now() AND purged_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED)`,
       [batch],
-    )) as [unknown[], number];
-    return result[1];
+    );
   }
 }
 
