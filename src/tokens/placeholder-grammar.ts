@@ -1,3 +1,6 @@
+import { BUILTIN_ENTITY_TYPES } from '../detection';
+import type { PolicyDocument } from '../policy/policy-document';
+
 /**
  * The forms a model writes placeholder tokens back in, and how each maps to the one canonical
  * token `[TYPE_ID]` (README "Placeholder grammar"). Pure: no I/O. A mangled form is only a
@@ -146,4 +149,17 @@ export class EntityTypeNames {
 
   readonly isKnownPrefix: KnownType = (text) =>
     text.endsWith('\u0000') ? this.names.has(text.slice(0, -1)) : this.prefixes.has(text);
+}
+
+const namesByPolicy = new WeakMap<PolicyDocument, EntityTypeNames>();
+
+/** The types a mangled form may name under a policy: built-in ones and its custom recognizers'. */
+export function typeNamesFor(policy: PolicyDocument): EntityTypeNames {
+  let names = namesByPolicy.get(policy);
+  if (!names) {
+    const custom = (policy.detection?.recognizers ?? []).map((r) => r.type);
+    names = new EntityTypeNames([...BUILTIN_ENTITY_TYPES, ...custom]);
+    namesByPolicy.set(policy, names);
+  }
+  return names;
 }
