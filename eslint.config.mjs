@@ -40,6 +40,7 @@ export const MAY_IMPORT = {
     'auth-context',
     'common',
     'config',
+    'crypto',
     'detection',
     'observability',
     'policy',

@@ -2,7 +2,14 @@ import { randomBytes, randomInt } from 'node:crypto';
 import OpenAI from 'openai';
 import { FakeUpstream, tokensIn } from './support/fake-upstream';
 import { luhnComplete } from './support/luhn';
-import { ADMIN_KEY, createDatabase, createKey, newMasterKey, Service } from './support/service';
+import {
+  ADMIN_KEY,
+  createDatabase,
+  createKey,
+  newMasterKey,
+  Service,
+  withClient,
+} from './support/service';
 
 const GATEWAY = '/v1/gateway/openai/v1';
 
@@ -25,6 +32,7 @@ describe('LLM gateway (OpenAI-compatible) over real HTTP', () => {
   let admin: OpenAI;
   let support: OpenAI;
   let supportKey: string;
+  let databaseUrl: string;
 
   const client = (apiKey: string, headers: Record<string, string> = {}) =>
     new OpenAI({
@@ -50,6 +58,7 @@ describe('LLM gateway (OpenAI-compatible) over real HTTP', () => {
   beforeAll(async () => {
     fake = await FakeUpstream.start();
     const db = await createDatabase('gateway');
+    databaseUrl = db.url;
     service = await Service.start({
       databaseUrl: db.url,
       masterKey: newMasterKey(),
@@ -57,6 +66,7 @@ describe('LLM gateway (OpenAI-compatible) over real HTTP', () => {
         PII_VAULT_UPSTREAM_URL: fake.url,
         PII_VAULT_UPSTREAM_API_KEY: 'sk-upstream-test-key',
         PII_VAULT_UPSTREAM_TIMEOUT_MS: '1500',
+        PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS: '127.0.0.1',
       },
     });
     // Support may see email addresses, nothing else; admin sees everything.
@@ -443,5 +453,65 @@ describe('LLM gateway (OpenAI-compatible) over real HTTP', () => {
     expect(notObject.status).toBe(400);
     const anonymous = await service.post(`${GATEWAY}/chat/completions`, { messages: [] }, null);
     expect(anonymous.status).toBe(401);
+  });
+
+  it('sends a tenant to its own upstream, set by its admin and stored encrypted', async () => {
+    const own = await FakeUpstream.start();
+    try {
+      const tenantKey = 'sk-tenant-own-upstream-key-1234';
+      const url = own.url;
+      const refused = await service.request('PUT', '/v1/admin/gateway/upstream', {
+        key: supportKey,
+        body: { url, apiKey: tenantKey },
+      });
+      expect(refused.status).toBe(403);
+      const offList = await service.request<{ error: { code: string } }>(
+        'PUT',
+        '/v1/admin/gateway/upstream',
+        { body: { url: 'http://localhost:9/v1', apiKey: tenantKey } },
+      );
+      expect(offList.status).toBe(403);
+      const put = await service.request('PUT', '/v1/admin/gateway/upstream', {
+        body: { url, apiKey: tenantKey },
+      });
+      expect(put.status).toBe(200);
+      const view = await service.request('GET', '/v1/admin/gateway/upstream');
+      expect(view.body).toEqual({ source: 'tenant', host: new URL(url).host });
+
+      // Another tenant still uses the configured upstream.
+      const otherTenant = client(await createKey(service, ['admin'], 'gateway-other'));
+      own.reply = () => ({ content: 'from the tenant upstream' });
+      fake.reply = () => ({ content: 'from the configured upstream' });
+      const mine = await admin.chat.completions.create({
+        model: 'fake',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      const theirs = await otherTenant.chat.completions.create({
+        model: 'fake',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(mine.choices[0].message.content).toBe('from the tenant upstream');
+      expect(theirs.choices[0].message.content).toBe('from the configured upstream');
+      expect(own.last().authorization).toBe(`Bearer ${tenantKey}`);
+
+      const stored = await withClient(databaseUrl, (c) =>
+        c.query<{ row: string }>(`SELECT row_to_json(u)::text AS row FROM gateway_upstreams u`),
+      );
+      expect(stored.rows).toHaveLength(1);
+      const dump = stored.rows[0].row;
+      expect(dump).not.toContain(tenantKey);
+      expect(dump).not.toContain(Buffer.from(tenantKey).toString('hex'));
+      expect(JSON.stringify(view.body)).not.toContain(tenantKey);
+
+      const removed = await service.request('DELETE', '/v1/admin/gateway/upstream');
+      expect(removed.body).toMatchObject({ source: 'config' });
+      const back = await admin.chat.completions.create({
+        model: 'fake',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(back.choices[0].message.content).toBe('from the configured upstream');
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   'reveal_budget_exceeded',
   'unknown_tokens_exceeded',
   'foreign_token',
+  'gateway.upstream.put',
+  'gateway.upstream.delete',
   'discovery.scan',
   'discovery.cancel',
   'discovery.connection.create',

@@ -234,6 +234,14 @@ export class AppConfig {
   @Max(600_000, { message: 'PII_VAULT_UPSTREAM_TIMEOUT_MS must be <= 600000' })
   PII_VAULT_UPSTREAM_TIMEOUT_MS: number = 60_000;
 
+  /**
+   * Hosts a tenant admin may set as the tenant's own upstream: comma-separated host names, IP
+   * addresses and CIDR ranges (names match by name). Unset or empty: no tenant may set one.
+   */
+  @IsOptional()
+  @IsString()
+  PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS?: string;
+
   /** The system instruction the gateway adds when a request holds placeholders; `off` adds none. */
   @IsString()
   @MinLength(1)
@@ -309,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_UPSTREAM_API_KEY',
     'PII_VAULT_UPSTREAM_TIMEOUT_MS',
     'PII_VAULT_GATEWAY_INSTRUCTION',
+    'PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS',
     'PII_VAULT_CONVERSATION_TTL_SECONDS',
   ] as const satisfies readonly (keyof AppConfig)[];
   const picked: Record<string, string> = {};
@@ -337,6 +346,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (error) {
     throw new ConfigError(
       `Invalid configuration:\n  - PII_VAULT_DISCOVERY_ALLOWED_HOSTS: ${(error as Error).message}`,
+    );
+  }
+  try {
+    AllowedHosts.parse(config.PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS);
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS: ${(error as Error).message}`,
     );
   }
   const problem = tlsConsistency(config);

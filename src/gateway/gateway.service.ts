@@ -25,7 +25,8 @@ import {
 import { RevealSession } from './reveal-session';
 import { restoreEventStream } from './sse-restorer';
 import { renderSegments, segmentText } from './stream-restorer';
-import { postUpstream, UpstreamAnswer, UpstreamTarget } from './upstream';
+import { postUpstream, UpstreamAnswer } from './upstream';
+import { UpstreamStore } from './upstream-store';
 
 export type GatewayEndpoint = 'chat' | 'responses' | 'embeddings';
 
@@ -67,6 +68,7 @@ export class GatewayService {
     private readonly detokenizer: DetokenizeService,
     private readonly policies: PolicyService,
     private readonly conversations: ConversationTokens,
+    private readonly upstreams: UpstreamStore,
     private readonly metrics: MetricsService,
     private readonly tokenMetrics: TokenMetrics,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -78,7 +80,7 @@ export class GatewayService {
     rawBody: unknown,
     call: GatewayCall,
   ): Promise<GatewayAnswer> {
-    const target = this.upstream();
+    const target = await this.upstreams.targetFor(caller.tenantId);
     const conversation = checkedConversation(call.conversation);
     const body = requireObject(rawBody);
     const policy = await this.policies.governing(caller.tenantId);
@@ -119,17 +121,6 @@ export class GatewayService {
     });
     const answer = await this.answer(endpoint, upstream, session, policy);
     return answer;
-  }
-
-  private upstream(): UpstreamTarget {
-    const baseUrl = this.config.PII_VAULT_UPSTREAM_URL;
-    if (!baseUrl) {
-      throw new VaultError(
-        ErrorCode.UpstreamNotConfigured,
-        'No upstream model API is configured (PII_VAULT_UPSTREAM_URL)',
-      );
-    }
-    return { baseUrl, apiKey: this.config.PII_VAULT_UPSTREAM_API_KEY };
   }
 
   /** Tokenizes the request in place; returns the tokens it sent. */
