@@ -199,13 +199,22 @@ export class GatewayService {
     policy: GoverningPolicy,
   ): GatewayAnswer {
     const out = new PassThrough();
+    // The caller may go away mid-stream: writes then go nowhere, and the pump must not wait.
+    out.on('error', () => undefined);
+    const write = (text: string): Promise<void> => {
+      if (out.destroyed || out.writableEnded) return Promise.resolve();
+      if (out.write(text)) return Promise.resolve();
+      return new Promise((resolve) => {
+        out.once('drain', resolve);
+        out.once('close', resolve);
+      });
+    };
     void restoreEventStream({
       endpoint: endpoint === 'chat' ? 'chat' : 'responses',
       chunks: upstream.chunks(),
       session,
       names: typeNamesFor(policy.document),
-      write: (text) =>
-        out.write(text) ? Promise.resolve() : new Promise((r) => out.once('drain', r)),
+      write,
     }).finally(() => {
       this.countOutcomes(session);
       out.end();
