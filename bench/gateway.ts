@@ -77,6 +77,8 @@ const quantile = (values: number[], q: number) => {
 
 export async function runGatewayBench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pii-vault-bench-gw-'));
+  // Traversable, so (as root) the cluster stays under it and is removed with it.
+  fs.chmodSync(dataDir, 0o711);
   const database = process.env.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres(path.join(dataDir, 'db'));
