@@ -25,7 +25,7 @@ import {
 import { RevealSession } from './reveal-session';
 import { restoreEventStream } from './sse-restorer';
 import { renderSegments, segmentText } from './stream-restorer';
-import { postUpstream, UpstreamAnswer } from './upstream';
+import { postUpstream, UpstreamAnswer, UpstreamTarget } from './upstream';
 import { UpstreamStore } from './upstream-store';
 
 export type GatewayEndpoint = 'chat' | 'responses' | 'embeddings';
@@ -85,15 +85,38 @@ export class GatewayService {
     const body = requireObject(rawBody);
     const policy = await this.policies.governing(caller.tenantId);
     const sent = await this.tokenizeRequest(endpoint, caller, policy, body);
+    const allowed = await this.allowedTokens(caller, conversation, sent);
+    const upstream = await this.callUpstream(endpoint, caller, target, body);
+    const session = new RevealSession(this.detokenizer, {
+      caller,
+      policy,
+      formatPreserving: false,
+      allowedTokens: allowed,
+      gatewayCall: { requestId: call.requestId, conversation },
+    });
+    return this.answer(endpoint, upstream, session, policy);
+  }
 
-    let allowed = new Set(sent);
-    if (conversation !== null) {
-      const ref = { tenantId: caller.tenantId, keyId: caller.keyId, conversation };
-      await this.conversations.remember(ref, sent);
-      allowed = await this.conversations.tokensOf(ref);
-      for (const token of sent) allowed.add(token);
-    }
+  /** This call's tokens, and (with a conversation) every token it sent before; remembers these. */
+  private async allowedTokens(
+    caller: Principal,
+    conversation: string | null,
+    sent: readonly string[],
+  ): Promise<Set<string>> {
+    if (conversation === null) return new Set(sent);
+    const ref = { tenantId: caller.tenantId, keyId: caller.keyId, conversation };
+    await this.conversations.remember(ref, sent);
+    const allowed = await this.conversations.tokensOf(ref);
+    for (const token of sent) allowed.add(token);
+    return allowed;
+  }
 
+  private async callUpstream(
+    endpoint: GatewayEndpoint,
+    caller: Principal,
+    target: UpstreamTarget,
+    body: JsonObject,
+  ): Promise<UpstreamAnswer> {
     const started = process.hrtime.bigint();
     let upstream: UpstreamAnswer;
     try {
@@ -104,23 +127,14 @@ export class GatewayService {
         this.config.PII_VAULT_UPSTREAM_TIMEOUT_MS,
       );
     } catch (error) {
-      const code = error instanceof VaultError ? statusFor(error.code) : 500;
-      this.metrics.observeGatewayCall(caller.keyId, endpoint, code);
+      const status = error instanceof VaultError ? statusFor(error.code) : 500;
+      this.metrics.observeGatewayCall(caller.keyId, endpoint, status);
       throw error;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.metrics.observeGatewayUpstream(caller.keyId, endpoint, seconds);
     this.metrics.observeGatewayCall(caller.keyId, endpoint, upstream.status);
-
-    const session = new RevealSession(this.detokenizer, {
-      caller,
-      policy,
-      formatPreserving: false,
-      allowedTokens: allowed,
-      gatewayCall: { requestId: call.requestId, conversation },
-    });
-    const answer = await this.answer(endpoint, upstream, session, policy);
-    return answer;
+    return upstream;
   }
 
   /** Tokenizes the request in place; returns the tokens it sent. */
