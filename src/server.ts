@@ -1,4 +1,4 @@
-import { DynamicModule, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, DynamicModule, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -11,7 +11,9 @@ import { ApiKeysService } from './access/api-keys.service';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError, TrustProxy } from './config/app-config';
 import { ErrorCode, statusFor } from './common/errors';
+import { handleClientError } from './common/client-error';
 import { parseJsonBody } from './common/json-body';
+import { validationMessages } from './common/safe-name';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { SECURITY_HEADERS, type SecurityHeaders } from './common/security-headers';
 import { resolveMasterKey } from './crypto/master-key';
@@ -51,6 +53,25 @@ function requireJsonBodies(app: NestFastifyApplication): void {
         error: {
           code: ErrorCode.UnsupportedMediaType,
           message: 'Content-Type must be application/json',
+        },
+      });
+    });
+}
+
+/**
+ * A NUL (%00) anywhere in the path or query is refused before routing: PostgreSQL cannot store
+ * it, and no name, id or filter of ours holds one. Bodies are checked by parseJsonBody.
+ */
+function refuseNulInUrl(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      if (!/%00/i.test(request.url)) return done();
+      void reply.status(400).send({
+        error: {
+          code: ErrorCode.InvalidRequest,
+          message: 'The URL contains a NUL character (%00)',
         },
       });
     });
@@ -145,6 +166,8 @@ export async function startServer(
         const body = frameworkErrorBody(error);
         void reply.status(statusFor(body.code)).send({ error: body });
       },
+      // Requests Node cannot parse (431 header fields too large, 408, 400) in our shape too.
+      clientErrorHandler: handleClientError,
       ...(https ? { https } : {}),
     });
     const app = await build(AppModule.forRoot({ config, databaseUrl: url, masterKey }), adapter);
@@ -169,10 +192,13 @@ export async function startServer(
         whitelist: true,
         forbidNonWhitelisted: true,
         validationError: { target: false, value: false },
+        // Unknown property names are the caller's text (possibly PII): never echoed as given.
+        exceptionFactory: (errors) => new BadRequestException(validationMessages(errors)),
       }),
     );
     app.useGlobalFilters(new ApiExceptionFilter());
     requireJsonBodies(app);
+    refuseNulInUrl(app);
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -165,6 +165,8 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
         name: 'support-desk',
         tenant: tenant.name,
         roles: ['support'],
+        rateLimitPerMinute: null,
+        revealBudgetPerHour: null,
       });
     }
     // The bootstrap operator created the tenant's admin key: it is in this tenant's chain.

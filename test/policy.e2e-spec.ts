@@ -229,7 +229,8 @@ describe('policies, reveal levels, token formats, expiry and forget', () => {
         { access: { support: { SHOE_SIZE: 'full' } } },
         'access.support.SHOE_SIZE',
       ],
-      ['bad role name', { access: { 'Support Team': { '*': 'full' } } }, 'access.Support Team'],
+      // A name that is not a plain identifier is not echoed (it could be anything a caller typed).
+      ['bad role name', { access: { 'Support Team': { '*': 'full' } } }, 'access.[…]'],
       ['role rules not an object', { access: { support: 'full' } }, 'access.support'],
       [
         'reveal budget not a whole number',
@@ -244,7 +245,7 @@ describe('policies, reveal levels, token formats, expiry and forget', () => {
       [
         'reveal budget for a bad role name',
         { limits: { revealBudgetPerHour: { 'Support Team': 10 } } },
-        'limits.revealBudgetPerHour.Support Team',
+        'limits.revealBudgetPerHour.[…]',
       ],
       [
         'reveal budgets not keyed by role',

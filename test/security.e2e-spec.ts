@@ -294,12 +294,14 @@ describe('security: attacks on a running service fail for the attacker', () => {
       const victim = await createKey(service, ['admin'], 'burst');
       expect((await service.request('GET', '/v1/policies', { key: victim })).status).toBe(200);
       const [, lookupId] = /^pvk_([a-z2-7]{16})_/.exec(victim)!;
+      const attacker = { 'x-forwarded-for': '10.3.3.3' };
       const before = await counter(service, 'pii_vault_api_key_verifications_total');
       const statuses = await Promise.all(
         Array.from({ length: 300 }, () =>
           service
             .request('GET', '/v1/policies', {
               key: `pvk_${lookupId}_${randomBytes(32).toString('base64url')}`,
+              headers: attacker,
             })
             .then((r) => r.status),
         ),
@@ -308,10 +310,23 @@ describe('security: attacks on a running service fail for the attacker', () => {
       expect(after - before).toBeLessThanOrEqual(AUTH_FAILURES_PER_MINUTE);
       expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
-      // The key under attack still works where it is cached, and a fresh key from the same
-      // flooded address is never refused for that address's failures.
-      expect((await service.request('GET', '/v1/policies', { key: victim })).status).toBe(200);
+      // The key under attack still works, even from the flooding address (it is known good).
+      const victimFromAttacker = await service.request('GET', '/v1/policies', {
+        key: victim,
+        headers: attacker,
+      });
+      expect(victimFromAttacker.status).toBe(200);
+      // A fresh key from the flooded address waits for the address's allowance (429, no argon2);
+      // from any other address it is let in.
       const fresh = await createKey(service, ['admin'], 'burst');
+      const beforeFresh = await counter(service, 'pii_vault_api_key_verifications_total');
+      const blocked = await service.request('GET', '/v1/policies', {
+        key: fresh,
+        headers: attacker,
+      });
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await counter(service, 'pii_vault_api_key_verifications_total')).toBe(beforeFresh);
       expect((await service.request('GET', '/v1/policies', { key: fresh })).status).toBe(200);
     });
 
@@ -351,18 +366,28 @@ describe('security: attacks on a running service fail for the attacker', () => {
       }
       expect(statuses.slice(0, AUTH_FAILURES_PER_MINUTE).every((s) => s === 401)).toBe(true);
       expect(statuses[AUTH_FAILURES_PER_MINUTE]).toBe(429);
-      // A good key the address never used is still let in.
+      // The forged entries moved nothing: a good key from the flooded address 10.9.9.9 waits
+      // (429 before any work), whatever it writes further left; another address is let in, and
+      // once the key has verified it is known good and no longer waits for 10.9.9.9's failures.
       const good = await createKey(service, ['admin'], 'xff');
-      const res = await service.request('GET', '/v1/policies', {
+      const fromFlooded = { 'x-forwarded-for': '1.2.3.4, 10.9.9.9' };
+      const waiting = await service.request('GET', '/v1/policies', {
         key: good,
-        headers: { 'x-forwarded-for': '1.2.3.4, 10.9.9.9' },
+        headers: fromFlooded,
       });
+      expect(waiting.status).toBe(429);
+      const elsewhere = await service.request('GET', '/v1/policies', {
+        key: good,
+        headers: { 'x-forwarded-for': '10.9.9.8' },
+      });
+      expect(elsewhere.status).toBe(200);
+      const res = await service.request('GET', '/v1/policies', { key: good, headers: fromFlooded });
       expect(res.status).toBe(200);
     });
   });
 
   describe('one request against everyone', () => {
-    it('detects 1 MiB of text off the event loop: /health/live stays under 100 ms', async () => {
+    it('detects 1 MiB of text off the event loop: /health/live keeps answering', async () => {
       const sentence = 'Dear Maria Gonzalez, please call 415-555-0199 or mail maria@example.com. ';
       const text = sentence
         .repeat(Math.ceil((1024 * 1024) / sentence.length))
@@ -381,14 +406,21 @@ describe('security: attacks on a running service fail for the attacker', () => {
       prober.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
       const exited = new Promise((resolve) => prober.on('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, 200));
+      // Detection on the event loop is timed into this histogram; on the worker it is not.
+      const onLoopBefore = await counter(service, 'pii_vault_detection_duration_seconds_count');
       const result = await service.post<{ entities: unknown[] }>('/v1/detect', { text });
       prober.stdin.end();
       await exited;
       const probes = JSON.parse(output) as number[];
       expect(result.status).toBe(200);
       expect(result.body.entities.length).toBeGreaterThan(1000);
+      expect(await counter(service, 'pii_vault_detection_duration_seconds_count')).toBe(
+        onLoopBefore,
+      );
       expect(probes.length).toBeGreaterThan(3);
-      expect(Math.max(...probes)).toBeLessThan(100);
+      // On the event loop this text takes seconds to detect. On the worker the probe's worst gap
+      // stayed under 100 ms in CI (idle 2 cores) and reached 750 ms at load average 15.
+      expect(Math.max(...probes)).toBeLessThan(1000);
     });
 
     it('answers 413 to a tokenize holding too many values, and stores none of them', async () => {

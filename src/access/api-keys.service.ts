@@ -61,6 +61,12 @@ const KEY_COLUMNS = `k.id, k.name, t.name AS tenant, k.tenant_id, k.roles, k.cre
   k.rate_limit_per_minute, k.reveal_budget_per_hour`;
 
 const CACHE_LIMIT = 10_000;
+/**
+ * How long a verified key is remembered as good (by SHA-256 of the whole key) so that failed
+ * attempts of others on its lookup id or its address never lock it out. It still goes to the
+ * database and argon2 when not in the principal cache: revocation and role changes apply.
+ */
+const KNOWN_GOOD_MS = 24 * 3600_000;
 const REVOCATION_MEMORY_MS = 60_000;
 const BOOTSTRAP_LOCK_ID = 0x7069_6b62;
 
@@ -74,6 +80,8 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly verified = new Map<string, { principal: Principal; until: number }>();
   private readonly verifying = new Map<string, Promise<Principal>>();
   private readonly revokedAt = new Map<string, number>();
+  /** Keys verified in the last KNOWN_GOOD_MS: fingerprint → key id and until when. */
+  private readonly knownGood = new Map<string, { keyId: string; until: number }>();
 
   constructor(
     private readonly db: DataSource,
@@ -113,11 +121,15 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Verifies a key not in the cache, or throws 401 (429 past an allowance). Argon2 runs only for
-   * a well-formed key whose lookup id names a live row, and only after one attempt was taken from
-   * that key's own failure allowance, atomically, so a burst cannot race the count. A key that
-   * verifies gets its attempt back and never meets its client address's failures; a key that
-   * fails also spends an attempt of its address.
+   * Verifies a key not in the cache, or throws 401 (429 past an allowance), in this order:
+   * - a key this process verified in the last KNOWN_GOOD_MS (matched by SHA-256 of the whole
+   *   key, in memory) skips every allowance below, so nobody who lacks the key can lock it out;
+   * - one attempt is taken from the client address's failure allowance, atomically, before any
+   *   database lookup or argon2 (429 once it is spent);
+   * - a malformed key, or one whose lookup id names no live row, is refused with no hashing;
+   * - one attempt is taken from the key's own allowance, or else the address's one overflow
+   *   attempt a minute (RequestLimits.takeKeyAttempt), and only then argon2 runs.
+   * A key that verifies gets its attempts back: only failures count.
    */
   async authenticate(key: string, clientAddress: string): Promise<Principal> {
     const cached = this.authenticateCached(key);
@@ -139,16 +151,23 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     clientAddress: string,
   ): Promise<Principal> {
     const startedAt = Date.now();
+    const knownGood = this.isKnownGood(fingerprint);
+    if (!knownGood) await this.limits.takeAddressAttempt(clientAddress);
     const parsed = parseApiKey(key);
     const row = parsed ? await this.findLive(parsed.lookupId) : undefined;
-    if (!parsed || !row) return this.refuse(clientAddress);
+    if (!parsed || !row) return refuse();
 
-    await this.limits.takeKeyAttempt(parsed.lookupId);
+    const attempt = knownGood
+      ? undefined
+      : await this.limits.takeKeyAttempt(parsed.lookupId, clientAddress);
     this.metrics.countKeyVerification();
-    if (!(await verify(row.secret_hash, parsed.secret))) return this.refuse(clientAddress);
-    await this.limits.returnKeyAttempt(parsed.lookupId);
+    if (!(await verify(row.secret_hash, parsed.secret))) return refuse();
+    if (attempt) {
+      await this.limits.returnKeyAttempt(parsed.lookupId, clientAddress, attempt);
+      await this.limits.returnAddressAttempt(clientAddress);
+    }
     // Revoked (by notice) after the row was read: never cache or admit it.
-    if ((this.revokedAt.get(row.id) ?? 0) >= startedAt) return this.refuse(clientAddress);
+    if ((this.revokedAt.get(row.id) ?? 0) >= startedAt) return refuse();
 
     const principal: Principal = {
       keyId: row.id,
@@ -160,11 +179,6 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     };
     this.remember(fingerprint, principal);
     return principal;
-  }
-
-  private async refuse(clientAddress: string): Promise<never> {
-    await this.limits.noteAuthFailure(clientAddress);
-    throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
   }
 
   private async findLive(lookupId: string): Promise<ApiKeyRow | undefined> {
@@ -273,7 +287,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     return summary;
   }
 
-  /** Key id, name, tenant and roles of the key, and who acted: never a secret. */
+  /** Key id, name, tenant, roles and limits of the key, and who acted: never a secret. */
   private async recordKeyEvent(
     action: 'api_key.create' | 'api_key.revoke',
     key: ApiKeySummary,
@@ -285,7 +299,15 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
       action,
       apiKeyId: actor.keyId,
       roles: actor.roles,
-      details: { keyId: key.id, name: key.name, tenant: key.tenant, roles: key.roles },
+      details: {
+        keyId: key.id,
+        name: key.name,
+        tenant: key.tenant,
+        roles: key.roles,
+        // Null: the configured default applies. A key granted a huge budget shows here.
+        rateLimitPerMinute: key.rateLimitPerMinute,
+        revealBudgetPerHour: key.revealBudgetPerHour,
+      },
     });
   }
 
@@ -330,6 +352,9 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const [fingerprint, entry] of this.verified) {
       if (entry.principal.keyId === keyId) this.verified.delete(fingerprint);
     }
+    for (const [fingerprint, entry] of this.knownGood) {
+      if (entry.keyId === keyId) this.knownGood.delete(fingerprint);
+    }
   }
 
   /** Revocations of the last minute, so a verification that raced one is not cached. */
@@ -340,7 +365,18 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     this.revokedAt.set(keyId, now);
   }
 
+  private isKnownGood(fingerprint: string): boolean {
+    const entry = this.knownGood.get(fingerprint);
+    if (entry && entry.until > Date.now()) return true;
+    this.knownGood.delete(fingerprint);
+    return false;
+  }
+
   private remember(fingerprint: string, principal: Principal): void {
+    this.knownGood.delete(fingerprint);
+    if (this.knownGood.size >= CACHE_LIMIT)
+      this.knownGood.delete(this.knownGood.keys().next().value as string);
+    this.knownGood.set(fingerprint, { keyId: principal.keyId, until: Date.now() + KNOWN_GOOD_MS });
     const ttl = this.config.PII_VAULT_API_KEY_CACHE_SECONDS * 1000;
     if (ttl === 0) return;
     if (this.verified.size >= CACHE_LIMIT)
@@ -400,6 +436,10 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     ]);
     this.logger.log(`Bootstrap admin key ${rows[0].id} moved to its derived lookup id`);
   }
+}
+
+function refuse(): never {
+  throw new VaultError(ErrorCode.Unauthenticated, 'Invalid or revoked API key');
 }
 
 function fingerprintOf(key: string): string {

@@ -4,11 +4,14 @@ export enum ErrorCode {
   InvalidJson = 'invalid_json',
   PayloadTooLarge = 'payload_too_large',
   UriTooLong = 'uri_too_long',
+  HeadersTooLarge = 'headers_too_large',
+  RequestTimeout = 'request_timeout',
   UnsupportedMediaType = 'unsupported_media_type',
   Unauthenticated = 'unauthenticated',
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  TokenSpaceExhausted = 'token_space_exhausted',
   RateLimited = 'rate_limited',
   RevealBudgetExceeded = 'reveal_budget_exceeded',
   DatabaseUnavailable = 'database_unavailable',
@@ -32,11 +35,16 @@ export function statusFor(code: ErrorCode): number {
     case ErrorCode.NotFound:
       return 404;
     case ErrorCode.Conflict:
+    case ErrorCode.TokenSpaceExhausted:
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
     case ErrorCode.UriTooLong:
       return 414;
+    case ErrorCode.HeadersTooLarge:
+      return 431;
+    case ErrorCode.RequestTimeout:
+      return 408;
     case ErrorCode.UnsupportedMediaType:
       return 415;
     case ErrorCode.RateLimited:

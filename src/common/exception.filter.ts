@@ -10,6 +10,7 @@ import type { FastifyReply } from 'fastify';
 import { DecryptionError } from '../crypto/aead';
 import { KeyUnavailableError } from '../crypto/keyring.service';
 import { JsonBodyError } from './json-body';
+import { isRefusedValue } from './refused-value';
 import { ErrorCode, statusFor, TooManyRequestsError, VaultError } from './errors';
 
 interface ErrorBody {
@@ -63,6 +64,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return {
         code: ErrorCode.KeyUnavailable,
         message: 'The vault key for this tenant is unavailable',
+      };
+    }
+    if (isRefusedValue(exception)) {
+      return {
+        code: ErrorCode.InvalidRequest,
+        message:
+          'A value is out of range or holds a character (such as NUL) that cannot be stored; nothing was done',
       };
     }
     if (isDatabaseDown(exception)) {

@@ -24,3 +24,31 @@ describe('JSON request bodies', () => {
     expect(() => parseJsonBody('  ')).toThrow('Request body is empty');
   });
 });
+
+describe('NUL characters in JSON bodies', () => {
+  it('refuses a NUL in a value anywhere, naming the field by its path', () => {
+    expect(() => parseJsonBody('{"name":"a\\u0000b"}')).toThrow(JsonBodyError);
+    expect(() => parseJsonBody('{"name":"a\\u0000b"}')).toThrow(/^name contains a NUL/);
+    expect(() => parseJsonBody('{"document":{"rules":[{"x":1},{"pattern":"\\u0000"}]}}')).toThrow(
+      /^document\.rules\[1\]\.pattern contains a NUL/,
+    );
+    expect(() => parseJsonBody('["\\u0000"]')).toThrow(/^\[0\] contains a NUL/);
+    expect(() => parseJsonBody('"\\u0000"')).toThrow(/^The body contains a NUL/);
+  });
+
+  it('refuses a NUL in a key, and never quotes a key that is not a plain identifier', () => {
+    expect(() => parseJsonBody('{"a\\u0000":1}')).toThrow(/^The body has a key that contains/);
+    let message = '';
+    try {
+      parseJsonBody('{"john.smith@example.com":{"x":"\\u0000"}}');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^\[…\]\.x contains a NUL/);
+    expect(message).not.toContain('john');
+  });
+
+  it('accepts an escaped backslash followed by u0000, which is no NUL', () => {
+    expect(parseJsonBody('{"text":"\\\\u0000"}')).toEqual({ text: '\\u0000' });
+  });
+});

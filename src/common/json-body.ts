@@ -51,9 +51,44 @@ export function parseJsonBody(text: string): unknown {
   if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw new JsonBodyError(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
+  let parsed: unknown;
   try {
-    return sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    parsed = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch {
     throw Object.assign(new SyntaxError('Request body is not valid JSON'), { statusCode: 400 });
   }
+  const where = nulPath(parsed, '');
+  if (where !== undefined) {
+    throw new JsonBodyError(
+      `${where || 'The body'} contains a NUL character (\\u0000), which cannot be stored`,
+    );
+  }
+  return parsed;
+}
+
+/** A property name shown in a message: a plain identifier, never a caller's free text. */
+const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
+
+/**
+ * Where the first NUL (U+0000) sits in a parsed body, in a key or a string value: PostgreSQL
+ * stores neither in text nor in jsonb, so such a body is refused at the door for every route.
+ * The path names fields by identifier only (other keys show as `[…]`, never their text).
+ */
+export function nulPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const name = SAFE_KEY.test(key) ? (path ? `${path}.${key}` : key) : `${path}[…]`;
+    if (key.includes('\0')) return `${path || 'The body'} has a key that`;
+    const found = nulPath(child, name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -15,6 +15,7 @@ import {
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { AllowedHosts } from './allowed-hosts';
+import { trustProxyBreadthProblem } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -355,6 +356,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid configuration:\n  - PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS: ${(error as Error).message}`,
     );
   }
+  const broad = Array.isArray(config.TRUST_PROXY)
+    ? trustProxyBreadthProblem(config.TRUST_PROXY)
+    : undefined;
+  if (broad) throw new ConfigError(`Invalid configuration:\n  - ${broad}`);
   const problem = tlsConsistency(config);
   if (problem) throw new ConfigError(`Invalid configuration:\n  - ${problem}`);
   return config;

@@ -46,6 +46,22 @@ export class DetectionRunner implements OnModuleDestroy {
   }
 
   /**
+   * Detection for a batch. Whether it leaves the event loop depends on the batch's total size, not
+   * each text's: a thousand texts just under the threshold stall the loop as one large text would.
+   */
+  detectAll(texts: readonly string[], options: DetectOptions = {}): Promise<DetectedEntity[][]> {
+    let total = 0;
+    for (const text of texts) total += text.length;
+    if (total <= this.config.PII_VAULT_DETECT_OFFLOAD_BYTES) {
+      return Promise.resolve(texts.map((text) => this.detectOnLoop(text, options)));
+    }
+    const pool = this.workerPool();
+    return Promise.all(
+      texts.map((text) => pool.run({ text, options }).then((columns) => entitiesOf(text, columns))),
+    );
+  }
+
+  /**
    * The detect route's answer as JSON bytes. For a large text the worker serializes it too: tens
    * of thousands of entities cost the event loop more to build and stringify than to detect
    * small texts for every other caller.

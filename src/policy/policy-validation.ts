@@ -15,6 +15,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { safeName } from '../common/safe-name';
 import { BUILTIN_ENTITY_TYPES, validateCustomPattern } from '../detection';
 import { REVEAL_LEVELS, TOKEN_FORMATS, ttlSeconds } from './policy-document';
 
@@ -94,9 +95,11 @@ class TokenRuleDto {
   format?: string;
 
   @IsOptional()
-  @IsInt({ message: 'must be an integer from 0 to 8' })
-  @Min(0, { message: 'must be an integer from 0 to 8' })
-  @Max(8, { message: 'must be an integer from 0 to 8' })
+  // At most the last four (as receipts show cards); minting also keeps at least six characters
+  // random (src/tokens/formats/format-preserving.ts), so a token is never the value.
+  @IsInt({ message: 'must be an integer from 0 to 4' })
+  @Min(0, { message: 'must be an integer from 0 to 4' })
+  @Max(4, { message: 'must be an integer from 0 to 4' })
   keepLast?: number;
 
   @IsOptional()
@@ -120,7 +123,7 @@ export function validatePolicyDocument(raw: unknown): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(raw)) {
     if (!['detection', 'tokens', 'access', 'limits', 'callers'].includes(key))
-      problems.push(`${key}: unknown section`);
+      problems.push(`${safeName(key)}: unknown section`);
   }
   if (raw.detection !== undefined && !isObject(raw.detection))
     problems.push('detection: must be an object');
@@ -185,7 +188,7 @@ function limitProblems(limits: unknown): string[] {
   if (!isObject(limits)) return ['limits: must be an object'];
   const problems: string[] = [];
   for (const key of Object.keys(limits)) {
-    if (key !== 'revealBudgetPerHour') problems.push(`limits.${key}: unknown property`);
+    if (key !== 'revealBudgetPerHour') problems.push(`limits.${safeName(key)}: unknown property`);
   }
   const budgets = limits.revealBudgetPerHour;
   if (budgets === undefined) return problems;
@@ -194,7 +197,7 @@ function limitProblems(limits: unknown): string[] {
     return problems;
   }
   for (const [role, budget] of Object.entries(budgets)) {
-    const path = `limits.revealBudgetPerHour.${role}`;
+    const path = `limits.revealBudgetPerHour.${safeName(role)}`;
     if (!ROLE_NAME.test(role)) problems.push(`${path}: role names must match ${ROLE_NAME.source}`);
     if (
       !Number.isInteger(budget) ||
@@ -212,9 +215,9 @@ function tokenProblems(tokens: unknown, known: (type: string) => boolean): strin
   if (!isObject(tokens)) return ['tokens: must be an object keyed by entity type or "default"'];
   const problems: string[] = [];
   for (const [type, rule] of Object.entries(tokens)) {
-    const path = `tokens.${type}`;
+    const path = `tokens.${safeName(type)}`;
     if (type !== 'default' && !known(type)) {
-      problems.push(`${path}: unknown entity type ${type}`);
+      problems.push(`${path}: unknown entity type ${safeName(type)}`);
       continue;
     }
     if (!isObject(rule)) {
@@ -223,7 +226,7 @@ function tokenProblems(tokens: unknown, known: (type: string) => boolean): strin
     }
     for (const key of Object.keys(rule)) {
       if (!['format', 'keepLast', 'ttl'].includes(key))
-        problems.push(`${path}.${key}: unknown property`);
+        problems.push(`${path}.${safeName(key)}: unknown property`);
     }
     problems.push(...classProblems(TokenRuleDto, rule, path));
     if (rule.format === 'format_preserving' && NO_FORMAT_PRESERVING.has(type)) {
@@ -250,17 +253,19 @@ function accessProblems(access: unknown, known: (type: string) => boolean): stri
   const problems: string[] = [];
   for (const [role, rules] of Object.entries(access)) {
     if (!ROLE_NAME.test(role))
-      problems.push(`access.${role}: role names must match ${ROLE_NAME.source}`);
+      problems.push(`access.${safeName(role)}: role names must match ${ROLE_NAME.source}`);
     if (!isObject(rules)) {
-      problems.push(`access.${role}: must be an object keyed by entity type or "*"`);
+      problems.push(`access.${safeName(role)}: must be an object keyed by entity type or "*"`);
       continue;
     }
     for (const [type, level] of Object.entries(rules)) {
       if (type !== '*' && !known(type))
-        problems.push(`access.${role}.${type}: unknown entity type ${type}`);
+        problems.push(
+          `access.${safeName(role)}.${safeName(type)}: unknown entity type ${safeName(type)}`,
+        );
       if (!(REVEAL_LEVELS as readonly unknown[]).includes(level)) {
         problems.push(
-          `access.${role}.${type}: unknown reveal level; must be one of ${REVEAL_LEVELS.join(', ')}`,
+          `access.${safeName(role)}.${safeName(type)}: unknown reveal level; must be one of ${REVEAL_LEVELS.join(', ')}`,
         );
       }
     }
@@ -281,7 +286,7 @@ function classProblems(cls: new () => object, value: unknown, prefix: string): s
 function flatten(errors: ValidationError[], prefix: string): string[] {
   const out: string[] = [];
   for (const error of errors) {
-    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const path = prefix ? `${prefix}.${safeName(error.property)}` : safeName(error.property);
     for (const [kind, message] of Object.entries(error.constraints ?? {})) {
       const text =
         kind === 'whitelistValidation'

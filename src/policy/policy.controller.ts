@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { RequireRoles } from '../auth-context/route-access';
 import { CurrentPrincipal } from '../auth-context/current-principal.decorator';
 import { Principal, ROLE_ADMIN } from '../auth-context/principal';
@@ -25,6 +25,8 @@ class PolicyVersionQuery {
   @Type(() => Number)
   @IsInt({ message: 'version must be a positive integer' })
   @Min(1, { message: 'version must be a positive integer' })
+  // The column is a PostgreSQL integer: larger would fail in the database (22003), not here.
+  @Max(2_147_483_647, { message: 'version must be at most 2147483647' })
   version?: number;
 }
 

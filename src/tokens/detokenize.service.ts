@@ -129,19 +129,33 @@ export class DetokenizeService {
     return resolutions;
   }
 
+  /**
+   * Text mode. Bracket tokens and, for a tenant that mints format-preserving tokens, every
+   * distinct format-preserving candidate (see formatPreservingCandidates) is a lookup: together
+   * they count against PII_VAULT_MAX_TOKENS_PER_REQUEST, and a candidate that matches nothing is
+   * charged as an unknown token, like a bracket token that matches nothing. FP tokens have no
+   * mark that sets them apart from other numbers, so a guess and a plain number cost the same.
+   * Unmatched candidates are counted, never listed: they may be real values.
+   */
   async detokenizeText(
     request: DetokenizeRequest,
     text: string,
   ): Promise<{ text: string; tokens: TokenResolution[]; restoredForms: RestoredForm[] }> {
     const occurrences = placeholderOccurrences(request, text);
-    const candidates = request.formatPreserving ? formatPreservingCandidates(text) : [];
-    this.assertWithinTokenCap(new Set(occurrences.map((o) => o.value)).size);
+    const bracketTokens = new Set(occurrences.map((o) => o.value));
+    this.assertWithinTokenCap(bracketTokens.size);
+    const candidates = request.formatPreserving
+      ? this.candidatesWithinCap(text, occurrences, bracketTokens.size)
+      : [];
+    // Only candidates the request may see are looked up (and so charged); others stay text.
+    const candidateValues = new Set(
+      candidates.map((c) => c.value).filter((t) => isAllowed(request, t)),
+    );
+    for (const token of bracketTokens) candidateValues.delete(token);
     const entries = await this.vault.findByTokens(request.caller.tenantId, [
-      ...new Set(
-        [...occurrences, ...candidates].map((o) => o.value).filter((t) => isAllowed(request, t)),
-      ),
+      ...new Set([...bracketTokens, ...candidateValues].filter((t) => isAllowed(request, t))),
     ]);
-    // A bracket token always counts (known or not); a format-preserving candidate only if stored.
+    // A bracket token always counts (known or not); a candidate is replaced only if stored.
     const spans = [...occurrences, ...candidates.filter((c) => entries.has(c.value))].sort(
       (a, b) => a.start - b.start,
     );
@@ -149,8 +163,12 @@ export class DetokenizeService {
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveAllowed(request, t, entries.get(t))),
     );
-    await this.revealBudget.spend(request.caller, request.policy.document, resolutions);
-    await this.record(request, resolutions);
+    const unmatchedCandidates = [...candidateValues].filter((v) => !entries.has(v)).length;
+    await this.revealBudget.spend(request.caller, request.policy.document, [
+      ...resolutions,
+      ...Array.from({ length: unmatchedCandidates }, () => ({ outcome: 'unknown' })),
+    ]);
+    await this.record(request, resolutions, unmatchedCandidates);
 
     const shown = new Map(resolutions.map((r) => [r.token, r.value]));
     let out = '';
@@ -180,9 +198,37 @@ export class DetokenizeService {
     return this.resolveOne(request, token, entry);
   }
 
-  /** The purpose as the audit trail keeps it: a value it names is replaced by its type. */
-  private async redacted(purpose: string): Promise<string> {
-    const found = await this.detection.detect(purpose);
+  /**
+   * Format-preserving candidates outside bracket tokens; 413 once the distinct lookups (bracket
+   * tokens plus candidates) pass PII_VAULT_MAX_TOKENS_PER_REQUEST.
+   */
+  private candidatesWithinCap(
+    text: string,
+    occurrences: readonly { start: number; end: number }[],
+    bracketCount: number,
+  ): { value: string; start: number; end: number }[] {
+    const room = this.config.PII_VAULT_MAX_TOKENS_PER_REQUEST - bracketCount;
+    const inBracket = (c: { start: number; end: number }) =>
+      occurrences.some((o) => c.start < o.end && o.start < c.end);
+    const found: { value: string; start: number; end: number }[] = [];
+    const distinct = new Set<string>();
+    for (const candidate of formatPreservingCandidates(text)) {
+      if (inBracket(candidate)) continue;
+      distinct.add(candidate.value);
+      if (distinct.size > room) this.assertWithinTokenCap(bracketCount + distinct.size);
+      found.push(candidate);
+    }
+    return found;
+  }
+
+  /**
+   * The purpose as the audit trail keeps it: a value it names is replaced by its type. The built-in
+   * types and the governing policy's own recognizers (a tenant's EMPLOYEE_ID) are looked for.
+   */
+  private async redacted(purpose: string, policy: GoverningPolicy): Promise<string> {
+    const found = await this.detection.detect(purpose, {
+      customRecognizers: policy.document.detection?.recognizers,
+    });
     let out = '';
     let cursor = 0;
     for (const entity of found) {
@@ -227,6 +273,7 @@ export class DetokenizeService {
   private async record(
     request: DetokenizeRequest,
     resolutions: readonly TokenResolution[],
+    unmatchedCandidates = 0,
   ): Promise<void> {
     await this.recordForeign(request, resolutions);
     await this.audit.record({
@@ -234,10 +281,12 @@ export class DetokenizeService {
       action: 'detokenize',
       apiKeyId: request.caller.keyId,
       roles: request.caller.roles,
-      purpose: request.purpose === undefined ? null : await this.redacted(request.purpose),
+      purpose:
+        request.purpose === undefined ? null : await this.redacted(request.purpose, request.policy),
       details: {
         policy: { name: request.policy.name, version: request.policy.version },
         tokens: resolutions.map(({ token, type, outcome }) => ({ token, type, outcome })),
+        ...(unmatchedCandidates > 0 ? { unmatchedCandidates } : {}),
         ...gatewayDetails(request),
       },
     });

@@ -14,7 +14,7 @@ import {
 } from '../policy/policy-document';
 import { PolicyService } from '../policy/policy.service';
 import type { TokenizeRequestDto } from './dto/tokenize.dto';
-import { mintFormatPreserving } from './formats/format-preserving';
+import { mintFormatPreserving, NoFormatPreservingSpaceError } from './formats/format-preserving';
 import { maskValue } from './formats/masking';
 import { mintPlaceholderToken, TOKEN_ID_LENGTH } from './token-format';
 import { isTokenClash, NewVaultEntry, valueKey, VaultRepository } from './vault.repository';
@@ -81,7 +81,7 @@ export class TokenizeService {
     scope = '',
   ): Promise<TokenizedText[]> {
     const options = detectOptionsFor(policy);
-    const detected = await Promise.all(texts.map((text) => this.detection.detect(text, options)));
+    const detected = await this.detection.detectAll(texts, options);
     this.assertWithinValueCap(detected);
     const stored = new Map<string, DistinctValue>();
     const keys = new Map<DetectedEntity, string>();
@@ -101,7 +101,11 @@ export class TokenizeService {
       }
       keys.set(entity, key);
     }
-    const tokens = await this.tokensFor(tenantId, scope, [...stored.values()]);
+    const tokens = new Map<string, string>();
+    for (const [storageScope, values] of byStorageScope(scope, stored.values())) {
+      for (const [key, token] of await this.tokensFor(tenantId, storageScope, values))
+        tokens.set(key, token);
+    }
 
     return texts.map((text, i) => {
       const entities: TokenizedEntity[] = [];
@@ -156,9 +160,8 @@ export class TokenizeService {
     const tokens = new Map<string, string>();
     let missing = values;
     for (let attempt = 0; missing.length > 0; attempt++) {
-      if (attempt > MAX_TOKEN_CLASH_RETRIES)
-        throw new Error('tokenize: values stayed without a token');
-      const entries = await Promise.all(missing.map((v) => this.newEntry(tenantId, v, attempt)));
+      if (attempt > MAX_TOKEN_CLASH_RETRIES) throw tokenSpaceExhausted(missing);
+      const entries = await this.newEntries(tenantId, missing, attempt);
       try {
         for (const [key, token] of await this.vault.upsert(tenantId, scope, entries))
           tokens.set(key, token);
@@ -178,6 +181,20 @@ export class TokenizeService {
       missing = missing.filter((v) => !tokens.has(v.key));
     }
     return tokens;
+  }
+
+  /** New entries for the values; a value no format-preserving token can differ from is a 409. */
+  private async newEntries(
+    tenantId: string,
+    values: readonly DistinctValue[],
+    attempt: number,
+  ): Promise<NewVaultEntry[]> {
+    try {
+      return await Promise.all(values.map((v) => this.newEntry(tenantId, v, attempt)));
+    } catch (error) {
+      if (error instanceof NoFormatPreservingSpaceError) throw tokenSpaceExhausted(values);
+      throw error;
+    }
   }
 
   private async newEntry(
@@ -203,6 +220,42 @@ export class TokenizeService {
       expiresAt,
     };
   }
+}
+
+/**
+ * The scope a value is stored under. A format-preserving token lives in a scope of its own per
+ * keepLast (`#` is not allowed in a caller's scope, so no caller scope can collide): the token a
+ * policy first minted for a value must not decide what another policy gets, such as a card's last
+ * four under a policy that keeps none, or a card-shaped token under a placeholder policy.
+ */
+function storageScope(scope: string, rule: ResolvedTokenRule): string {
+  return rule.format === 'format_preserving' ? `${scope}#fp${rule.keepLast}` : scope;
+}
+
+function byStorageScope(
+  scope: string,
+  values: Iterable<DistinctValue>,
+): Map<string, DistinctValue[]> {
+  const groups = new Map<string, DistinctValue[]>();
+  for (const value of values) {
+    const key = storageScope(scope, value.rule);
+    const group = groups.get(key);
+    if (group) group.push(value);
+    else groups.set(key, [value]);
+  }
+  return groups;
+}
+
+/**
+ * Fresh tokens kept clashing with stored ones: the format leaves too few random characters for
+ * the values of this type (names the types, never a value).
+ */
+function tokenSpaceExhausted(values: readonly DistinctValue[]): VaultError {
+  const types = [...new Set(values.map((v) => v.entityType))].sort().join(', ');
+  return new VaultError(
+    ErrorCode.TokenSpaceExhausted,
+    `No free token is left for some values of ${types}: their format leaves too few random characters; use a placeholder format or a lower keepLast`,
+  );
 }
 
 /** `mask` keeps a type-aware hint of the value; `redact` leaves only the type. Nothing is stored. */

@@ -9,10 +9,42 @@ import { luhnValid } from '../../detection/validators/luhn';
 export const FP_EMAIL_DOMAIN = 'vault.invalid';
 const CARD_PREFIX = '999';
 
+/**
+ * Random characters every format-preserving token keeps where the value is long enough: keepLast
+ * is honoured only as far as it leaves this many. Six decimal digits are a million tokens per kept
+ * suffix, so a guess that shares a value's known last four still hits one token in a million (and
+ * each miss is charged to the reveal budget); with fewer, a few thousand guesses would cover them.
+ */
+export const MIN_RANDOM_CHARS = 6;
+/** Largest keepLast a policy may set: the last four, as card receipts show (PCI DSS). */
+export const MAX_KEEP_LAST = 4;
+const MAX_MINT_ATTEMPTS = 32;
+
+/** The value has no character a token could change: no format-preserving token is possible. */
+export class NoFormatPreservingSpaceError extends Error {
+  constructor() {
+    super('format-preserving: the value has no character to randomize');
+  }
+}
+
+/** A token of the value's shape that is never the value itself. */
 export function mintFormatPreserving(entityType: string, value: string, keepLast: number): string {
+  for (let attempt = 0; attempt < MAX_MINT_ATTEMPTS; attempt++) {
+    const token = mintOnce(entityType, value, keepLast);
+    if (token !== value) return token;
+  }
+  throw new NoFormatPreservingSpaceError();
+}
+
+function mintOnce(entityType: string, value: string, keepLast: number): string {
   if (entityType === 'EMAIL_ADDRESS') return mintEmail();
   if (entityType === 'CREDIT_CARD') return mintCard(value, keepLast);
   return mintShape(value, keepLast);
+}
+
+/** keepLast, reduced so that at least MIN_RANDOM_CHARS of `free` positions stay random. */
+function safeKeep(keepLast: number, free: number): number {
+  return Math.max(0, Math.min(keepLast, free - MIN_RANDOM_CHARS));
 }
 
 function mintEmail(): string {
@@ -25,7 +57,9 @@ function mintEmail(): string {
 function mintCard(value: string, keepLast: number): string {
   const original = value.replace(/\D/g, '');
   const n = original.length;
-  const keep = Math.min(keepLast, n - CARD_PREFIX.length - 2);
+  if (n < CARD_PREFIX.length + 2) throw new NoFormatPreservingSpaceError();
+  // The prefix is fixed and the check digit follows from the rest: neither is random.
+  const keep = safeKeep(keepLast, n - CARD_PREFIX.length - 1);
   const digits = (
     CARD_PREFIX +
     randomDigits(n - CARD_PREFIX.length - keep) +
@@ -43,12 +77,15 @@ function mintCard(value: string, keepLast: number): string {
 /** Same length and classes: digits stay digits, letters stay letters of the same case. */
 function mintShape(value: string, keepLast: number): string {
   const chars = Array.from(value);
-  let alnumLeft = chars.filter((c) => /[A-Za-z0-9]/.test(c)).length;
+  const alnum = chars.filter((c) => /[A-Za-z0-9]/.test(c)).length;
+  if (alnum === 0) throw new NoFormatPreservingSpaceError();
+  const keep = safeKeep(keepLast, alnum);
+  let alnumLeft = alnum;
   return chars
     .map((c) => {
       if (!/[A-Za-z0-9]/.test(c)) return c;
       alnumLeft--;
-      if (alnumLeft < keepLast) return c;
+      if (alnumLeft < keep) return c;
       if (/\d/.test(c)) return String(randomInt(10));
       const letter = String.fromCharCode(97 + randomInt(26));
       return c === c.toUpperCase() ? letter.toUpperCase() : letter;

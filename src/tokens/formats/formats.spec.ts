@@ -1,5 +1,10 @@
 import { luhnValid } from '../../detection/validators/luhn';
-import { formatPreservingCandidates, mintFormatPreserving } from './format-preserving';
+import {
+  formatPreservingCandidates,
+  MIN_RANDOM_CHARS,
+  mintFormatPreserving,
+  NoFormatPreservingSpaceError,
+} from './format-preserving';
 import { maskValue } from './masking';
 
 describe('format-preserving tokens', () => {
@@ -21,10 +26,40 @@ describe('format-preserving tokens', () => {
   });
 
   it('keep separators and character classes of other values', () => {
-    const token = mintFormatPreserving('US_PASSPORT', 'Ab-1234 x', 2);
-    expect(token).toMatch(/^[A-Z][a-z]-\d{3}4 x$/);
+    const token = mintFormatPreserving('US_PASSPORT', 'Ab-12345 xy', 2);
+    expect(token).toMatch(/^[A-Z][a-z]-\d{5} xy$/);
     expect(mintFormatPreserving('PHONE_NUMBER', '+1 (415) 555-0132', 0)).toMatch(
       /^\+\d \(\d{3}\) \d{3}-\d{4}$/,
+    );
+  });
+
+  it('keep at least six characters random whatever keepLast asks (issue #12 F4)', () => {
+    expect(MIN_RANDOM_CHARS).toBe(6);
+    // A 10-digit phone with keepLast 8 would leave two random digits: only the last four stay.
+    const phones = Array.from({ length: 300 }, () =>
+      mintFormatPreserving('PHONE_NUMBER', '415-555-0132', 8),
+    );
+    for (const phone of phones) expect(phone).toMatch(/^\d{3}-\d{3}-0132$/);
+    // The digit before the kept four is random: it takes more than one value across 300 mints.
+    expect(new Set(phones.map((p) => p[6])).size).toBeGreaterThan(1);
+    // A 13-digit card: prefix 999 and the check digit are fixed, so keepLast 4 keeps three.
+    const cards = Array.from({ length: 300 }, () =>
+      mintFormatPreserving('CREDIT_CARD', '4222222222225', 4),
+    );
+    for (const card of cards) {
+      expect(card).toMatch(/^999\d{7}225$/);
+      expect(luhnValid(card)).toBe(true);
+    }
+    expect(new Set(cards.map((c) => c.slice(3, 9))).size).toBeGreaterThan(250);
+  });
+
+  it('never return the value itself, and refuse a value with nothing to randomize', () => {
+    for (let i = 0; i < 500; i++) {
+      expect(mintFormatPreserving('EMPLOYEE_ID', '#7', 4)).not.toBe('#7');
+      expect(mintFormatPreserving('EMPLOYEE_ID', 'x1', 0)).not.toBe('x1');
+    }
+    expect(() => mintFormatPreserving('EMPLOYEE_ID', '--', 0)).toThrow(
+      NoFormatPreservingSpaceError,
     );
   });
 
