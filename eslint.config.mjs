@@ -35,6 +35,17 @@ export const MAY_IMPORT = {
     'ratelimit',
   ],
   discovery: ['audit', 'auth-context', 'common', 'config', 'crypto', 'detection'],
+  gateway: [
+    'audit',
+    'auth-context',
+    'common',
+    'config',
+    'crypto',
+    'detection',
+    'observability',
+    'policy',
+    'tokens',
+  ],
   health: ['access', 'common'],
   cli: ['access', 'config', 'crypto', 'database', 'discovery'],
 };

@@ -12,6 +12,7 @@ import { AllowedHosts } from './config/allowed-hosts';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { SLICE_SECONDS, TARGET_CONNECT_TIMEOUT_MS } from './discovery/discovery.settings';
 import { DetectionHttpModule } from './detection-http/detection-http.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './observability/logging';
 import { ObservabilityModule } from './observability/observability.module';
@@ -37,6 +38,7 @@ export class AppModule {
         AccessModule,
         DetectionHttpModule,
         TokensModule,
+        GatewayModule,
         DiscoveryModule.forRoot({
           databaseUrl: runtime.databaseUrl,
           concurrency: runtime.config.PII_VAULT_DISCOVERY_CONCURRENCY,

@@ -19,6 +19,7 @@ import { SECURITY_HEADERS, type SecurityHeaders } from './common/security-header
 import { resolveMasterKey } from './crypto/master-key';
 import { runMigrations } from './database/data-source';
 import { connectDatabase } from './database/connect';
+import { CONVERSATION_HEADER } from './gateway/gateway.controller';
 import { instrumentHttp } from './observability/http-instrumentation';
 import { MetricsService } from './observability/metrics.service';
 import { REQUEST_ID_HEADER, requestIdFrom } from './observability/request-id';
@@ -114,7 +115,7 @@ function secureHeaders(app: NestFastifyApplication, config: AppConfig): void {
   app.enableCors({
     origin: origins.includes('*') ? true : origins,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER],
+    allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER, CONVERSATION_HEADER],
     exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
     maxAge: 600,
   });

@@ -10,6 +10,9 @@ export const AUDIT_ACTIONS = [
   'forget',
   'reveal_budget_exceeded',
   'unknown_tokens_exceeded',
+  'foreign_token',
+  'gateway.upstream.put',
+  'gateway.upstream.delete',
   'discovery.scan',
   'discovery.cancel',
   'discovery.connection.create',
@@ -19,7 +22,14 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Per-token outcomes; `GET /v1/audit?outcome=` accepts exactly these. */
-export const AUDIT_OUTCOMES = ['revealed', 'masked', 'denied', 'unknown', 'expired'] as const;
+export const AUDIT_OUTCOMES = [
+  'revealed',
+  'masked',
+  'denied',
+  'unknown',
+  'expired',
+  'foreign',
+] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 export type JsonValue =

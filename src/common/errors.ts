@@ -17,6 +17,9 @@ export enum ErrorCode {
   DatabaseUnavailable = 'database_unavailable',
   NotReady = 'not_ready',
   KeyUnavailable = 'key_unavailable',
+  UpstreamNotConfigured = 'upstream_not_configured',
+  UpstreamUnreachable = 'upstream_unreachable',
+  UpstreamTimeout = 'upstream_timeout',
   Internal = 'internal',
 }
 
@@ -50,7 +53,12 @@ export function statusFor(code: ErrorCode): number {
     case ErrorCode.DatabaseUnavailable:
     case ErrorCode.NotReady:
     case ErrorCode.KeyUnavailable:
+    case ErrorCode.UpstreamNotConfigured:
       return 503;
+    case ErrorCode.UpstreamUnreachable:
+      return 502;
+    case ErrorCode.UpstreamTimeout:
+      return 504;
     case ErrorCode.Internal:
       return 500;
   }

@@ -41,6 +41,12 @@ function isAddressOrCidr(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
+export const DEFAULT_GATEWAY_INSTRUCTION =
+  'Some values in this conversation are replaced by placeholders of the form [TYPE_ID] in ' +
+  'square brackets. Copy every placeholder exactly as written, brackets and capitals ' +
+  'included, wherever you refer to that value; never change, translate, explain or ' +
+  'complete them.';
+
 /** Every environment variable the service reads, validated once at start-up. */
 export class AppConfig {
   @Transform(toInt)
@@ -212,6 +218,42 @@ export class AppConfig {
   @Max(1024 * 1024 * 1024, { message: 'PII_VAULT_DISCOVERY_PAGE_MAX_BYTES must be <= 1073741824' })
   PII_VAULT_DISCOVERY_PAGE_MAX_BYTES: number = 32 * 1024 * 1024;
 
+  /** The OpenAI-compatible API the gateway forwards to, e.g. https://api.openai.com/v1. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+$/, {
+    message: 'PII_VAULT_UPSTREAM_URL must be an http(s):// base URL without query or fragment',
+  })
+  PII_VAULT_UPSTREAM_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  PII_VAULT_UPSTREAM_API_KEY?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_UPSTREAM_TIMEOUT_MS must be an integer' })
+  @Min(100, { message: 'PII_VAULT_UPSTREAM_TIMEOUT_MS must be >= 100' })
+  @Max(600_000, { message: 'PII_VAULT_UPSTREAM_TIMEOUT_MS must be <= 600000' })
+  PII_VAULT_UPSTREAM_TIMEOUT_MS: number = 60_000;
+
+  /**
+   * Hosts a tenant admin may set as the tenant's own upstream: comma-separated host names, IP
+   * addresses and CIDR ranges (names match by name). Unset or empty: no tenant may set one.
+   */
+  @IsOptional()
+  @IsString()
+  PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS?: string;
+
+  /** The system instruction the gateway adds when a request holds placeholders; `off` adds none. */
+  @IsString()
+  @MinLength(1)
+  PII_VAULT_GATEWAY_INSTRUCTION: string = DEFAULT_GATEWAY_INSTRUCTION;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_CONVERSATION_TTL_SECONDS must be an integer' })
+  @Min(60, { message: 'PII_VAULT_CONVERSATION_TTL_SECONDS must be >= 60' })
+  @Max(30 * 86_400, { message: 'PII_VAULT_CONVERSATION_TTL_SECONDS must be <= 2592000 (30 days)' })
+  PII_VAULT_CONVERSATION_TTL_SECONDS: number = 86_400;
+
   @IsOptional()
   @IsString()
   TLS_CERT_FILE?: string;
@@ -272,6 +314,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_DISCOVERY_STATEMENT_TIMEOUT_MS',
     'PII_VAULT_DISCOVERY_ALLOWED_HOSTS',
     'PII_VAULT_DISCOVERY_PAGE_MAX_BYTES',
+    'PII_VAULT_UPSTREAM_URL',
+    'PII_VAULT_UPSTREAM_API_KEY',
+    'PII_VAULT_UPSTREAM_TIMEOUT_MS',
+    'PII_VAULT_GATEWAY_INSTRUCTION',
+    'PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS',
+    'PII_VAULT_CONVERSATION_TTL_SECONDS',
   ] as const satisfies readonly (keyof AppConfig)[];
   const picked: Record<string, string> = {};
   for (const name of known) {
@@ -299,6 +347,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (error) {
     throw new ConfigError(
       `Invalid configuration:\n  - PII_VAULT_DISCOVERY_ALLOWED_HOSTS: ${(error as Error).message}`,
+    );
+  }
+  try {
+    AllowedHosts.parse(config.PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS);
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS: ${(error as Error).message}`,
     );
   }
   const broad = Array.isArray(config.TRUST_PROXY)

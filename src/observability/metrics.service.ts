@@ -6,6 +6,9 @@ import { selectRows } from '../common/sql';
 /** Entity types become label values only in this shape, and only this many of them. */
 const ENTITY_TYPE_LABEL = /^[A-Z][A-Z0-9_]{0,47}$/;
 const MAX_ENTITY_TYPE_LABELS = 200;
+/** API key ids (uuids) label the gateway's per-key series, at most this many. */
+const KEY_ID_LABEL = /^[0-9a-f-]{36}$/;
+const MAX_KEY_ID_LABELS = 1000;
 /** Counting a large vault is not free: scrapes within this window reuse the last count. */
 const VAULT_SIZE_CACHE_MS = 30_000;
 
@@ -89,6 +92,30 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly gatewayCalls = new Counter({
+    name: 'pii_vault_gateway_requests_total',
+    help: 'LLM gateway calls by API key id, endpoint and status answered',
+    labelNames: ['key_id', 'endpoint', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly gatewayUpstream = new Histogram({
+    name: 'pii_vault_gateway_upstream_seconds',
+    help: 'Time until the upstream model API answered (its headers), by API key id and endpoint',
+    labelNames: ['key_id', 'endpoint'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  private readonly gatewayTokens = new Counter({
+    name: 'pii_vault_gateway_tokens_total',
+    help: 'Values the gateway tokenized and tokens it decided in answers, by API key id and outcome',
+    labelNames: ['key_id', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly seenKeyIds = new Set<string>();
+
   constructor(private readonly db: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pii_vault_' });
     this.registerPoolGauge();
@@ -140,6 +167,20 @@ export class MetricsService {
     this.unknownTokenAlerts.inc();
   }
 
+  /** Label values are key ids (uuids, never secrets), capped like entity types. */
+  observeGatewayCall(keyId: string, endpoint: string, status: number): void {
+    this.gatewayCalls.inc({ key_id: this.keyIdLabel(keyId), endpoint, status: String(status) });
+  }
+
+  observeGatewayUpstream(keyId: string, endpoint: string, seconds: number): void {
+    this.gatewayUpstream.observe({ key_id: this.keyIdLabel(keyId), endpoint }, seconds);
+  }
+
+  /** `outcome` is `tokenized` or a detokenize outcome (revealed, masked, denied, foreign, ...). */
+  countGatewayTokens(keyId: string, outcome: string, count: number): void {
+    if (count > 0) this.gatewayTokens.inc({ key_id: this.keyIdLabel(keyId), outcome }, count);
+  }
+
   async render(): Promise<string> {
     return this.registry.metrics();
   }
@@ -151,6 +192,13 @@ export class MetricsService {
     if (this.seenEntityTypes.size >= MAX_ENTITY_TYPE_LABELS) return 'other';
     this.seenEntityTypes.add(entityType);
     return entityType;
+  }
+
+  private keyIdLabel(keyId: string): string {
+    if (this.seenKeyIds.has(keyId)) return keyId;
+    if (this.seenKeyIds.size >= MAX_KEY_ID_LABELS || !KEY_ID_LABEL.test(keyId)) return 'other';
+    this.seenKeyIds.add(keyId);
+    return keyId;
   }
 
   private registerPoolGauge(): void {

@@ -12,10 +12,13 @@ import type { DetokenizeRequestDto } from './dto/tokenize.dto';
 import { RevealBudget } from '../ratelimit/reveal-budget';
 import { formatPreservingCandidates } from './formats/format-preserving';
 import { maskValue } from './formats/masking';
-import { findTokens, tokenType } from './token-format';
+import { tokenType } from './token-format';
+import { findPlaceholders, typeNamesFor } from './placeholder-grammar';
 import { StoredVaultEntry, VaultRepository } from './vault.repository';
+import { ConversationTokens } from './conversation-tokens';
 
-export type DetokenizeOutcome = 'revealed' | 'masked' | 'denied' | 'unknown' | 'expired';
+export type DetokenizeOutcome =
+  'revealed' | 'masked' | 'denied' | 'unknown' | 'expired' | 'foreign';
 
 export interface TokenResolution {
   token: string;
@@ -32,6 +35,19 @@ export interface DetokenizeRequest {
   /** Also look for format-preserving tokens, which have no bracket syntax. */
   formatPreserving: boolean;
   purpose?: string;
+  /**
+   * When set, only these tokens may be looked up and shown; any other answers `foreign`, unread,
+   * and is audited as a `foreign_token` event (the gateway: tokens its conversation sent).
+   */
+  allowedTokens?: ReadonlySet<string>;
+  /** The gateway call a reveal belongs to, kept in its audit row. */
+  gatewayCall?: { requestId: string; conversation: string | null };
+}
+
+/** A mangled placeholder form text mode restored, and the token it named. */
+export interface RestoredForm {
+  form: string;
+  token: string;
 }
 
 /**
@@ -50,6 +66,7 @@ export class DetokenizeService {
     private readonly detection: DetectionRunner,
     private readonly policies: PolicyService,
     private readonly tokenMetrics: TokenMetrics,
+    private readonly conversations: ConversationTokens,
   ) {}
 
   /**
@@ -60,13 +77,14 @@ export class DetokenizeService {
   async detokenize(
     caller: Principal,
     body: DetokenizeRequestDto,
-  ): Promise<{ text?: string; tokens: TokenResolution[] }> {
+  ): Promise<{ text?: string; tokens: TokenResolution[]; restoredForms?: RestoredForm[] }> {
     if (body.policy !== undefined) await this.policies.resolveFor(caller, body.policy);
     const request: DetokenizeRequest = {
       caller,
       policy: await this.policies.governing(caller.tenantId),
       formatPreserving: await this.policies.tenantUsesFormatPreserving(caller.tenantId),
       purpose: body.purpose,
+      allowedTokens: await this.allowedTokensFor(caller, body),
     };
     const result = body.tokens
       ? { tokens: await this.resolveTokens(request, body.tokens) }
@@ -75,15 +93,36 @@ export class DetokenizeService {
     return result;
   }
 
+  /** `allowedTokens` and a `conversation`'s tokens together; undefined when neither is given. */
+  private async allowedTokensFor(
+    caller: Principal,
+    body: DetokenizeRequestDto,
+  ): Promise<Set<string> | undefined> {
+    if (body.allowedTokens === undefined && body.conversation === undefined) return undefined;
+    const allowed = new Set(body.allowedTokens ?? []);
+    if (body.conversation !== undefined) {
+      const ref = {
+        tenantId: caller.tenantId,
+        keyId: caller.keyId,
+        conversation: body.conversation,
+      };
+      for (const token of await this.conversations.tokensOf(ref)) allowed.add(token);
+    }
+    return allowed;
+  }
+
   async resolveTokens(
     request: DetokenizeRequest,
     tokens: readonly string[],
   ): Promise<TokenResolution[]> {
     const distinct = [...new Set(tokens)];
     this.assertWithinTokenCap(distinct.length);
-    const entries = await this.vault.findByTokens(request.caller.tenantId, distinct);
+    const entries = await this.vault.findByTokens(
+      request.caller.tenantId,
+      distinct.filter((t) => isAllowed(request, t)),
+    );
     const resolutions = await Promise.all(
-      distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
+      distinct.map((t) => this.resolveAllowed(request, t, entries.get(t))),
     );
     await this.revealBudget.spend(request.caller, request.policy.document, resolutions);
     await this.record(request, resolutions);
@@ -101,21 +140,20 @@ export class DetokenizeService {
   async detokenizeText(
     request: DetokenizeRequest,
     text: string,
-  ): Promise<{ text: string; tokens: TokenResolution[] }> {
-    const occurrences = findTokens(text).map((o) => ({
-      value: o.token,
-      start: o.start,
-      end: o.end,
-    }));
+  ): Promise<{ text: string; tokens: TokenResolution[]; restoredForms: RestoredForm[] }> {
+    const occurrences = placeholderOccurrences(request, text);
     const bracketTokens = new Set(occurrences.map((o) => o.value));
     this.assertWithinTokenCap(bracketTokens.size);
     const candidates = request.formatPreserving
       ? this.candidatesWithinCap(text, occurrences, bracketTokens.size)
       : [];
-    const candidateValues = new Set(candidates.map((c) => c.value));
+    // Only candidates the request may see are looked up (and so charged); others stay text.
+    const candidateValues = new Set(
+      candidates.map((c) => c.value).filter((t) => isAllowed(request, t)),
+    );
     for (const token of bracketTokens) candidateValues.delete(token);
     const entries = await this.vault.findByTokens(request.caller.tenantId, [
-      ...new Set([...bracketTokens, ...candidateValues]),
+      ...new Set([...bracketTokens, ...candidateValues].filter((t) => isAllowed(request, t))),
     ]);
     // A bracket token always counts (known or not); a candidate is replaced only if stored.
     const spans = [...occurrences, ...candidates.filter((c) => entries.has(c.value))].sort(
@@ -123,7 +161,7 @@ export class DetokenizeService {
     );
     const distinct = [...new Set(spans.map((s) => s.value))];
     const resolutions = await Promise.all(
-      distinct.map((t) => this.resolveOne(request, t, entries.get(t))),
+      distinct.map((t) => this.resolveAllowed(request, t, entries.get(t))),
     );
     const unmatchedCandidates = [...candidateValues].filter((v) => !entries.has(v)).length;
     await this.revealBudget.spend(request.caller, request.policy.document, [
@@ -138,13 +176,26 @@ export class DetokenizeService {
     for (const span of spans) {
       const value = shown.get(span.value);
       if (value === undefined || span.start < cursor) continue;
-      out += text.slice(cursor, span.start) + value;
+      out += text.slice(cursor, span.start) + value + suffixOf(span);
       cursor = span.end;
     }
     return {
       text: out + text.slice(cursor),
       tokens: resolutions.map(({ value: _, ...rest }) => rest),
+      restoredForms: restoredForms(text, occurrences, shown),
     };
+  }
+
+  /** A token outside the request's allowed set is foreign: never read, never shown. */
+  private resolveAllowed(
+    request: DetokenizeRequest,
+    token: string,
+    entry: StoredVaultEntry | undefined,
+  ): Promise<TokenResolution> {
+    if (!isAllowed(request, token)) {
+      return Promise.resolve({ token, type: tokenType(token) ?? null, outcome: 'foreign' });
+    }
+    return this.resolveOne(request, token, entry);
   }
 
   /**
@@ -224,6 +275,7 @@ export class DetokenizeService {
     resolutions: readonly TokenResolution[],
     unmatchedCandidates = 0,
   ): Promise<void> {
+    await this.recordForeign(request, resolutions);
     await this.audit.record({
       tenantId: request.caller.tenantId,
       action: 'detokenize',
@@ -235,7 +287,70 @@ export class DetokenizeService {
         policy: { name: request.policy.name, version: request.policy.version },
         tokens: resolutions.map(({ token, type, outcome }) => ({ token, type, outcome })),
         ...(unmatchedCandidates > 0 ? { unmatchedCandidates } : {}),
+        ...gatewayDetails(request),
       },
     });
   }
+
+  /** A token the conversation never sent was asked after (a prompt injection, most likely). */
+  private async recordForeign(
+    request: DetokenizeRequest,
+    resolutions: readonly TokenResolution[],
+  ): Promise<void> {
+    const foreign = resolutions.filter((r) => r.outcome === 'foreign');
+    if (foreign.length === 0) return;
+    await this.audit.record({
+      tenantId: request.caller.tenantId,
+      action: 'foreign_token',
+      apiKeyId: request.caller.keyId,
+      roles: request.caller.roles,
+      details: {
+        tokens: foreign.map(({ token, type, outcome }) => ({ token, type, outcome })),
+        ...gatewayDetails(request),
+      },
+    });
+  }
+}
+
+interface Occurrence {
+  value: string;
+  start: number;
+  end: number;
+  suffix?: string;
+  mangled?: boolean;
+}
+
+/** Canonical and mangled placeholders (placeholder-grammar.ts), each naming its canonical token. */
+function placeholderOccurrences(request: DetokenizeRequest, text: string): Occurrence[] {
+  return findPlaceholders(text, typeNamesFor(request.policy.document).isKnown).map((m) => ({
+    value: m.token,
+    start: m.start,
+    end: m.end,
+    suffix: m.suffix,
+    mangled: m.mangled,
+  }));
+}
+
+function suffixOf(span: { value: string; suffix?: string }): string {
+  return span.suffix ?? '';
+}
+
+function isAllowed(request: DetokenizeRequest, token: string): boolean {
+  return request.allowedTokens === undefined || request.allowedTokens.has(token);
+}
+
+function restoredForms(
+  text: string,
+  occurrences: readonly Occurrence[],
+  shown: ReadonlyMap<string, string | undefined>,
+): RestoredForm[] {
+  return occurrences
+    .filter((o) => o.mangled && shown.get(o.value) !== undefined)
+    .map((o) => ({ form: text.slice(o.start, o.end), token: o.value }));
+}
+
+function gatewayDetails(request: DetokenizeRequest): {
+  gateway?: { requestId: string; conversation: string | null };
+} {
+  return request.gatewayCall ? { gateway: { ...request.gatewayCall } } : {};
 }

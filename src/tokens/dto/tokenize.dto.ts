@@ -11,6 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ExclusiveWith } from '../../common/exclusive-with';
+import { CONVERSATION_ID_PATTERN } from '../conversation-tokens';
 
 export const SCOPE_PATTERN = /^[A-Za-z0-9._:/-]{1,128}$/;
 export const POLICY_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -89,6 +90,28 @@ export class DetokenizeRequestDto {
   @Matches(POLICY_NAME_PATTERN, { message: 'policy must be a policy name' })
   policy?: string;
 
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Only these tokens may be shown; any other answers `foreign`, is not looked up and is audited',
+  })
+  @IsOptional()
+  @IsArray({ message: 'allowedTokens must be an array of strings' })
+  @ArrayMaxSize(10000, { message: 'allowedTokens must hold at most 10000 tokens' })
+  @IsString({ each: true, message: 'allowedTokens must be an array of strings' })
+  @MaxLength(80, { each: true, message: 'each allowed token must be at most 80 characters' })
+  allowedTokens?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'A gateway conversation id (X-PII-Vault-Conversation) of this key: only the tokens it sent may be shown',
+  })
+  @IsOptional()
+  @Matches(CONVERSATION_ID_PATTERN, {
+    message: 'conversation must be 1-128 characters of A-Z a-z 0-9 . _ : -',
+  })
+  conversation?: string;
+
   @ApiPropertyOptional({ description: 'Why the caller reveals (recorded in the audit trail)' })
   @IsOptional()
   @IsString({ message: 'purpose must be a string' })
@@ -99,14 +122,26 @@ export class DetokenizeRequestDto {
 export class TokenResolutionDto {
   @ApiProperty() token!: string;
   @ApiProperty({ nullable: true, type: String }) type!: string | null;
-  @ApiProperty({ enum: ['revealed', 'masked', 'denied', 'unknown', 'expired'] }) outcome!: string;
+  @ApiProperty({ enum: ['revealed', 'masked', 'denied', 'unknown', 'expired', 'foreign'] })
+  outcome!: string;
   @ApiPropertyOptional({ description: 'Only in tokens mode, when revealed or masked' })
   value?: string;
+}
+
+export class RestoredFormDto {
+  @ApiProperty({ example: '[person_7qx2kd9m]', description: 'The text as the model wrote it' })
+  form!: string;
+  @ApiProperty({ example: '[PERSON_7QX2KD9M]' }) token!: string;
 }
 
 export class DetokenizeResultDto {
   @ApiPropertyOptional({ description: 'Only in text mode' }) text?: string;
   @ApiProperty({ type: [TokenResolutionDto] }) tokens!: TokenResolutionDto[];
+  @ApiPropertyOptional({
+    type: [RestoredFormDto],
+    description: 'Text mode: the mangled placeholder forms that were restored',
+  })
+  restoredForms?: RestoredFormDto[];
 }
 
 export class ForgetRequestDto {

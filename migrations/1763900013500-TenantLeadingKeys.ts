@@ -13,8 +13,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - discovery_scans and its two child tables: the children hang off scan_id; they are small and
  *   written by one job at a time (kept on the coordinator until they carry tenant_id).
  */
-export class TenantLeadingKeys1763900013000 implements MigrationInterface {
-  name = 'TenantLeadingKeys1763900013000';
+export class TenantLeadingKeys1763900013500 implements MigrationInterface {
+  name = 'TenantLeadingKeys1763900013500';
 
   public async up(q: QueryRunner): Promise<void> {
     for (const table of ['vault_entries', 'audit_events', 'discovery_connections']) {
