@@ -7,10 +7,11 @@ import { GatewayAdminController } from './gateway-admin.controller';
 import { GatewayController } from './gateway.controller';
 import { GatewayService } from './gateway.service';
 import { UpstreamStore } from './upstream-store';
+import { UpstreamsRepository } from './upstreams.repository';
 
 @Module({
   imports: [TokensModule, PolicyModule, MetricsModule, AuditModule],
   controllers: [GatewayController, GatewayAdminController],
-  providers: [GatewayService, UpstreamStore],
+  providers: [GatewayService, UpstreamStore, UpstreamsRepository],
 })
 export class GatewayModule {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isIP } from 'node:net';
-import { DataSource } from 'typeorm';
+import { LRUCache } from 'lru-cache';
 import type { Principal } from '../auth-context/principal';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, VaultError } from '../common/errors';
@@ -8,24 +8,19 @@ import { AllowedHosts } from '../config/allowed-hosts';
 import { AppConfig } from '../config/app-config';
 import { SecretCipherService } from '../crypto/secret-cipher.service';
 import type { UpstreamTarget } from './upstream';
+import { UpstreamsRepository } from './upstreams.repository';
 
 const SECRET_KIND = 'gateway_upstream';
 /** A tenant's upstream is re-read at most this often per process (a change here is immediate). */
 const CACHE_MS = 10_000;
+/** Tenants whose upstream is remembered; the least recently used go. */
+const CACHE_ENTRIES = 10_000;
 
 export interface UpstreamView {
   /** `tenant`: the tenant's own; `config`: PII_VAULT_UPSTREAM_URL; `none`: neither. */
   source: 'tenant' | 'config' | 'none';
   /** host[:port] only: the URL's path and the API key are never shown. */
   host: string | null;
-}
-
-interface UpstreamRow {
-  host: string;
-  ciphertext: Buffer;
-  iv: Buffer;
-  auth_tag: Buffer;
-  key_version: number;
 }
 
 /**
@@ -37,10 +32,14 @@ interface UpstreamRow {
 @Injectable()
 export class UpstreamStore {
   private readonly allowed: AllowedHosts;
-  private readonly cache = new Map<string, { target: UpstreamTarget | null; until: number }>();
+  /** Tenant → its own upstream, or null for none (lru-cache holds no undefined). */
+  private readonly cache = new LRUCache<string, { target: UpstreamTarget | null }>({
+    max: CACHE_ENTRIES,
+    ttl: CACHE_MS,
+  });
 
   constructor(
-    private readonly db: DataSource,
+    private readonly upstreams: UpstreamsRepository,
     private readonly secrets: SecretCipherService,
     private readonly audit: AuditService,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -63,10 +62,8 @@ export class UpstreamStore {
   }
 
   async view(caller: Principal): Promise<UpstreamView> {
-    const rows = (await this.db.query(`SELECT host FROM gateway_upstreams WHERE tenant_id = $1`, [
-      caller.tenantId,
-    ])) as { host: string }[];
-    if (rows[0]) return { source: 'tenant', host: rows[0].host };
+    const host = await this.upstreams.host(caller.tenantId);
+    if (host !== undefined) return { source: 'tenant', host };
     const url = this.config.PII_VAULT_UPSTREAM_URL;
     return url ? { source: 'config', host: new URL(url).host } : { source: 'none', host: null };
   }
@@ -79,14 +76,7 @@ export class UpstreamStore {
       caller.tenantId,
       JSON.stringify({ baseUrl: url, apiKey }),
     );
-    await this.db.query(
-      `INSERT INTO gateway_upstreams (tenant_id, host, ciphertext, iv, auth_tag, key_version)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (tenant_id) DO UPDATE SET host = EXCLUDED.host, ciphertext = EXCLUDED.ciphertext,
-         iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag, key_version = EXCLUDED.key_version,
-         updated_at = now()`,
-      [caller.tenantId, host, sealed.ciphertext, sealed.iv, sealed.tag, sealed.keyVersion],
-    );
+    await this.upstreams.upsert(caller.tenantId, { host, sealed });
     this.cache.delete(caller.tenantId);
     await this.audit.record({
       tenantId: caller.tenantId,
@@ -99,7 +89,7 @@ export class UpstreamStore {
   }
 
   async remove(caller: Principal): Promise<UpstreamView> {
-    await this.db.query(`DELETE FROM gateway_upstreams WHERE tenant_id = $1`, [caller.tenantId]);
+    await this.upstreams.delete(caller.tenantId);
     this.cache.delete(caller.tenantId);
     await this.audit.record({
       tenantId: caller.tenantId,
@@ -142,23 +132,14 @@ export class UpstreamStore {
 
   private async tenantTarget(tenantId: string): Promise<UpstreamTarget | null> {
     const hit = this.cache.get(tenantId);
-    if (hit && hit.until > Date.now()) return hit.target;
-    const rows = (await this.db.query(
-      `SELECT host, ciphertext, iv, auth_tag, key_version FROM gateway_upstreams WHERE tenant_id = $1`,
-      [tenantId],
-    )) as UpstreamRow[];
-    const row = rows[0];
-    const target = row
+    if (hit) return hit.target;
+    const stored = await this.upstreams.find(tenantId);
+    const target = stored
       ? (JSON.parse(
-          await this.secrets.decrypt(tenantId, SECRET_KIND, tenantId, {
-            ciphertext: row.ciphertext,
-            iv: row.iv,
-            tag: row.auth_tag,
-            keyVersion: row.key_version,
-          }),
+          await this.secrets.decrypt(tenantId, SECRET_KIND, tenantId, stored.sealed),
         ) as UpstreamTarget)
       : null;
-    this.cache.set(tenantId, { target, until: Date.now() + CACHE_MS });
+    this.cache.set(tenantId, { target });
     return target;
   }
 }

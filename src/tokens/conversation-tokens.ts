@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { selectRows } from '../common/sql';
 import { AppConfig } from '../config/app-config';
 
 /** A conversation id as a caller may write it (header or field); anything else is refused. */
@@ -30,11 +31,12 @@ export class ConversationTokens {
   ) {}
 
   async tokensOf(ref: ConversationRef): Promise<Set<string>> {
-    const rows = (await this.db.query(
+    const rows = await selectRows<{ token: string }>(
+      this.db,
       `SELECT token FROM conversation_tokens
         WHERE tenant_id = $1 AND api_key_id = $2 AND conversation = $3 AND expires_at > now()`,
       [ref.tenantId, ref.keyId, ref.conversation],
-    )) as { token: string }[];
+    );
     return new Set(rows.map((r) => r.token));
   }
 
