@@ -74,7 +74,11 @@ export class NamedEntityRecognizer implements Recognizer {
   }
 
   analyze(text: string): Candidate[] {
-    const words = toWords(tokenize(text));
+    return this.analyzeWords(text, wordsOf(text));
+  }
+
+  /** Like analyze, over words already made by `wordsOf(text)` (shared with the model). */
+  analyzeWords(text: string, words: readonly Word[]): Candidate[] {
     const out: Candidate[] = [];
     let i = 0;
     while (i < words.length) {
@@ -769,7 +773,9 @@ function versionFollows(text: string, at: number): boolean {
   return next >= 48 && next <= 57;
 }
 
-function toWords(words: Word[]): Word[] {
+/** The text's words, each marked when it stands in a stretch written in capitals. */
+export function wordsOf(text: string): Word[] {
+  const words = tokenize(text);
   markCapsNeighbourhoods(words);
   return words;
 }
