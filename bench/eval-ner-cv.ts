@@ -31,7 +31,11 @@ const folds = arg('folds', 5);
 const epochs = arg('epochs', TRAIN_DEFAULTS.epochs);
 const markdown = process.argv.includes('--markdown');
 const keepRuleScore = arg('keep-rules', TRAIN_DEFAULTS.keepRuleScore);
-const excluded = new Set(process.argv.includes('--exclude-train') ? process.argv[process.argv.indexOf('--exclude-train') + 1].split(',') : []);
+const excluded = new Set(
+  process.argv.includes('--exclude-train')
+    ? process.argv[process.argv.indexOf('--exclude-train') + 1].split(',')
+    : [],
+);
 const g = gazetteers();
 
 const records: NerRecord[] = [];
@@ -49,12 +53,14 @@ const syntheticIds = synthetic.map((_, i) => records.length + i);
 
 type EngineName = 'baseline' | 'model' | 'combined';
 const scores: Record<string, Record<EngineName, Scores>> = {};
-for (const c of CORPORA) scores[c] = { baseline: emptyScores(), model: emptyScores(), combined: emptyScores() };
+for (const c of CORPORA)
+  scores[c] = { baseline: emptyScores(), model: emptyScores(), combined: emptyScores() };
 const nerOnly = (spans: readonly Span[]): Span[] =>
   spans.filter((s) => (NER_TYPES as readonly string[]).includes(s.type));
 
 const baseline = new DetectionEngine([...PATTERN_RECOGNIZERS, new RuleNlpEngine(g)]);
-for (const r of records) scoreRecord(scores[r.corpus].baseline, r, nerOnly(baseline.detect(r.text)));
+for (const r of records)
+  scoreRecord(scores[r.corpus].baseline, r, nerOnly(baseline.detect(r.text)));
 
 for (const useRules of [false, true]) {
   const t0 = Date.now();
@@ -62,7 +68,9 @@ for (const useRules of [false, true]) {
   process.stderr.write(`extracted ${x.names.length} features (${Date.now() - t0} ms)\n`);
   for (let k = 0; k < folds; k++) {
     const t1 = Date.now();
-    const trainIds = records.map((_, i) => i).filter((i) => fold[i] !== k && !excluded.has(records[i].corpus));
+    const trainIds = records
+      .map((_, i) => i)
+      .filter((i) => fold[i] !== k && !excluded.has(records[i].corpus));
     const avg = train(x, [...trainIds, ...syntheticIds], { ...TRAIN_DEFAULTS, epochs });
     const model = new NerModel(toWeightsFile(x, avg, useRules, TRAIN_DEFAULTS.prune), g);
     const nlp = new ModelNlpEngine(model, g, useRules ? { keepRuleScore } : {});
@@ -88,8 +96,13 @@ if (markdown) {
   console.log('|---|---|---|---|---|');
 } else console.log(['corpus', 'type', ...engines].join('\t'));
 for (const c of CORPORA) {
-  const rows: string[][] = NER_TYPES.map((t) => [c, t, ...engines.map((e) => cell(scores[c][e], t))]);
+  const rows: string[][] = NER_TYPES.map((t) => [
+    c,
+    t,
+    ...engines.map((e) => cell(scores[c][e], t)),
+  ]);
   rows.push([c, 'micro', ...engines.map((e) => `**${f(micro(scores[c][e], 'overlap').f1)}**`)]);
   rows.push([c, 'micro, exact', ...engines.map((e) => f(micro(scores[c][e], 'exact').f1))]);
-  for (const row of rows) console.log(markdown ? `| ${row.join(' | ')} |` : row.join('\t').replace(/\*/g, ''));
+  for (const row of rows)
+    console.log(markdown ? `| ${row.join(' | ')} |` : row.join('\t').replace(/\*/g, ''));
 }

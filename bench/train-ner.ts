@@ -8,12 +8,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gazetteers } from '../src/detection/nlp/gazetteers';
+import { KEEP_RULE_SCORE } from '../src/detection/nlp/nlp-engine';
 import { WEIGHTS_FILE } from '../src/detection/nlp/model/ner-model';
 import { CORPORA, loadCorpus } from './lib/ner-corpora';
 import { syntheticTexts } from './lib/ner-synthetic';
 import { extract, toWeightsFile, train, type LabelledText } from './lib/ner-train';
 
-export const TRAIN_DEFAULTS = { epochs: 8, seed: 20261205, minCount: 2, prune: 0.05, keepRuleScore: 2 };
+export const TRAIN_DEFAULTS = {
+  epochs: 8,
+  seed: 20261205,
+  minCount: 2,
+  prune: 0.05,
+  keepRuleScore: KEEP_RULE_SCORE,
+};
 
 function main(): void {
   const t0 = Date.now();
@@ -23,7 +30,11 @@ function main(): void {
     ...syntheticTexts(TRAIN_DEFAULTS.seed),
   ];
   const x = extract(texts, g, true);
-  const avg = train(x, texts.map((_, i) => i), TRAIN_DEFAULTS);
+  const avg = train(
+    x,
+    texts.map((_, i) => i),
+    TRAIN_DEFAULTS,
+  );
   const file = toWeightsFile(x, avg, true, TRAIN_DEFAULTS.prune);
   const out = join(__dirname, '..', '..', 'src', 'detection', 'nlp', 'model', WEIGHTS_FILE);
   const json = JSON.stringify(file);

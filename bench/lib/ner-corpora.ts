@@ -32,7 +32,8 @@ export function corporaDir(): string {
     '/work/shared/corpora',
   ].filter((d): d is string => Boolean(d));
   const found = candidates.find((d) => existsSync(join(d, 'README.md')));
-  if (!found) throw new Error(`corpora not found (tried ${candidates.join(', ')}); set CORPORA_DIR`);
+  if (!found)
+    throw new Error(`corpora not found (tried ${candidates.join(', ')}); set CORPORA_DIR`);
   return found;
 }
 

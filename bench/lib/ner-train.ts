@@ -26,7 +26,6 @@ export interface LabelledText {
   entities: readonly { type: string; start: number; end: number }[];
 }
 
-
 /** Feature ids of every token of every text, flattened. */
 export interface Extracted {
   names: string[];

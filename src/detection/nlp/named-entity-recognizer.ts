@@ -28,7 +28,7 @@ type NameStrength = 'strong' | 'weak' | 'unknown' | 'none';
 type Word = Token;
 
 /** Nouns after a possessive name that make it an eponym ("Down syndrome", "Parkinson's disease"). */
-const EPONYM_NOUNS = new Set([
+export const EPONYM_NOUNS: ReadonlySet<string> = new Set([
   'disease',
   'syndrome',
   'law',
@@ -767,7 +767,7 @@ export class NamedEntityRecognizer implements Recognizer {
 
 /** Marks words on stretches written mostly in capitals. */
 /** "/" and a digit right after a word: a user-agent style product token. */
-function versionFollows(text: string, at: number): boolean {
+export function versionFollows(text: string, at: number): boolean {
   if (text.charCodeAt(at) !== 47) return false; // '/'
   const next = text.charCodeAt(at + 1);
   return next >= 48 && next <= 57;

@@ -8,7 +8,21 @@ import type { Candidate, Recognizer } from '../types';
 import { gazetteers, type Gazetteers } from './gazetteers';
 import { spansToTags, TAG_TYPES } from './model/features';
 import { NerModel } from './model/ner-model';
-import { NamedEntityRecognizer, wordsOf } from './named-entity-recognizer';
+import {
+  NAME_CONNECTORS,
+  NAME_PARTICLES,
+  ORG_CUES_BEFORE,
+  PERSON_CUES_BEFORE,
+  PLACE_CUES_BEFORE,
+  TITLES,
+} from './cues';
+import {
+  EPONYM_NOUNS,
+  NamedEntityRecognizer,
+  versionFollows,
+  wordsOf,
+} from './named-entity-recognizer';
+import { NOT_ORGANIZATIONS } from './organizations';
 import type { Token } from './tokens';
 
 export const NLP_TYPES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
@@ -17,6 +31,12 @@ export const NLP_TYPES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
 export interface NlpEngine extends Recognizer {
   readonly types: typeof NLP_TYPES;
 }
+
+/** Rule spans scoring at least this are kept where the model found nothing (cross-validated). */
+export const KEEP_RULE_SCORE = 0.85;
+
+/** A rule span at least this confident replaces the model spans it contains. */
+export const CONTAINING_RULE_SCORE = 0.8;
 
 /** A rule span counts as a strong rule verdict (a model feature) from this score. */
 export const STRONG_RULE = 0.7;
@@ -62,7 +82,7 @@ export class ModelNlpEngine implements NlpEngine {
   constructor(model?: NerModel, g: Gazetteers = gazetteers(), options: ModelNlpOptions = {}) {
     this.rules = new NamedEntityRecognizer(g);
     this.model = model ?? NerModel.load(g);
-    this.keepRuleScore = options.keepRuleScore ?? Infinity;
+    this.keepRuleScore = options.keepRuleScore ?? KEEP_RULE_SCORE;
     this.modelScore = options.modelScore ?? 0.85;
   }
 
@@ -72,27 +92,124 @@ export class ModelNlpEngine implements NlpEngine {
     const tags = this.model.ruleFeatures ? ruleTagsOf(words, found) : undefined;
     const out: Candidate[] = [];
     for (const s of this.model.tag(words, tags)) {
-      const score = this.modelScore;
-      out.push({
-        type: TAG_TYPES[s.tag],
-        start: words[s.first].start,
-        end: words[s.last].end,
-        score,
-        recognizer: this.name,
-        explanation: { pattern: 'ner_model', baseScore: score, validation: 'not_applicable' },
-      });
-    }
-    if (this.keepRuleScore <= 1) {
-      const model = out.length;
-      for (const c of found) {
-        if (c.score < this.keepRuleScore) continue;
-        let covered = false;
-        for (let i = 0; i < model && !covered; i++) {
-          covered = out[i].start < c.end && c.start < out[i].end;
-        }
-        if (!covered) out.push(c);
+      for (const [first, last] of splitAtBreaks(words, s.first, s.last)) {
+        const type = TAG_TYPES[s.tag];
+        if (!plausible(text, words, first, last, type)) continue;
+        const score = this.modelScore;
+        out.push({
+          type,
+          start: words[first].start,
+          end: words[last].end,
+          score,
+          recognizer: this.name,
+          explanation: { pattern: 'ner_model', baseScore: score, validation: 'not_applicable' },
+        });
       }
     }
-    return out;
+    if (this.keepRuleScore > 1) return out;
+    // Rule spans fill in where the model found nothing, and a confident rule span that
+    // contains model spans ("St. Mary's Hospital" over "St. Mary") replaces them.
+    const dropped = new Set<Candidate>();
+    const model = out.length;
+    for (const c of found) {
+      let covered = false;
+      let replaces = false;
+      for (let i = 0; i < model; i++) {
+        const m = out[i];
+        if (!(m.start < c.end && c.start < m.end)) continue;
+        if (
+          c.score >= CONTAINING_RULE_SCORE &&
+          c.start <= m.start &&
+          m.end <= c.end &&
+          c.end - c.start > m.end - m.start
+        ) {
+          dropped.add(m);
+          replaces = true;
+        } else covered = true;
+      }
+      if (!covered && (replaces || c.score >= this.keepRuleScore)) out.push(c);
+    }
+    return dropped.size ? out.filter((c) => !dropped.has(c)) : out;
   }
+}
+
+/** Punctuation between two words that no name runs across ("Portland, Oregon" is two places). */
+const HARD_BREAK = /[,;:()[\]{}|<>"“”!?\n/\\]/;
+
+/**
+ * Cuts a tagged span where a name cannot continue: at hard punctuation, and at lower-case words
+ * inside a capitalised name other than particles and connectors ("Bank of America" stays whole,
+ * "Oregon to Berlin" does not). Returns [first, last] word index pairs.
+ */
+function splitAtBreaks(words: readonly Token[], first: number, last: number): [number, number][] {
+  if (first === last) return [[first, last]];
+  const capitalised = words[first].capitalized;
+  const out: [number, number][] = [];
+  let from = first;
+  for (let i = first + 1; i <= last; i++) {
+    const w = words[i];
+    const breaks = HARD_BREAK.test(w.gapBefore);
+    const foreign =
+      capitalised &&
+      !w.capitalized &&
+      !NAME_PARTICLES.has(w.lower) &&
+      !NAME_CONNECTORS.has(w.lower) &&
+      !JOINERS.has(w.lower);
+    if (breaks) {
+      out.push([from, i - 1]);
+      from = i;
+    } else if (foreign) {
+      out.push([from, i - 1]);
+      from = i + 1;
+    }
+  }
+  if (from <= last) out.push([from, last]);
+  return out.filter(([a, b]) => a <= b);
+}
+
+const JOINERS = new Set(['of', 'the', 'and', 'for', 'on', 'upon', 'de', 'la', 'del', 'y']);
+
+/** Rule filters for what the model proposes: shapes that are never a name of this type. */
+function plausible(
+  text: string,
+  words: readonly Token[],
+  first: number,
+  last: number,
+  type: string,
+): boolean {
+  const w = words[first];
+  // "Mozilla/5.0": a product and its version.
+  if (versionFollows(text, words[last].end)) return false;
+  // "Parkinson's disease", "Down syndrome": an eponym, not a person.
+  if (words[last].possessive && EPONYM_NOUNS.has(words[last + 1]?.lower ?? '')) return false;
+  if (first === last) {
+    const lower = w.lower;
+    // Field labels and titles on their own ("Insurance:", "Employer", "Dr").
+    if (
+      TITLES.has(lower) ||
+      ORG_CUES_BEFORE.has(lower) ||
+      PERSON_CUES_BEFORE.has(lower) ||
+      PLACE_CUES_BEFORE.has(lower)
+    ) {
+      return false;
+    }
+    if (type === 'ORGANIZATION' && NOT_ORGANIZATIONS.has(lower)) return false;
+    // "DEA AB1234563", "NPI: 1234…": an acronym labelling the number after it.
+    const next = words[first + 1];
+    const after = next ? next.gapBefore : text.slice(w.end, w.end + 4);
+    if (
+      w.allCaps &&
+      (/^\W*\d/.test(after) || (next && /\d/.test(next.text) && /^\W*$/.test(after)))
+    ) {
+      return false;
+    }
+    // "a 2015 Honda", "a Mastercard 5555 payment": a vehicle or card, not the company.
+    if (
+      type === 'ORGANIZATION' &&
+      (/\b(?:19|20)\d\d\s+$/.test(w.gapBefore) || /^ \d/.test(after))
+    ) {
+      return false;
+    }
+  }
+  return true;
 }

@@ -10,16 +10,38 @@
  * - position features: sentence start, shouting line, possessive, and the rule recognizer's tag;
  * - history features: the two tags decoded before this one.
  */
-import { ORG_CUES_BEFORE, ORG_SUFFIXES, PERSON_CUES_AFTER, PERSON_CUES_BEFORE, PLACE_CUES_BEFORE, PLACE_NOUNS_AFTER, STRONG_ORG_SUFFIXES, TITLES, NAME_PARTICLES } from '../cues';
+import {
+  ORG_CUES_BEFORE,
+  ORG_SUFFIXES,
+  PERSON_CUES_AFTER,
+  PERSON_CUES_BEFORE,
+  PLACE_CUES_BEFORE,
+  PLACE_NOUNS_AFTER,
+  STRONG_ORG_SUFFIXES,
+  TITLES,
+  NAME_PARTICLES,
+} from '../cues';
 import type { Gazetteers } from '../gazetteers';
 import type { Token } from '../tokens';
 
 export const TAGS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG'] as const;
 export type Tag = (typeof TAGS)[number];
 export const TAG_COUNT = TAGS.length;
-export const TAG_TYPES = ['', 'PERSON', 'PERSON', 'LOCATION', 'LOCATION', 'ORGANIZATION', 'ORGANIZATION'] as const;
+export const TAG_TYPES = [
+  '',
+  'PERSON',
+  'PERSON',
+  'LOCATION',
+  'LOCATION',
+  'ORGANIZATION',
+  'ORGANIZATION',
+] as const;
 /** B- tag index of each named type. */
-export const BEGIN_OF: Readonly<Record<string, number>> = { PERSON: 1, LOCATION: 3, ORGANIZATION: 5 };
+export const BEGIN_OF: Readonly<Record<string, number>> = {
+  PERSON: 1,
+  LOCATION: 3,
+  ORGANIZATION: 5,
+};
 /** Offsets of the words around the tagged one whose word features count. */
 export const WINDOW = 2;
 export const OFFSETS = 2 * WINDOW + 1;
@@ -58,7 +80,8 @@ export function wordFeatures(word: string, g: Gazetteers): [string[], string[]] 
   const own: string[] = [];
   const any: string[] = [`w=${lower}`, `sh=${shape}`];
   const n = lower.length;
-  for (let k = 1; k <= 4 && k < n; k++) own.push(`p${k}=${lower.slice(0, k)}`, `s${k}=${lower.slice(n - k)}`);
+  for (let k = 1; k <= 4 && k < n; k++)
+    own.push(`p${k}=${lower.slice(0, k)}`, `s${k}=${lower.slice(n - k)}`);
   own.push(`len=${n > 8 ? 9 : n}`);
   if (word !== lower && word === word.toUpperCase() && n > 1) any.push('caps');
   if (/\d/.test(word)) own.push('digit');
@@ -126,7 +149,13 @@ export function positionFeatures(f: PositionFacts, shape: string): string[] {
   if (f.first) out.push('first');
   if (f.rules) {
     const [a, b, c] = f.rules;
-    out.push(`r0=${ruleName(b)}`, `r-1=${ruleName(a)}`, `r+1=${ruleName(c)}`, `r0|ss=${ruleName(b)}|${f.sentenceStart ? 1 : 0}`, `r-1|r0=${ruleName(a)}|${ruleName(b)}`);
+    out.push(
+      `r0=${ruleName(b)}`,
+      `r-1=${ruleName(a)}`,
+      `r+1=${ruleName(c)}`,
+      `r0|ss=${ruleName(b)}|${f.sentenceStart ? 1 : 0}`,
+      `r-1|r0=${ruleName(a)}|${ruleName(b)}`,
+    );
   }
   return out;
 }
@@ -136,13 +165,20 @@ export function historyFeatures(t1: number, t2: number, shape: string): string[]
 }
 
 /** The word features in effect at `offset` (-2..2) from the tagged word. */
-export function offsetFeatures(own: readonly string[], any: readonly string[], offset: number): string[] {
+export function offsetFeatures(
+  own: readonly string[],
+  any: readonly string[],
+  offset: number,
+): string[] {
   if (offset === 0) return [...own, ...any].map((f) => `0${f}`);
   return any.map((f) => `${offset}${f}`);
 }
 
 /** Marks the tokens on lines written mostly in capitals (the rule recognizer does the same). */
-export type TokenLike = Pick<Token, 'text' | 'start' | 'end' | 'gapBefore' | 'sentenceStart' | 'capsLine' | 'possessive'>;
+export type TokenLike = Pick<
+  Token,
+  'text' | 'start' | 'end' | 'gapBefore' | 'sentenceStart' | 'capsLine' | 'possessive'
+>;
 
 /** Span of a candidate in token indices: tokens wholly inside [start, end). */
 export interface SpanLike {

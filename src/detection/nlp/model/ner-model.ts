@@ -198,8 +198,7 @@ export class NerModel {
       (r ? 16 : 0) |
       (a << 5) |
       (b << 10) |
-      (c << 15) +
-      shapeId * 2 ** 20;
+      ((c << 15) + shapeId * 2 ** 20);
     let v = this.positions.get(key);
     if (!v) {
       v = new Float32Array(TAG_COUNT);
@@ -244,5 +243,17 @@ function addInto(into: Float32Array, v: Float32Array): void {
 export function defaultWeightsPath(): string {
   const here = join(__dirname, WEIGHTS_FILE);
   if (existsSync(here)) return here;
-  return join(__dirname, '..', '..', '..', '..', '..', 'src', 'detection', 'nlp', 'model', WEIGHTS_FILE);
+  return join(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    '..',
+    '..',
+    'src',
+    'detection',
+    'nlp',
+    'model',
+    WEIGHTS_FILE,
+  );
 }
