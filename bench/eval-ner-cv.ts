@@ -73,7 +73,16 @@ for (const useRules of [false, true]) {
       .filter((i) => fold[i] !== k && !excluded.has(records[i].corpus));
     const avg = train(x, [...trainIds, ...syntheticIds], { ...TRAIN_DEFAULTS, epochs });
     const model = new NerModel(toWeightsFile(x, avg, useRules, TRAIN_DEFAULTS.prune), g);
-    const nlp = new ModelNlpEngine(model, g, useRules ? { keepRuleScore } : {});
+    const nlp = new ModelNlpEngine(
+      model,
+      g,
+      useRules
+        ? {
+            keepRuleScore,
+            ...(process.argv.includes('--no-always-fill') ? { alwaysFill: new Set<string>() } : {}),
+          }
+        : { modelOnly: true },
+    );
     const engine = new DetectionEngine([...PATTERN_RECOGNIZERS, nlp]);
     for (let i = 0; i < records.length; i++) {
       if (fold[i] !== k) continue;

@@ -33,7 +33,14 @@ export interface NlpEngine extends Recognizer {
 }
 
 /** Rule spans scoring at least this are kept where the model found nothing (cross-validated). */
-export const KEEP_RULE_SCORE = 0.85;
+export const KEEP_RULE_SCORE = 0.75;
+
+/** Rule patterns whose spans replace model spans they contain (the rules read these forms
+ * more reliably than the model: organisation suffixes, "SURNAME, FIRST" headers). */
+const CONTAINING_RULES = new Set(['nlp_organization', 'nlp_surname_first']);
+/** Rule patterns kept where the model is silent whatever their score: forms the training
+ * corpora hardly have ("hi this is ann"). */
+const ALWAYS_FILL_RULES = new Set(['nlp_lowercase_introduction', 'nlp_surname_first']);
 
 /** A rule span at least this confident replaces the model spans it contains. */
 export const CONTAINING_RULE_SCORE = 0.8;
@@ -67,6 +74,10 @@ export class RuleNlpEngine implements NlpEngine {
 export interface ModelNlpOptions {
   /** Rule spans at or above this score are kept where no model span overlaps them. */
   keepRuleScore?: number;
+  /** Rule patterns kept where the model is silent whatever their score. */
+  alwaysFill?: ReadonlySet<string>;
+  /** Model spans only: no rule spans fill in or replace (the rule tags still feed the model). */
+  modelOnly?: boolean;
   /** Score given to model spans. */
   modelScore?: number;
 }
@@ -78,12 +89,16 @@ export class ModelNlpEngine implements NlpEngine {
   private readonly model: NerModel;
   private readonly keepRuleScore: number;
   private readonly modelScore: number;
+  private readonly alwaysFill: ReadonlySet<string>;
+  private readonly modelOnly: boolean;
 
   constructor(model?: NerModel, g: Gazetteers = gazetteers(), options: ModelNlpOptions = {}) {
     this.rules = new NamedEntityRecognizer(g);
     this.model = model ?? NerModel.load(g);
     this.keepRuleScore = options.keepRuleScore ?? KEEP_RULE_SCORE;
     this.modelScore = options.modelScore ?? 0.85;
+    this.alwaysFill = options.alwaysFill ?? ALWAYS_FILL_RULES;
+    this.modelOnly = options.modelOnly ?? false;
   }
 
   analyze(text: string): Candidate[] {
@@ -106,18 +121,21 @@ export class ModelNlpEngine implements NlpEngine {
         });
       }
     }
-    if (this.keepRuleScore > 1) return out;
-    // Rule spans fill in where the model found nothing, and a confident rule span that
-    // contains model spans ("St. Mary's Hospital" over "St. Mary") replaces them.
+    if (this.modelOnly) return out;
+    // Rule spans fill in where the model found nothing, and a confident organisation or
+    // surname-first span that contains model spans ("St. Mary's Hospital" over "St. Mary")
+    // replaces them.
     const dropped = new Set<Candidate>();
     const model = out.length;
     for (const c of found) {
       let covered = false;
       let replaces = false;
+      const pattern = c.explanation.pattern;
       for (let i = 0; i < model; i++) {
         const m = out[i];
         if (!(m.start < c.end && c.start < m.end)) continue;
         if (
+          CONTAINING_RULES.has(pattern) &&
           c.score >= CONTAINING_RULE_SCORE &&
           c.start <= m.start &&
           m.end <= c.end &&
@@ -127,7 +145,8 @@ export class ModelNlpEngine implements NlpEngine {
           replaces = true;
         } else covered = true;
       }
-      if (!covered && (replaces || c.score >= this.keepRuleScore)) out.push(c);
+      const fills = c.score >= this.keepRuleScore || this.alwaysFill.has(pattern);
+      if (!covered && (replaces || fills)) out.push(c);
     }
     return dropped.size ? out.filter((c) => !dropped.has(c)) : out;
   }

@@ -9,9 +9,8 @@ import type { Gazetteers } from '../gazetteers';
 import type { Token } from '../tokens';
 import {
   allowed,
-  gapFeatures,
+  gapSignature,
   historyFeatures,
-  offsetFeatures,
   OFFSETS,
   positionFeatures,
   shapeOf,
@@ -51,13 +50,17 @@ interface WordEntry {
 }
 
 const PAD = '\u0000<s>';
-const CACHE_LIMIT = 50_000;
+const CACHE_LIMIT = 60_000;
 
 export class NerModel {
   readonly ruleFeatures: boolean;
   private readonly weights = new Map<string, Float32Array>();
-  private readonly words = new Map<string, WordEntry>();
-  private readonly gaps = new Map<string, Float32Array>();
+  /** Word features by their name without the offset: one row of TAG_COUNT per offset. */
+  private readonly wordRows = new Map<string, Float32Array>();
+  private readonly gapsBefore = new Map<string, Float32Array>();
+  private readonly gapsAfter = new Map<string, Float32Array>();
+  private words = new Map<string, WordEntry>();
+  private oldWords = new Map<string, WordEntry>();
   private readonly positions = new Map<number, Float32Array>();
   private readonly histories = new Map<number, Float32Array>();
   private readonly shapes: string[] = [];
@@ -73,9 +76,25 @@ export class NerModel {
     }
     this.ruleFeatures = file.ruleFeatures;
     for (const [name, pairs] of Object.entries(file.features)) {
-      const row = new Float32Array(TAG_COUNT);
-      for (let i = 0; i + 1 < pairs.length; i += 2) row[pairs[i]] = pairs[i + 1] / file.scale;
-      this.weights.set(name, row);
+      // Word features are named "<offset><feature>" (offsetFeatures); the rest start with a letter.
+      const offset = /^-?[0-9]/.exec(name)
+        ? name[0] === '-'
+          ? -Number(name[1])
+          : Number(name[0])
+        : NaN;
+      let row: Float32Array;
+      let base = 0;
+      if (Number.isNaN(offset)) {
+        row = new Float32Array(TAG_COUNT);
+        this.weights.set(name, row);
+      } else {
+        const key = name.slice(offset < 0 ? 2 : 1);
+        row = this.wordRows.get(key) ?? new Float32Array(OFFSETS * TAG_COUNT);
+        this.wordRows.set(key, row);
+        base = (offset + WINDOW) * TAG_COUNT;
+      }
+      for (let i = 0; i + 1 < pairs.length; i += 2)
+        row[base + pairs[i]] = pairs[i + 1] / file.scale;
     }
     this.pad = this.makeWord(PAD);
   }
@@ -93,7 +112,6 @@ export class NerModel {
     const n = tokens.length;
     const spans: TaggedSpan[] = [];
     if (n === 0) return spans;
-    if (this.words.size > CACHE_LIMIT) this.words.clear();
     const entries: WordEntry[] = new Array<WordEntry>(n);
     for (let i = 0; i < n; i++) entries[i] = this.word(tokens[i].text);
     const scores = new Float32Array(TAG_COUNT);
@@ -109,8 +127,8 @@ export class NerModel {
         for (let t = 0; t < TAG_COUNT; t++) scores[t] += vec[base + t];
       }
       const token = tokens[i];
-      const after = i + 1 < n ? tokens[i + 1].gapBefore : '\n';
-      addInto(scores, this.gap(token.gapBefore, after));
+      addInto(scores, this.gap(this.gapsBefore, 'gb=', token.gapBefore));
+      addInto(scores, this.gap(this.gapsAfter, 'ga=', i + 1 < n ? tokens[i + 1].gapBefore : '\n'));
       const shapeId = entries[i].shapeId;
       addInto(scores, this.position(tokens, i, shapeId, rules));
       addInto(scores, this.history(t1, t2, shapeId));
@@ -141,21 +159,31 @@ export class NerModel {
     return spans;
   }
 
+  /** Two generations: when the young one fills up it becomes the old one, so words in use
+   * survive the turnover and memory stays bounded (about 2 × CACHE_LIMIT words). */
   private word(text: string): WordEntry {
     let e = this.words.get(text);
-    if (!e) {
-      e = this.makeWord(text);
-      this.words.set(text, e);
+    if (e) return e;
+    e = this.oldWords.get(text) ?? this.makeWord(text);
+    if (this.words.size >= CACHE_LIMIT) {
+      this.oldWords = this.words;
+      this.words = new Map();
     }
+    this.words.set(text, e);
     return e;
   }
 
   private makeWord(text: string): WordEntry {
     const [own, any] = text === PAD ? [[], ['w=<s>']] : wordFeatures(text, this.g);
+    // Row k: this word standing k words from the tagged one. A feature of `own` has weights
+    // at offset 0 only, so adding whole rows is the same as adding offsetFeatures(own, any, k).
     const vec = new Float32Array(OFFSETS * TAG_COUNT);
-    // Row k: this word standing k words from the tagged one (features are named by offset).
-    for (let k = -WINDOW; k <= WINDOW; k++) {
-      this.sum(vec, (k + WINDOW) * TAG_COUNT, offsetFeatures(own, any, k));
+    for (const list of [own, any]) {
+      for (const f of list) {
+        const row = this.wordRows.get(f);
+        if (!row) continue;
+        for (let j = 0; j < vec.length; j++) vec[j] += row[j];
+      }
     }
     const shape = text === PAD ? '<s>' : shapeOf(text);
     let shapeId = this.shapeIds.get(shape);
@@ -167,14 +195,13 @@ export class NerModel {
     return { vec, shapeId, shape };
   }
 
-  private gap(before: string, after: string): Float32Array {
-    const key = `${before}\u0001${after}`;
-    let v = this.gaps.get(key);
+  private gap(cache: Map<string, Float32Array>, prefix: string, gap: string): Float32Array {
+    let v = cache.get(gap);
     if (!v) {
       v = new Float32Array(TAG_COUNT);
-      this.sum(v, 0, gapFeatures(before, after));
-      if (this.gaps.size > CACHE_LIMIT) this.gaps.clear();
-      this.gaps.set(key, v);
+      this.sum(v, 0, [`${prefix}${gapSignature(gap)}`]);
+      if (cache.size > CACHE_LIMIT) cache.clear();
+      cache.set(gap, v);
     }
     return v;
   }
