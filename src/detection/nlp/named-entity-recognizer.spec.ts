@@ -79,7 +79,6 @@ describe('NamedEntityRecognizer', () => {
   });
 
   it.each<[string, [string, string][]]>([
-    ['[10:02] Costanza: hey, cant log in', [['PERSON', 'Costanza']]],
     ['DISCHARGE SUMMARY\nBOTSFORD, ELVERA   57 y/o', [['PERSON', 'BOTSFORD, ELVERA']]],
     [
       'hi this is magali lemaire from paris',

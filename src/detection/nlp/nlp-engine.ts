@@ -33,7 +33,7 @@ export interface NlpEngine extends Recognizer {
 }
 
 /** Rule spans scoring at least this are kept where the model found nothing (cross-validated). */
-export const KEEP_RULE_SCORE = 0.75;
+export const KEEP_RULE_SCORE = 0.85;
 
 /** Rule patterns whose spans replace model spans they contain (the rules read these forms
  * more reliably than the model: organisation suffixes, "SURNAME, FIRST" headers). */
@@ -188,6 +188,8 @@ function splitAtBreaks(words: readonly Token[], first: number, last: number): [n
 
 const JOINERS = new Set(['of', 'the', 'and', 'for', 'on', 'upon', 'de', 'la', 'del', 'y']);
 
+const LATIN = /[A-Za-z\u00c0-\u024f]/;
+
 /** Rule filters for what the model proposes: shapes that are never a name of this type. */
 function plausible(
   text: string,
@@ -197,6 +199,8 @@ function plausible(
   type: string,
 ): boolean {
   const w = words[first];
+  // The model learned from Latin-script text only; elsewhere its guesses say nothing.
+  if (!LATIN.test(w.text)) return false;
   // "Mozilla/5.0": a product and its version.
   if (versionFollows(text, words[last].end)) return false;
   // "Parkinson's disease", "Down syndrome": an eponym, not a person.
@@ -222,13 +226,10 @@ function plausible(
     ) {
       return false;
     }
-    // "a 2015 Honda", "a Mastercard 5555 payment": a vehicle or card, not the company.
-    if (
-      type === 'ORGANIZATION' &&
-      (/\b(?:19|20)\d\d\s+$/.test(w.gapBefore) || /^ \d/.test(after))
-    ) {
-      return false;
-    }
+    // "a 2015 Honda", "a 2021 Bentley": a vehicle after its model year, not a name.
+    if (/\b(?:19|20)\d\d\s+$/.test(w.gapBefore)) return false;
+    // "a Mastercard 5555 payment": a card, not the company.
+    if (type === 'ORGANIZATION' && /^ \d/.test(after)) return false;
   }
   return true;
 }
