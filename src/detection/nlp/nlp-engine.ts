@@ -131,9 +131,17 @@ export class ModelNlpEngine implements NlpEngine {
       let covered = false;
       let replaces = false;
       const pattern = c.explanation.pattern;
-      for (let i = 0; i < model; i++) {
+      // Model spans are disjoint and in text order: start at the first one ending after c
+      // starts (binary search), stop at the first one starting after c ends. Linear overall.
+      let lo = 0;
+      let hi = model;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (out[mid].end <= c.start) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < model && out[i].start < c.end; i++) {
         const m = out[i];
-        if (!(m.start < c.end && c.start < m.end)) continue;
         if (
           CONTAINING_RULES.has(pattern) &&
           c.score >= CONTAINING_RULE_SCORE &&
