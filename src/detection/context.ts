@@ -88,7 +88,7 @@ function wideKind(text: string, i: number): [number, number] {
  * The text's words with offsets and line numbers, built once per call so that each span's
  * window is a binary search away (many recognizers propose the same digits).
  */
-class ContextIndex {
+export class ContextIndex {
   // One array per field rather than an object per word: a megabyte of text holds half a
   // million words, and plain number arrays cost the garbage collector next to nothing.
   private readonly starts: number[] = [];
@@ -206,49 +206,56 @@ function matchWords(words: readonly string[], context: CompiledContext): string[
   return found;
 }
 
-/** Context words (whole words or phrases) near a span, on the span's own line. */
-// One-entry cache: recognizers (pre-filtering) and applyContext of one detect call share it.
-let cachedIndex: ContextIndex | undefined;
-function indexFor(text: string): ContextIndex {
-  if (cachedIndex?.text !== text) cachedIndex = new ContextIndex(text);
-  return cachedIndex;
-}
-
 /**
- * Builds the index now when a candidate will need it anyway (one has context words), so that
- * later context-required patterns can skip texts without their words before scanning at all.
+ * What one detect call knows about its text, shared by the recognizers (pre-filtering) and
+ * applyContext: the word index, built on first use. One per call, never shared between calls,
+ * so concurrent or nested calls cannot see each other's text and nothing outlives the call.
  */
-export function primeContextIndex(text: string): void {
-  indexFor(text);
-}
+export class DetectionContext {
+  private built: ContextIndex | undefined;
 
-/** Whether the index of this text is built (checking context words is then nearly free). */
-export function hasContextIndex(text: string): boolean {
-  return cachedIndex?.text === text;
-}
+  constructor(readonly text: string) {}
 
-/** Drops the cached index (so a large text is not kept alive after its detect call). */
-export function releaseContextIndex(): void {
-  cachedIndex = undefined;
+  /** The text's word index, built on first use. */
+  get index(): ContextIndex {
+    this.built ??= new ContextIndex(this.text);
+    return this.built;
+  }
+
+  /** Whether the index is built (checking context words is then nearly free). */
+  get indexed(): boolean {
+    return this.built !== undefined;
+  }
+
+  /**
+   * Builds the index now when a candidate will need it anyway (one has context words), so that
+   * later context-required patterns can skip texts without their words before scanning at all.
+   */
+  prime(): void {
+    void this.index;
+  }
 }
 
 /**
  * Whether any of the context words occurs anywhere in the text: when none does, a
  * context-required candidate can never survive applyContext, so its recognizer may skip it.
  */
-export function mayFindContext(text: string, list: readonly string[] | undefined): boolean {
+export function mayFindContext(
+  context: DetectionContext,
+  list: readonly string[] | undefined,
+): boolean {
   if (!list || list.length === 0) return false;
-  const index = indexFor(text);
+  const index = context.index;
   for (const w of compile(list).presence) if (index.hasWord(w)) return true;
   return false;
 }
 
 export function findContextWords(
-  text: string,
+  context: DetectionContext,
   span: { start: number; end: number },
   words: readonly string[],
 ): string[] {
-  const index = indexFor(text);
+  const index = context.index;
   return matchWords(
     index.window(span.start, span.end, CONTEXT_BEFORE, CONTEXT_AFTER),
     compile(words),
@@ -259,7 +266,10 @@ export function findContextWords(
  * Raises scores of candidates with context words nearby (more when the word is the span's
  * label) and drops context-required candidates without any. Returns new objects.
  */
-export function applyContext(text: string, candidates: readonly Candidate[]): Candidate[] {
+export function applyContext(
+  context: DetectionContext,
+  candidates: readonly Candidate[],
+): Candidate[] {
   let index: ContextIndex | undefined;
   // Several recognizers often propose the same span; its window is computed once.
   let lastSpan = '';
@@ -277,7 +287,7 @@ export function applyContext(text: string, candidates: readonly Candidate[]): Ca
       if (!c.requiresContext) out.push(c);
       continue;
     }
-    index ??= indexFor(text);
+    index ??= context.index;
     // Candidates of one recognizer share one list: skip the WeakMap lookup for runs of them.
     if (c.context !== lastList) {
       lastList = c.context;

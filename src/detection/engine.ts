@@ -1,7 +1,7 @@
-import { applyContext, primeContextIndex, releaseContextIndex } from './context';
+import { applyContext, DetectionContext } from './context';
 import { runCustomRecognizers } from './custom';
 import { applyAllowList, findDenyListTerms, mergeDenyList } from './lists';
-import { NamedEntityRecognizer } from './nlp/named-entity-recognizer';
+import { ModelNlpEngine } from './nlp/nlp-engine';
 import { resolveOverlaps } from './overlap';
 import { PATTERN_RECOGNIZERS } from './recognizers';
 import type { Candidate, DetectedEntity, DetectOptions, Recognizer } from './types';
@@ -17,16 +17,12 @@ export class DetectionEngine {
   private readonly recognizers: readonly Recognizer[];
 
   constructor(recognizers?: readonly Recognizer[]) {
-    this.recognizers = recognizers ?? [...PATTERN_RECOGNIZERS, new NamedEntityRecognizer()];
+    this.recognizers = recognizers ?? [...PATTERN_RECOGNIZERS, new ModelNlpEngine()];
   }
 
   detect(text: string, options: DetectOptions = {}): DetectedEntity[] {
     if (text.length === 0) return [];
-    try {
-      return this.run(text, options);
-    } finally {
-      releaseContextIndex();
-    }
+    return this.run(text, options);
   }
 
   private run(text: string, options: DetectOptions): DetectedEntity[] {
@@ -34,17 +30,19 @@ export class DetectionEngine {
       options.entities && options.entities.length > 0 ? new Set(options.entities) : undefined;
     const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
 
+    // Per call: the text's word index, shared by the recognizers and applyContext.
+    const context = new DetectionContext(text);
     let candidates: Candidate[] = [];
     let indexPrimed = false;
     for (const recognizer of this.recognizers) {
       if (wanted && !recognizer.types.some((t) => wanted.has(t))) continue;
       // A loop, not push(...spread): hostile inputs can yield more candidates than the stack holds.
-      for (const c of recognizer.analyze(text)) {
+      for (const c of recognizer.analyze(text, context)) {
         candidates.push(c);
         // applyContext will index the text for this candidate; indexing now lets the
         // recognizers still to run skip patterns whose context words the text lacks.
         if (!indexPrimed && c.context && c.context.length > 0) {
-          primeContextIndex(text);
+          context.prime();
           indexPrimed = true;
         }
       }
@@ -57,7 +55,7 @@ export class DetectionEngine {
 
     // Grouping by span lets context reuse one window for all candidates on the same digits.
     candidates.sort((a, b) => a.start - b.start || a.end - b.end);
-    candidates = applyContext(text, candidates);
+    candidates = applyContext(context, candidates);
     candidates = mergeDenyList(candidates, findDenyListTerms(text, options.denyList ?? []));
     candidates = applyAllowList(text, candidates, options.allowList ?? []);
     candidates = candidates.filter((c) => c.score >= minScore || c.type === 'DENY_LIST');

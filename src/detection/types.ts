@@ -1,3 +1,5 @@
+import type { DetectionContext } from './context';
+
 /** Why a span was reported: which pattern, validator and context words decided. */
 export interface Explanation {
   /** Name of the pattern (or NLP rule) that produced the span. */
@@ -65,5 +67,6 @@ export interface Recognizer {
   readonly name: string;
   /** Entity types this recognizer can emit, used to skip it when filtered out. */
   readonly types: readonly string[];
-  analyze(text: string): Candidate[];
+  /** `context`, when given, belongs to this call and this text; recognizers may use it. */
+  analyze(text: string, context?: DetectionContext): Candidate[];
 }

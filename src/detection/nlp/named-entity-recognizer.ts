@@ -28,7 +28,7 @@ type NameStrength = 'strong' | 'weak' | 'unknown' | 'none';
 type Word = Token;
 
 /** Nouns after a possessive name that make it an eponym ("Down syndrome", "Parkinson's disease"). */
-const EPONYM_NOUNS = new Set([
+export const EPONYM_NOUNS: ReadonlySet<string> = new Set([
   'disease',
   'syndrome',
   'law',
@@ -74,7 +74,11 @@ export class NamedEntityRecognizer implements Recognizer {
   }
 
   analyze(text: string): Candidate[] {
-    const words = toWords(tokenize(text));
+    return this.analyzeWords(text, wordsOf(text));
+  }
+
+  /** Like analyze, over words already made by `wordsOf(text)` (shared with the model). */
+  analyzeWords(text: string, words: readonly Word[]): Candidate[] {
     const out: Candidate[] = [];
     let i = 0;
     while (i < words.length) {
@@ -763,13 +767,15 @@ export class NamedEntityRecognizer implements Recognizer {
 
 /** Marks words on stretches written mostly in capitals. */
 /** "/" and a digit right after a word: a user-agent style product token. */
-function versionFollows(text: string, at: number): boolean {
+export function versionFollows(text: string, at: number): boolean {
   if (text.charCodeAt(at) !== 47) return false; // '/'
   const next = text.charCodeAt(at + 1);
   return next >= 48 && next <= 57;
 }
 
-function toWords(words: Word[]): Word[] {
+/** The text's words, each marked when it stands in a stretch written in capitals. */
+export function wordsOf(text: string): Word[] {
+  const words = tokenize(text);
   markCapsNeighbourhoods(words);
   return words;
 }

@@ -1,4 +1,4 @@
-import { hasContextIndex, mayFindContext } from '../context';
+import { DetectionContext, mayFindContext } from '../context';
 import type { Candidate, Recognizer } from '../types';
 
 /** Outcome of a validator: keep with a new score (and context need), keep as is, or drop. */
@@ -61,8 +61,9 @@ export class PatternRecognizer implements Recognizer {
     return this.spec.patterns;
   }
 
-  analyze(text: string): Candidate[] {
+  analyze(text: string, context?: DetectionContext): Candidate[] {
     const out: Candidate[] = [];
+    let ctx = context;
     for (const pattern of this.spec.patterns) {
       const required = pattern.requires;
       if (required !== undefined) {
@@ -74,14 +75,15 @@ export class PatternRecognizer implements Recognizer {
         !!this.spec.validatorLiftsContext;
       // With the index built, a text without the context words is skipped unscanned; without
       // it, checked at the first match, so texts without candidates never build the index.
-      if (!contextChecked && hasContextIndex(text)) {
-        if (!mayFindContext(text, pattern.context ?? this.spec.context)) continue;
+      if (!contextChecked && ctx?.indexed) {
+        if (!mayFindContext(ctx, pattern.context ?? this.spec.context)) continue;
         contextChecked = true;
       }
       // matchAll works on a clone of the regex, so concurrent calls never share lastIndex.
       for (const m of text.matchAll(pattern.regex)) {
         if (!contextChecked) {
-          if (!mayFindContext(text, pattern.context ?? this.spec.context)) break;
+          ctx ??= new DetectionContext(text);
+          if (!mayFindContext(ctx, pattern.context ?? this.spec.context)) break;
           contextChecked = true;
         }
         const span =

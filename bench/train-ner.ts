@@ -1,0 +1,49 @@
+/**
+ * Trains the shipped named-entity model on every development corpus (../shared/corpora) plus
+ * the generated texts, seeded, and writes src/detection/nlp/model/ner-weights.json.
+ * Cross-validated scores come from bench/eval-ner-cv.ts, not from this model.
+ *
+ * Run: npm run train:ner
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gazetteers } from '../src/detection/nlp/gazetteers';
+import { KEEP_RULE_SCORE } from '../src/detection/nlp/nlp-engine';
+import { WEIGHTS_FILE } from '../src/detection/nlp/model/ner-model';
+import { CORPORA, loadCorpus } from './lib/ner-corpora';
+import { syntheticTexts } from './lib/ner-synthetic';
+import { extract, toWeightsFile, train, type LabelledText } from './lib/ner-train';
+
+export const TRAIN_DEFAULTS = {
+  epochs: 8,
+  seed: 20261205,
+  minCount: 2,
+  prune: 0.05,
+  keepRuleScore: KEEP_RULE_SCORE,
+};
+
+function main(): void {
+  const t0 = Date.now();
+  const g = gazetteers();
+  const texts: LabelledText[] = [
+    ...CORPORA.flatMap((c) => loadCorpus(c)),
+    ...syntheticTexts(TRAIN_DEFAULTS.seed),
+  ];
+  const x = extract(texts, g, true);
+  const avg = train(
+    x,
+    texts.map((_, i) => i),
+    TRAIN_DEFAULTS,
+  );
+  const file = toWeightsFile(x, avg, true, TRAIN_DEFAULTS.prune);
+  const out = join(__dirname, '..', '..', 'src', 'detection', 'nlp', 'model', WEIGHTS_FILE);
+  const json = JSON.stringify(file);
+  writeFileSync(out, json + '\n');
+  const kept = Object.keys(file.features).length;
+  console.log(
+    `trained on ${texts.length} texts in ${Date.now() - t0} ms: ${kept} of ${x.names.length} features kept, ` +
+      `${(json.length / 1024 / 1024).toFixed(2)} MB -> ${out}`,
+  );
+}
+
+if (require.main === module) main();

@@ -1,0 +1,286 @@
+/**
+ * Decoding of the trained named-entity model: an averaged perceptron over BIO tags, decoded
+ * greedily left to right (see features.ts for what it looks at, bench/train-ner.ts for how it
+ * is trained). The weights are data in ner-weights.json, read once per process (or thread).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Gazetteers } from '../gazetteers';
+import type { Token } from '../tokens';
+import {
+  allowed,
+  gapSignature,
+  historyFeatures,
+  OFFSETS,
+  positionFeatures,
+  shapeOf,
+  TAG_COUNT,
+  TAGS,
+  WINDOW,
+  wordFeatures,
+} from './features';
+
+/** The committed weights: per feature, pairs of (tag index, weight × scale). */
+export interface NerWeightsFile {
+  version: 1;
+  tags: readonly string[];
+  scale: number;
+  /** Whether the model was trained with the rule recognizer's tags as features. */
+  ruleFeatures: boolean;
+  features: Record<string, readonly number[]>;
+}
+
+export const WEIGHTS_FILE = 'ner-weights.json';
+
+/** A tagged word sequence's spans: first and last token index (inclusive) and type index. */
+export interface TaggedSpan {
+  first: number;
+  last: number;
+  /** B- tag index (1 PERSON, 3 LOCATION, 5 ORGANIZATION). */
+  tag: number;
+  /** Smallest margin of the span's tags over the best other tag (how sure the model was). */
+  margin: number;
+}
+
+interface WordEntry {
+  /** Summed weights of the word's features at each offset: OFFSETS rows of TAG_COUNT. */
+  vec: Float32Array;
+  shapeId: number;
+  shape: string;
+}
+
+const PAD = '\u0000<s>';
+const CACHE_LIMIT = 60_000;
+
+export class NerModel {
+  readonly ruleFeatures: boolean;
+  private readonly weights = new Map<string, Float32Array>();
+  /** Word features by their name without the offset: one row of TAG_COUNT per offset. */
+  private readonly wordRows = new Map<string, Float32Array>();
+  private readonly gapsBefore = new Map<string, Float32Array>();
+  private readonly gapsAfter = new Map<string, Float32Array>();
+  private words = new Map<string, WordEntry>();
+  private oldWords = new Map<string, WordEntry>();
+  private readonly positions = new Map<number, Float32Array>();
+  private readonly histories = new Map<number, Float32Array>();
+  private readonly shapes: string[] = [];
+  private readonly shapeIds = new Map<string, number>();
+  private readonly pad: WordEntry;
+
+  constructor(
+    file: NerWeightsFile,
+    private readonly g: Gazetteers,
+  ) {
+    if (file.version !== 1 || file.tags.join() !== TAGS.join()) {
+      throw new Error('named-entity weights do not match this model version');
+    }
+    this.ruleFeatures = file.ruleFeatures;
+    for (const [name, pairs] of Object.entries(file.features)) {
+      // Word features are named "<offset><feature>" (offsetFeatures); the rest start with a letter.
+      const offset = /^-?[0-9]/.exec(name)
+        ? name[0] === '-'
+          ? -Number(name[1])
+          : Number(name[0])
+        : NaN;
+      let row: Float32Array;
+      let base = 0;
+      if (Number.isNaN(offset)) {
+        row = new Float32Array(TAG_COUNT);
+        this.weights.set(name, row);
+      } else {
+        const key = name.slice(offset < 0 ? 2 : 1);
+        row = this.wordRows.get(key) ?? new Float32Array(OFFSETS * TAG_COUNT);
+        this.wordRows.set(key, row);
+        base = (offset + WINDOW) * TAG_COUNT;
+      }
+      for (let i = 0; i + 1 < pairs.length; i += 2)
+        row[base + pairs[i]] = pairs[i + 1] / file.scale;
+    }
+    this.pad = this.makeWord(PAD);
+  }
+
+  /** Reads the committed weights (next to this file in src/ and, after the build, in dist/). */
+  static load(g: Gazetteers, path = defaultWeightsPath()): NerModel {
+    return new NerModel(JSON.parse(readFileSync(path, 'utf8')) as NerWeightsFile, g);
+  }
+
+  /**
+   * Tags the words; `rules` holds the rule recognizer's verdict per word (RULE_VALUES) when the
+   * model was trained with it. Returns the spans.
+   */
+  tag(tokens: readonly Token[], rules?: Uint8Array): TaggedSpan[] {
+    const n = tokens.length;
+    const spans: TaggedSpan[] = [];
+    if (n === 0) return spans;
+    const entries: WordEntry[] = new Array<WordEntry>(n);
+    for (let i = 0; i < n; i++) entries[i] = this.word(tokens[i].text);
+    const scores = new Float32Array(TAG_COUNT);
+    let t1 = 0;
+    let t2 = 0;
+    let open: TaggedSpan | undefined;
+    for (let i = 0; i < n; i++) {
+      scores.fill(0);
+      for (let k = -WINDOW; k <= WINDOW; k++) {
+        const e = i + k >= 0 && i + k < n ? entries[i + k] : this.pad;
+        const base = (k + WINDOW) * TAG_COUNT;
+        const vec = e.vec;
+        for (let t = 0; t < TAG_COUNT; t++) scores[t] += vec[base + t];
+      }
+      const token = tokens[i];
+      addInto(scores, this.gap(this.gapsBefore, 'gb=', token.gapBefore));
+      addInto(scores, this.gap(this.gapsAfter, 'ga=', i + 1 < n ? tokens[i + 1].gapBefore : '\n'));
+      const shapeId = entries[i].shapeId;
+      addInto(scores, this.position(tokens, i, shapeId, rules));
+      addInto(scores, this.history(t1, t2, shapeId));
+      let best = -1;
+      let bestScore = -Infinity;
+      let second = -Infinity;
+      for (let t = 0; t < TAG_COUNT; t++) {
+        if (!allowed(t1, t)) continue;
+        const s = scores[t];
+        if (s > bestScore) {
+          second = bestScore;
+          bestScore = s;
+          best = t;
+        } else if (s > second) second = s;
+      }
+      const margin = bestScore - second;
+      if (best === 0 || best % 2 === 1) {
+        if (open) spans.push(open);
+        open = best === 0 ? undefined : { first: i, last: i, tag: best, margin };
+      } else if (open) {
+        open.last = i;
+        open.margin = Math.min(open.margin, margin);
+      }
+      t2 = t1;
+      t1 = best;
+    }
+    if (open) spans.push(open);
+    return spans;
+  }
+
+  /** Two generations: when the young one fills up it becomes the old one, so words in use
+   * survive the turnover and memory stays bounded (about 2 × CACHE_LIMIT words). */
+  private word(text: string): WordEntry {
+    let e = this.words.get(text);
+    if (e) return e;
+    e = this.oldWords.get(text) ?? this.makeWord(text);
+    if (this.words.size >= CACHE_LIMIT) {
+      this.oldWords = this.words;
+      this.words = new Map();
+    }
+    this.words.set(text, e);
+    return e;
+  }
+
+  private makeWord(text: string): WordEntry {
+    const [own, any] = text === PAD ? [[], ['w=<s>']] : wordFeatures(text, this.g);
+    // Row k: this word standing k words from the tagged one. A feature of `own` has weights
+    // at offset 0 only, so adding whole rows is the same as adding offsetFeatures(own, any, k).
+    const vec = new Float32Array(OFFSETS * TAG_COUNT);
+    for (const list of [own, any]) {
+      for (const f of list) {
+        const row = this.wordRows.get(f);
+        if (!row) continue;
+        for (let j = 0; j < vec.length; j++) vec[j] += row[j];
+      }
+    }
+    const shape = text === PAD ? '<s>' : shapeOf(text);
+    let shapeId = this.shapeIds.get(shape);
+    if (shapeId === undefined) {
+      shapeId = this.shapes.length;
+      this.shapes.push(shape);
+      this.shapeIds.set(shape, shapeId);
+    }
+    return { vec, shapeId, shape };
+  }
+
+  private gap(cache: Map<string, Float32Array>, prefix: string, gap: string): Float32Array {
+    let v = cache.get(gap);
+    if (!v) {
+      v = new Float32Array(TAG_COUNT);
+      this.sum(v, 0, [`${prefix}${gapSignature(gap)}`]);
+      if (cache.size > CACHE_LIMIT) cache.clear();
+      cache.set(gap, v);
+    }
+    return v;
+  }
+
+  private position(
+    tokens: readonly Token[],
+    i: number,
+    shapeId: number,
+    rules: Uint8Array | undefined,
+  ): Float32Array {
+    const t = tokens[i];
+    const r = rules && this.ruleFeatures;
+    const a = r && i > 0 ? rules[i - 1] : 0;
+    const b = r ? rules[i] : 0;
+    const c = r && i + 1 < tokens.length ? rules[i + 1] : 0;
+    const key =
+      (t.sentenceStart ? 1 : 0) |
+      (t.capsLine ? 2 : 0) |
+      (t.possessive ? 4 : 0) |
+      (i === 0 ? 8 : 0) |
+      (r ? 16 : 0) |
+      (a << 5) |
+      (b << 10) |
+      ((c << 15) + shapeId * 2 ** 20);
+    let v = this.positions.get(key);
+    if (!v) {
+      v = new Float32Array(TAG_COUNT);
+      const facts = {
+        sentenceStart: t.sentenceStart,
+        capsLine: t.capsLine,
+        possessive: t.possessive,
+        first: i === 0,
+        rules: r ? ([a, b, c] as const) : undefined,
+      };
+      this.sum(v, 0, positionFeatures(facts, this.shapes[shapeId]));
+      this.positions.set(key, v);
+    }
+    return v;
+  }
+
+  private history(t1: number, t2: number, shapeId: number): Float32Array {
+    const key = t1 + TAG_COUNT * t2 + TAG_COUNT * TAG_COUNT * shapeId;
+    let v = this.histories.get(key);
+    if (!v) {
+      v = new Float32Array(TAG_COUNT);
+      this.sum(v, 0, historyFeatures(t1, t2, this.shapes[shapeId]));
+      this.histories.set(key, v);
+    }
+    return v;
+  }
+
+  private sum(into: Float32Array, base: number, features: readonly string[]): void {
+    for (const f of features) {
+      const row = this.weights.get(f);
+      if (!row) continue;
+      for (let t = 0; t < TAG_COUNT; t++) into[base + t] += row[t];
+    }
+  }
+}
+
+function addInto(into: Float32Array, v: Float32Array): void {
+  for (let t = 0; t < TAG_COUNT; t++) into[t] += v[t];
+}
+
+/** Next to this module in src/; dist/ gets a copy from the build. */
+export function defaultWeightsPath(): string {
+  const here = join(__dirname, WEIGHTS_FILE);
+  if (existsSync(here)) return here;
+  return join(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    '..',
+    '..',
+    'src',
+    'detection',
+    'nlp',
+    'model',
+    WEIGHTS_FILE,
+  );
+}

@@ -1,0 +1,243 @@
+/**
+ * The NLP engine: PERSON, LOCATION and ORGANIZATION behind one interface. Two implementations:
+ * - RuleNlpEngine: capitalisation, gazetteers and cue words only (named-entity-recognizer.ts);
+ * - ModelNlpEngine (the default): the rules' verdicts become features of a trained sequence
+ *   model (model/), which decides; the rules' confident spans fill in where the model is silent.
+ */
+import type { Candidate, Recognizer } from '../types';
+import { gazetteers, type Gazetteers } from './gazetteers';
+import { spansToTags, TAG_TYPES } from './model/features';
+import { NerModel } from './model/ner-model';
+import {
+  NAME_CONNECTORS,
+  NAME_PARTICLES,
+  ORG_CUES_BEFORE,
+  PERSON_CUES_BEFORE,
+  PLACE_CUES_BEFORE,
+  TITLES,
+} from './cues';
+import {
+  EPONYM_NOUNS,
+  NamedEntityRecognizer,
+  versionFollows,
+  wordsOf,
+} from './named-entity-recognizer';
+import { NOT_ORGANIZATIONS } from './organizations';
+import type { Token } from './tokens';
+
+export const NLP_TYPES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
+
+/** Finds named entities (PERSON, LOCATION, ORGANIZATION) in a text. Stateless between calls. */
+export interface NlpEngine extends Recognizer {
+  readonly types: typeof NLP_TYPES;
+}
+
+/** Rule spans scoring at least this are kept where the model found nothing (cross-validated). */
+export const KEEP_RULE_SCORE = 0.85;
+
+/** Rule patterns whose spans replace model spans they contain (the rules read these forms
+ * more reliably than the model: organisation suffixes, "SURNAME, FIRST" headers). */
+const CONTAINING_RULES = new Set(['nlp_organization', 'nlp_surname_first']);
+/** Rule patterns kept where the model is silent whatever their score: forms the training
+ * corpora hardly have ("hi this is ann"). */
+const ALWAYS_FILL_RULES = new Set(['nlp_lowercase_introduction', 'nlp_surname_first']);
+
+/** A rule span at least this confident replaces the model spans it contains. */
+export const CONTAINING_RULE_SCORE = 0.8;
+
+/** A rule span counts as a strong rule verdict (a model feature) from this score. */
+export const STRONG_RULE = 0.7;
+
+/** The rule recognizer's verdict per word, as the model's rule features read it. */
+export function ruleTagsOf(tokens: readonly Token[], found: readonly Candidate[]): Uint8Array {
+  return spansToTags(
+    tokens,
+    [...found].sort((a, b) => a.score - b.score),
+    STRONG_RULE,
+  );
+}
+
+export class RuleNlpEngine implements NlpEngine {
+  readonly name = 'NamedEntityRecognizer';
+  readonly types = NLP_TYPES;
+  private readonly rules: NamedEntityRecognizer;
+
+  constructor(g: Gazetteers = gazetteers()) {
+    this.rules = new NamedEntityRecognizer(g);
+  }
+
+  analyze(text: string): Candidate[] {
+    return this.rules.analyze(text);
+  }
+}
+
+export interface ModelNlpOptions {
+  /** Rule spans at or above this score are kept where no model span overlaps them. */
+  keepRuleScore?: number;
+  /** Rule patterns kept where the model is silent whatever their score. */
+  alwaysFill?: ReadonlySet<string>;
+  /** Model spans only: no rule spans fill in or replace (the rule tags still feed the model). */
+  modelOnly?: boolean;
+  /** Score given to model spans. */
+  modelScore?: number;
+}
+
+export class ModelNlpEngine implements NlpEngine {
+  readonly name = 'NerModel';
+  readonly types = NLP_TYPES;
+  private readonly rules: NamedEntityRecognizer;
+  private readonly model: NerModel;
+  private readonly keepRuleScore: number;
+  private readonly modelScore: number;
+  private readonly alwaysFill: ReadonlySet<string>;
+  private readonly modelOnly: boolean;
+
+  constructor(model?: NerModel, g: Gazetteers = gazetteers(), options: ModelNlpOptions = {}) {
+    this.rules = new NamedEntityRecognizer(g);
+    this.model = model ?? NerModel.load(g);
+    this.keepRuleScore = options.keepRuleScore ?? KEEP_RULE_SCORE;
+    this.modelScore = options.modelScore ?? 0.85;
+    this.alwaysFill = options.alwaysFill ?? ALWAYS_FILL_RULES;
+    this.modelOnly = options.modelOnly ?? false;
+  }
+
+  analyze(text: string): Candidate[] {
+    const words = wordsOf(text);
+    const found = this.rules.analyzeWords(text, words);
+    const tags = this.model.ruleFeatures ? ruleTagsOf(words, found) : undefined;
+    const out: Candidate[] = [];
+    for (const s of this.model.tag(words, tags)) {
+      for (const [first, last] of splitAtBreaks(words, s.first, s.last)) {
+        const type = TAG_TYPES[s.tag];
+        if (!plausible(text, words, first, last, type)) continue;
+        const score = this.modelScore;
+        out.push({
+          type,
+          start: words[first].start,
+          end: words[last].end,
+          score,
+          recognizer: this.name,
+          explanation: { pattern: 'ner_model', baseScore: score, validation: 'not_applicable' },
+        });
+      }
+    }
+    if (this.modelOnly) return out;
+    // Rule spans fill in where the model found nothing, and a confident organisation or
+    // surname-first span that contains model spans ("St. Mary's Hospital" over "St. Mary")
+    // replaces them.
+    const dropped = new Set<Candidate>();
+    const model = out.length;
+    for (const c of found) {
+      let covered = false;
+      let replaces = false;
+      const pattern = c.explanation.pattern;
+      // Model spans are disjoint and in text order: start at the first one ending after c
+      // starts (binary search), stop at the first one starting after c ends. Linear overall.
+      let lo = 0;
+      let hi = model;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (out[mid].end <= c.start) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < model && out[i].start < c.end; i++) {
+        const m = out[i];
+        if (
+          CONTAINING_RULES.has(pattern) &&
+          c.score >= CONTAINING_RULE_SCORE &&
+          c.start <= m.start &&
+          m.end <= c.end &&
+          c.end - c.start > m.end - m.start
+        ) {
+          dropped.add(m);
+          replaces = true;
+        } else covered = true;
+      }
+      const fills = c.score >= this.keepRuleScore || this.alwaysFill.has(pattern);
+      if (!covered && (replaces || fills)) out.push(c);
+    }
+    return dropped.size ? out.filter((c) => !dropped.has(c)) : out;
+  }
+}
+
+/** Punctuation between two words that no name runs across ("Portland, Oregon" is two places). */
+const HARD_BREAK = /[,;:()[\]{}|<>"“”!?\n/\\]/;
+
+/**
+ * Cuts a tagged span where a name cannot continue: at hard punctuation, and at lower-case words
+ * inside a capitalised name other than particles and connectors ("Bank of America" stays whole,
+ * "Oregon to Berlin" does not). Returns [first, last] word index pairs.
+ */
+function splitAtBreaks(words: readonly Token[], first: number, last: number): [number, number][] {
+  if (first === last) return [[first, last]];
+  const capitalised = words[first].capitalized;
+  const out: [number, number][] = [];
+  let from = first;
+  for (let i = first + 1; i <= last; i++) {
+    const w = words[i];
+    const breaks = HARD_BREAK.test(w.gapBefore);
+    const foreign =
+      capitalised &&
+      !w.capitalized &&
+      !NAME_PARTICLES.has(w.lower) &&
+      !NAME_CONNECTORS.has(w.lower) &&
+      !JOINERS.has(w.lower);
+    if (breaks) {
+      out.push([from, i - 1]);
+      from = i;
+    } else if (foreign) {
+      out.push([from, i - 1]);
+      from = i + 1;
+    }
+  }
+  if (from <= last) out.push([from, last]);
+  return out.filter(([a, b]) => a <= b);
+}
+
+const JOINERS = new Set(['of', 'the', 'and', 'for', 'on', 'upon', 'de', 'la', 'del', 'y']);
+
+const LATIN = /[A-Za-z\u00c0-\u024f]/;
+
+/** Rule filters for what the model proposes: shapes that are never a name of this type. */
+function plausible(
+  text: string,
+  words: readonly Token[],
+  first: number,
+  last: number,
+  type: string,
+): boolean {
+  const w = words[first];
+  // The model learned from Latin-script text only; elsewhere its guesses say nothing.
+  if (!LATIN.test(w.text)) return false;
+  // "Mozilla/5.0": a product and its version.
+  if (versionFollows(text, words[last].end)) return false;
+  // "Parkinson's disease", "Down syndrome": an eponym, not a person.
+  if (words[last].possessive && EPONYM_NOUNS.has(words[last + 1]?.lower ?? '')) return false;
+  if (first === last) {
+    const lower = w.lower;
+    // Field labels and titles on their own ("Insurance:", "Employer", "Dr").
+    if (
+      TITLES.has(lower) ||
+      ORG_CUES_BEFORE.has(lower) ||
+      PERSON_CUES_BEFORE.has(lower) ||
+      PLACE_CUES_BEFORE.has(lower)
+    ) {
+      return false;
+    }
+    if (type === 'ORGANIZATION' && NOT_ORGANIZATIONS.has(lower)) return false;
+    // "DEA AB1234563", "NPI: 1234…": an acronym labelling the number after it.
+    const next = words[first + 1];
+    const after = next ? next.gapBefore : text.slice(w.end, w.end + 4);
+    if (
+      w.allCaps &&
+      (/^\W*\d/.test(after) || (next && /\d/.test(next.text) && /^\W*$/.test(after)))
+    ) {
+      return false;
+    }
+    // "a 2015 Honda", "a 2021 Bentley": a vehicle after its model year, not a name.
+    if (/\b(?:19|20)\d\d\s+$/.test(w.gapBefore)) return false;
+    // "a Mastercard 5555 payment": a card, not the company.
+    if (type === 'ORGANIZATION' && /^ \d/.test(after)) return false;
+  }
+  return true;
+}
