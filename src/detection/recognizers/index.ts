@@ -22,6 +22,7 @@ import { usDriverLicenseRecognizer } from './us-driver-license';
 import { usItinRecognizer } from './us-itin';
 import { usNpiRecognizer } from './us-npi';
 import { usPassportRecognizer } from './us-passport';
+import { usernameRecognizer } from './username';
 import { usSsnRecognizer } from './us-ssn';
 import { vinRecognizer } from './vin';
 import { zipCodeRecognizer } from './zip-code';
@@ -54,4 +55,5 @@ export const PATTERN_RECOGNIZERS: readonly Recognizer[] = [
   cryptoWalletRecognizer,
   vinRecognizer,
   apiKeyRecognizer,
+  usernameRecognizer,
 ];

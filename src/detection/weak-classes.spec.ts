@@ -1,0 +1,94 @@
+/**
+ * Table tests for the weak classes of issue 16 (item 3), written from our own examples.
+ * Each row: a text, the value that must be reported with its type, or values that must not be.
+ */
+import { DetectionEngine } from './engine';
+
+const engine = new DetectionEngine();
+
+type Row = [text: string, type: string, value: string];
+
+function found(text: string): { type: string; text: string }[] {
+  return engine.detect(text).map((e) => ({ type: e.type, text: e.text }));
+}
+
+/** The value is reported with the type, or covered by a span of that type. */
+function expectReported([text, type, value]: Row): void {
+  const start = text.indexOf(value);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const hit = engine
+    .detect(text)
+    .find((e) => e.type === type && e.start <= start && start + value.length <= e.end);
+  if (!hit)
+    throw new Error(
+      `${type} »${value}« not reported in: ${text}\ngot ${JSON.stringify(found(text))}`,
+    );
+}
+
+function expectNotReported(text: string, value: string, type?: string): void {
+  const start = text.indexOf(value);
+  const hit = engine
+    .detect(text)
+    .find((e) => (!type || e.type === type) && e.start < start + value.length && start < e.end);
+  if (hit) throw new Error(`»${value}« reported as ${hit.type} »${hit.text}« in: ${text}`);
+}
+
+describe('@handles are USERNAME, not PERSON', () => {
+  const rows: Row[] = [
+    ['thanks @dana_k for the tip!', 'USERNAME', '@dana_k'],
+    ['cc @OrbitalFreightCo can you check this', 'USERNAME', '@OrbitalFreightCo'],
+    ['RT @marta.lopez: great talk today', 'USERNAME', '@marta.lopez'],
+    ['ping @jh-78 on slack', 'USERNAME', '@jh-78'],
+  ];
+  it.each(rows)('%s', (...row) => expectReported(row));
+
+  it('does not call the handle a PERSON, nor an e-mail address a handle', () => {
+    expectNotReported('thanks @dana_k for the tip!', 'dana_k', 'PERSON');
+    expectNotReported('mail tomas@ridgeway.example now', '@ridgeway', 'USERNAME');
+    expectNotReported('we paid @ 5% interest', '@', 'USERNAME');
+  });
+});
+
+describe('PERSON false positives are filtered', () => {
+  const notPersons: [string, string][] = [
+    [
+      'SOAP note\nS: pt reports chest pain since 0400\nED course uneventful, admitted to ICU.',
+      'ICU',
+    ],
+    ['ED course uneventful, admitted to ICU overnight.', 'ED'],
+    ['SBAR\nSituation: fall at home\nBackground: lives alone', 'Situation'],
+    ['Sender: Harwick Couriers\nRecipient: Ilse Brandt', 'Sender'],
+    ['Co-applicant: none\nIncome: 54,000', 'Co-applicant'],
+    ['Fecha de ingreso: 12/03/2019', 'Fecha de ingreso'],
+    ['Senior Vice President of sales will sign.', 'Senior Vice President'],
+    ['YOU are the best lol Im so happy', 'YOU'],
+    ['Servicio de Urgencias del hospital', 'Servicio de Urgencias'],
+    ['ANA positivo, EVA 7/10', 'ANA'],
+  ];
+  it.each(notPersons)('%s → not PERSON %s', (text, value) =>
+    expectNotReported(text, value, 'PERSON'),
+  );
+
+  const persons: Row[] = [
+    ['Dear Teodora Vasquez-Lind,\nthank you for your letter.', 'PERSON', 'Teodora Vasquez-Lind'],
+    ["Customer: Hi, I'm Amely Kovacek and my order is late", 'PERSON', 'Amely Kovacek'],
+    ['Doctor Ignacio Navarro will see you now.', 'PERSON', 'Ignacio Navarro'],
+  ];
+  it.each(persons)('%s', (...row) => expectReported(row));
+
+  it('keeps the name after a cut word, not the word', () => {
+    const e = engine.detect('Dear Teodora Vasquez-Lind, thanks').find((x) => x.type === 'PERSON');
+    expect(e?.text.startsWith('Teodora')).toBe(true);
+  });
+});
+
+describe('companies named after people are ORGANIZATION', () => {
+  const rows: Row[] = [
+    ['I work for Hendricks Energy in the billing team.', 'ORGANIZATION', 'Hendricks Energy'],
+    ['Order from Baker & Sons arrived damaged.', 'ORGANIZATION', 'Baker & Sons'],
+  ];
+  it.each(rows)('%s', (...row) => expectReported(row));
+  it('does not report the surname inside as a PERSON', () => {
+    expectNotReported('I work for Hendricks Energy in the billing team.', 'Hendricks', 'PERSON');
+  });
+});
