@@ -285,7 +285,7 @@ const clinicalNote: Template[] = [
       code1 === code2
         ? e('ICD10_CODE', code1)
         : `${e('ICD10_CODE', code1)}, ${e('ICD10_CODE', code2)}`;
-    return `Referral: pt ${e('PERSON', pt.full)} (MRN ${e('MEDICAL_RECORD_NUMBER', c.v.mrn())}), age ${c.v.int(18, 89)}, referred by ${e('PERSON', doc.full)}, MD, NPI ${e('US_NPI', c.v.npi())}, to cardiology at ${e('ORGANIZATION', c.v.pick(HOSPITALS))}. Dx: ${codes}. Medicare ID: ${e('HEALTH_PLAN_ID', c.v.healthPlanId())}.`;
+    return `Referral: pt ${e('PERSON', pt.full)} (MRN ${e('MEDICAL_RECORD_NUMBER', c.v.mrn())}), age ${e('AGE', String(c.v.int(18, 89)))}, referred by ${e('PERSON', doc.full)}, MD, NPI ${e('US_NPI', c.v.npi())}, to cardiology at ${e('ORGANIZATION', c.v.pick(HOSPITALS))}. Dx: ${codes}. Medicare ID: ${e('HEALTH_PLAN_ID', c.v.healthPlanId())}.`;
   },
   (c) => {
     const pt = c.person();

@@ -92,3 +92,27 @@ describe('companies named after people are ORGANIZATION', () => {
     expectNotReported('I work for Hendricks Energy in the billing team.', 'Hendricks', 'PERSON');
   });
 });
+
+describe('ages in clinical and chat shorthand', () => {
+  const rows: Row[] = [
+    ['47 y/o F presents with chest pain', 'AGE', '47'],
+    ['pt (81) fell at home, no LOC', 'AGE', '81'],
+    ['Age: 6\nWeight: 21 kg', 'AGE', '6'],
+    ["i'm 29 and still get carded lol", 'AGE', '29'],
+    ['I am 71, retired since last year', 'AGE', '71'],
+    ['Paciente varón de 65 años que consulta por disnea.', 'AGE', '65'],
+    ['Edad: 70 años Sexo: H', 'AGE', '70'],
+    ['Mme Girard, 84 ans, hospitalisée pour chute.', 'AGE', '84'],
+    ['A 34-year-old woman with asthma.', 'AGE', '34'],
+  ];
+  it.each(rows)('%s', (...row) => expectReported(row));
+
+  const notAges: [string, string][] = [
+    ['he smoked for 20 yrs before quitting', '20'],
+    ['diagnosticada hace 13 años de diabetes', '13'],
+    ['a 100-year-old oak fell on the road', '100'],
+    ["i'm 5 minutes away", '5'],
+    ['Room 12 (45) is free', '45'],
+  ];
+  it.each(notAges)('%s → no AGE %s', (text, value) => expectNotReported(text, value, 'AGE'));
+});
