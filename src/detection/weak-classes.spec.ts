@@ -116,3 +116,40 @@ describe('ages in clinical and chat shorthand', () => {
   ];
   it.each(notAges)('%s → no AGE %s', (text, value) => expectNotReported(text, value, 'AGE'));
 });
+
+describe('postcodes', () => {
+  const rows: Row[] = [
+    ['Send it to 14 Ferry Lane, Hexham NE46 3PL please', 'ZIP_CODE', 'NE46 3PL'],
+    ['postcode is SW1A 1AA', 'ZIP_CODE', 'SW1A 1AA'],
+    ['Our Ottawa office: K1A 0B1', 'ZIP_CODE', 'K1A 0B1'],
+    ['billing ZIP 94107, card ending 4242', 'ZIP_CODE', '94107'],
+    ['CP: 28016.\nDatos asistenciales.', 'ZIP_CODE', '28016'],
+    ['Avda. de Elvas s/n. 06080 Badajoz', 'ZIP_CODE', '06080'],
+    ['C/ Grecia nº 27, 13005 - Ciudad Real', 'ZIP_CODE', '13005'],
+    ['PLZ 8001 Zürich', 'ZIP_CODE', '8001'],
+    ['Keizersgracht 12, 1015 CS Amsterdam', 'ZIP_CODE', '1015 CS'],
+  ];
+  it.each(rows)('%s', (text, type, value) => {
+    // A whole address may carry the postcode: either type covering it counts.
+    const start = text.indexOf(value);
+    const hit = engine
+      .detect(text)
+      .find(
+        (e) =>
+          (e.type === type || e.type === 'STREET_ADDRESS') &&
+          e.start <= start &&
+          start + value.length <= e.end,
+      );
+    expect(hit).toBeDefined();
+  });
+
+  const notPostcodes: [string, string][] = [
+    ['Invoice 48213 is overdue', '48213'],
+    ['In 2019 Madrid hosted it', '2019'],
+    ['we sold 12000 units in Q3', '12000'],
+    ['order 30 items by 1200 today', '1200'],
+  ];
+  it.each(notPostcodes)('%s → no ZIP_CODE %s', (text, value) =>
+    expectNotReported(text, value, 'ZIP_CODE'),
+  );
+});
