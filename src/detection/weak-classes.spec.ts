@@ -153,3 +153,58 @@ describe('postcodes', () => {
     expectNotReported(text, value, 'ZIP_CODE'),
   );
 });
+
+describe('street addresses outside the US pattern', () => {
+  const rows: Row[] = [
+    ['Wir wohnen in der Hauptstraße 5, 10115 Berlin.', 'STREET_ADDRESS', 'Hauptstraße 5'],
+    ['Lieferadresse: Lindenallee 23a', 'STREET_ADDRESS', 'Lindenallee 23a'],
+    ['Domicilio: Calle Mayor 12, 3º B', 'STREET_ADDRESS', 'Calle Mayor 12, 3º B'],
+    [
+      'Remitido por: C/ Juan Bosco, 17, 2º Izda. 31007 Pamplona',
+      'STREET_ADDRESS',
+      'C/ Juan Bosco, 17, 2º Izda. 31007 Pamplona',
+    ],
+    ['Avda. de Elvas s/n. 06080 Badajoz', 'STREET_ADDRESS', 'Avda. de Elvas s/n'],
+    [
+      'Domicilio: calle monforte de lemos 129, 8C.',
+      'STREET_ADDRESS',
+      'calle monforte de lemos 129',
+    ],
+    [
+      'Envoyez-le au 12 rue de la Paix, 75002 Paris',
+      'STREET_ADDRESS',
+      '12 rue de la Paix, 75002 Paris',
+    ],
+    ['Spedire a Via Roma 12, 20121 Milano', 'STREET_ADDRESS', 'Via Roma 12, 20121 Milano'],
+    ['Bezorgen op Keizersgracht 12, 1015 CS Amsterdam', 'STREET_ADDRESS', 'Keizersgracht 12'],
+    [
+      'Carretera de Toledo km 12,500 28905 Getafe',
+      'STREET_ADDRESS',
+      'Carretera de Toledo km 12,500',
+    ],
+    [
+      'Mail: PSC 1234, Box 5678, APO AE 09001',
+      'STREET_ADDRESS',
+      'PSC 1234, Box 5678, APO AE 09001',
+    ],
+    ['USS Nimitz FPO AP 96620-2820', 'STREET_ADDRESS', 'FPO AP 96620-2820'],
+    ['PO Box 4417, Tulsa', 'STREET_ADDRESS', 'PO Box 4417'],
+    ['Apartado de correos 41, Albacete', 'STREET_ADDRESS', 'Apartado de correos 41'],
+    ['Postfach 12 34 56 in Köln', 'STREET_ADDRESS', 'Postfach 12'],
+    [
+      'Ship to:\n4410 Larkspur Road\nApt 7B\nTaos, NM 87571',
+      'STREET_ADDRESS',
+      '4410 Larkspur Road',
+    ],
+  ];
+  it.each(rows)('%s', (...row) => expectReported(row));
+
+  const notAddresses: [string, string][] = [
+    ['en la calle durante 3 horas', 'calle durante 3'],
+    ['Plaza de toros durante las fiestas de 2019', 'Plaza de toros'],
+    ['Der Weg ist 5 km lang', 'Weg ist 5'],
+  ];
+  it.each(notAddresses)('%s → no STREET_ADDRESS', (text, value) =>
+    expectNotReported(text, value, 'STREET_ADDRESS'),
+  );
+});
