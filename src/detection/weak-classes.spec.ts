@@ -208,3 +208,19 @@ describe('street addresses outside the US pattern', () => {
     expectNotReported(text, value, 'STREET_ADDRESS'),
   );
 });
+
+describe('dates written out, and without a year', () => {
+  const rows: Row[] = [
+    ['En febrero de 2012 ingresa para un plan', 'DATE_TIME', 'febrero de 2012'],
+    ['en enero del 2011, un colgajo', 'DATE_TIME', 'enero del 2011'],
+    ['El 30-marzo-2004 se inició la diálisis', 'DATE_TIME', '30-marzo-2004'],
+    ['Termin am 15. März um 10 Uhr', 'DATE_TIME', '15. März'],
+    ['rendez-vous le 3 mars', 'DATE_TIME', '3 mars'],
+    ['on the third of March we met', 'DATE_TIME', 'third of March'],
+    ['see you March 3rd at the clinic', 'DATE_TIME', 'March 3rd'],
+    ['born on the 5th of June', 'DATE_TIME', '5th of June'],
+  ];
+  it.each(rows)('%s', (...row) => expectReported(row));
+  it('does not read a verb as a month', () =>
+    expectNotReported('the second of may we go', 'second of may', 'DATE_TIME'));
+});
