@@ -10,7 +10,7 @@ const NAME_TYPES = new Set(['PERSON', 'ORGANIZATION', 'LOCATION']);
  * Employer and brand heads: "<Surname> Energy", "Baker & Sons". A PERSON span followed by one
  * of these is the organisation's name, reported as ORGANIZATION over the whole name.
  */
-const ORG_TAIL =
+export const ORG_TAIL =
   /^(?:[ \t]{1,2}(?:&|and)[ \t]{1,2}(?:Sons|Daughters|Co|Company|Partners|Associates)\b\.?|[ \t]{1,2}(?:Energy|Power|Electric|Oil|Gas|Solar|Foods?|Bakery|Brewing|Brewery|Motors|Automotive|Construction|Builders|Plumbing|Roofing|Electrical|Landscaping|Realty|Properties|Insurance|Bank|Capital|Financial|Pharmacy|Pharma|Labs?|Laboratories|Industries|Manufacturing|Logistics|Transport|Trucking|Freight|Consulting|Group|Holdings|Partners|Associates|Enterprises|Systems|Technologies|Software|Media|Studios?|Hotels?|Restaurants?|Cafe|Café|Dental|Clinic|Law|Legal|Accounting|Marketing|Design|Services|Solutions|Supply|Farms?|Dairy|Winery|Jam|Preserves|Corp|Corporation|Inc|LLC|Ltd|GmbH|plc)\b\.?)/;
 
 /** Length of the leading stop-listed words (and the gap after them) of a span, or 0. */
@@ -19,7 +19,10 @@ function stopListedPrefix(value: string): number {
   for (;;) {
     const m = /^[^\s,]+[\s,]*/.exec(value.slice(at));
     if (!m) return at;
-    const word = m[0].trim().toLowerCase().replace(/[.:,]+$/, '');
+    const word = m[0]
+      .trim()
+      .toLowerCase()
+      .replace(/[.:,]+$/, '');
     if (!NOT_FIRST.has(word)) return at;
     at += m[0].length;
   }

@@ -33,7 +33,7 @@ const TYPE_FIRST =
 const NAME_WORD =
   "(?:\\p{Lu}[\\p{L}\\p{M}'’.-]{0,24}|de|del|de la|la|las|los|el|y|i|d'|d’|du|des|le|les|di|della|delle|dei|da|do|dos|das|l'|l’)";
 /** Any word of a street's name after a street-type word ("Calle del ferrol 18"); see plausibleStreet. */
-const ANY_NAME_WORD = "[\\p{L}\\p{M}'’.-]{1,25}";
+const ANY_NAME_WORD = "\\p{L}[\\p{L}\\p{M}'’.-]{0,24}";
 /** "Calle Mayor 12", "Avda. de Elvas, 56", "C/ Juan Bosco, 17, 2º Izda", "Via Roma 12", "Av. Don Quijote s/n". */
 const STREET_TYPE_FIRST = new RegExp(
   `(?<![\\p{L}\\p{N}])${TYPE_FIRST}\\.?[ \\t]{0,2}(?:${ANY_NAME_WORD}[ \\t]{1,2}){0,6}${ANY_NAME_WORD},?[ \\t]{1,2}(?:n[º°o]\\.?[ \\t]?|#)?(?:\\d{1,4}[A-Za-z]?(?:-\\d{1,4})?(?!\\d|[,.]\\d)|s/n|km[ \\t]?\\d{1,3}(?:[,.]\\d{1,3})?)(?:,?[ \\t]{1,2}\\d{1,2}(?!\\d)[ºª°]?(?:[ \\t]?(?:[A-Da-d]|Izda|Izq|Dcha|Der|Izquierda|Derecha)\\b\\.?)?){0,2}${POSTCODE_TOWN}`,
@@ -64,6 +64,17 @@ const TAILS: readonly RegExp[] = [
     `(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:[A-Z]{1,2}-)?\\d{4,5}(?:[ \\t][A-Z]{2})?[ \\t]{1,2}${CITY_WORD}(?:[ \\t](?:am|an|im|sur|en|${CITY_WORD}))?(?:[ \\t]${CITY_WORD})?(?![\\p{L}\\p{N}])`,
     'gu',
   ),
+];
+
+/** Every regular expression this recognizer runs over a text, for the linear-time test. */
+export const STREET_ADDRESS_REGEXES: readonly RegExp[] = [
+  US_STREET,
+  PO_BOX,
+  MILITARY,
+  STREET_TYPE_FIRST,
+  STREET_SUFFIXED,
+  NUMBER_THEN_TYPE,
+  ...TAILS,
 ];
 
 /** Cheap pre-filters: the patterns above cannot match without these. */
