@@ -224,3 +224,21 @@ describe('dates written out, and without a year', () => {
   it('does not read a verb as a month', () =>
     expectNotReported('the second of may we go', 'second of may', 'DATE_TIME'));
 });
+
+describe('organisations in upper or lower case (statement descriptors, chat)', () => {
+  const rows: Row[] = [
+    ['12/03 SQ *BLUE BOTTLE COFFEE  $6.50', 'ORGANIZATION', 'BLUE BOTTLE COFFEE'],
+    ['PAYPAL *NETFLIX 4029357733 CA', 'ORGANIZATION', 'NETFLIX'],
+    ['POS PURCHASE WALGREENS #1234 CHICAGO IL', 'ORGANIZATION', 'WALGREENS'],
+    ['DEBIT CARD PURCHASE - ORTEGA ROOFING 555', 'ORGANIZATION', 'ORTEGA ROOFING'],
+    ['i was charged by kestrel mutual twice this month', 'ORGANIZATION', 'kestrel mutual'],
+    ['Merchant: harbourline freight', 'ORGANIZATION', 'harbourline freight'],
+  ];
+  it.each(rows)('%s', (...row) => expectReported(row));
+  it('stops the name before the store number and ordinary words', () => {
+    const e = engine
+      .detect('charged by kestrel mutual twice')
+      .find((x) => x.type === 'ORGANIZATION');
+    expect(e?.text).toBe('kestrel mutual');
+  });
+});

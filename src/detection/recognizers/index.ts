@@ -13,6 +13,7 @@ import { ipAddressRecognizer } from './ip-address';
 import { macAddressRecognizer } from './mac-address';
 import { medicalLicenseRecognizer } from './medical-license';
 import { medicalRecordNumberRecognizer } from './medical-record-number';
+import { orgDescriptorRecognizer } from './org-descriptor';
 import { phoneNumberRecognizer } from './phone-number';
 import { streetAddressRecognizer } from './street-address';
 import { urlRecognizer } from './url';
@@ -56,4 +57,5 @@ export const PATTERN_RECOGNIZERS: readonly Recognizer[] = [
   vinRecognizer,
   apiKeyRecognizer,
   usernameRecognizer,
+  orgDescriptorRecognizer,
 ];
