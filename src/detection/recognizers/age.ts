@@ -68,7 +68,11 @@ export const ageRecognizer = new PatternRecognizer({
     },
     {
       name: 'edad_label',
-      regex: /(?<=\b(?:edad|âge|alter|età|leeftijd)[ \t]{0,2}:?[ \t]{0,2})\d{1,3}(?![\w.,]\d)/giu,
+      // A consumed boundary and a group, not a lookbehind: a leading lookbehind makes V8 try
+      // the pattern at every position of every text.
+      regex:
+        /(?:^|[^\p{L}])(?:edad|âge|alter|età|leeftijd)[ \t]{0,2}:?[ \t]{0,2}(\d{1,3})(?![\w.,]\d)/dgiu,
+      group: 1,
       score: 0.65,
       requires: /(?:edad|âge|alter|età|leeftijd)[ \t]{0,2}:?[ \t]{0,2}\d/i,
     },

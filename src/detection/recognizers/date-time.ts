@@ -102,10 +102,12 @@ export const dateTimeRecognizer = new PatternRecognizer({
     {
       // "abril 2006", "febrero de 2012", "enero del 2011", "mars 2020", "Juni 2019"
       name: 'foreign_month_year',
+      // A consumed boundary and a group rather than a leading lookbehind (faster in V8).
       regex: re(
-        `(?<![\\p{L}\\p{N}])${FOREIGN_MONTH}\\.?,?\\s{1,2}(?:de\\s{1,2}|del\\s{1,2})?${YEAR}(?![\\p{L}\\p{N}])`,
-        'giu',
+        `(?:^|[^\\p{L}\\p{N}])(${FOREIGN_MONTH}\\.?,?\\s{1,2}(?:de\\s{1,2}|del\\s{1,2})?${YEAR})(?![\\p{L}\\p{N}])`,
+        'dgiu',
       ),
+      group: 1,
       score: 0.6,
       requires: re(`${FOREIGN_MONTH}\\.?,?\\s{1,2}(?:de\\s{1,2}|del\\s{1,2})?[12]\\d{3}`, 'iu'),
     },
@@ -113,9 +115,10 @@ export const dateTimeRecognizer = new PatternRecognizer({
       // "3 de marzo", "15. März", "le 3 mars", "2 maggio": written out, without a year
       name: 'foreign_day_month',
       regex: re(
-        `(?<![\\p{L}\\p{N}.,])(?:[12]\\d|3[01]|0?[1-9])(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}(?![\\p{L}\\p{N}])`,
-        'giu',
+        `(?:^|[^\\p{L}\\p{N}.,])((?:[12]\\d|3[01]|0?[1-9])(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH})(?![\\p{L}\\p{N}])`,
+        'dgiu',
       ),
+      group: 1,
       score: 0.55,
       requires: re(`\\d(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}`, 'iu'),
     },

@@ -79,6 +79,12 @@ export const STREET_ADDRESS_REGEXES: readonly RegExp[] = [
 
 /** Cheap pre-filters: the patterns above cannot match without these. */
 const STREET_TYPE_HINT = new RegExp(`${TYPE_FIRST}\\.?[ \\t]`);
+/**
+ * Where a street-type word starts. The full pattern opens with a lookbehind, which keeps V8 from
+ * skipping ahead to a possible first character; it runs sticky at these positions instead.
+ */
+const STREET_TYPE_START = new RegExp(TYPE_FIRST, 'g');
+const STREET_TYPE_FIRST_AT = new RegExp(STREET_TYPE_FIRST.source, 'uy');
 const SUFFIX_HINT =
   /(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|damm|ufer|chaussee|steig|straat|laan|gracht|plein|kade|dijk|singel|vej|gade|gatan|vägen|veien|gata)[ \t]{1,2}\d/;
 const FRENCH_HINT =
@@ -235,10 +241,18 @@ export class StreetAddressRecognizer implements Recognizer {
     if (text.includes('PO'))
       for (const m of text.matchAll(MILITARY))
         out.push(this.candidate(m.index, m.index + m[0].length, 0.75, 'military_mail'));
-    if (STREET_TYPE_HINT.test(text))
-      for (const m of text.matchAll(STREET_TYPE_FIRST))
+    if (STREET_TYPE_HINT.test(text)) {
+      // Same matches as text.matchAll(STREET_TYPE_FIRST): non-overlapping, left to right.
+      STREET_TYPE_START.lastIndex = 0;
+      for (let s = STREET_TYPE_START.exec(text); s; s = STREET_TYPE_START.exec(text)) {
+        STREET_TYPE_FIRST_AT.lastIndex = s.index;
+        const m = STREET_TYPE_FIRST_AT.exec(text);
+        if (!m) continue;
+        STREET_TYPE_START.lastIndex = m.index + m[0].length;
         if (plausibleStreet(text, m.index, m[0]))
           out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'street_type_first'));
+      }
+    }
     if (SUFFIX_HINT.test(text))
       for (const m of text.matchAll(STREET_SUFFIXED))
         out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'street_suffixed'));
