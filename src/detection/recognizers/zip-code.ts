@@ -47,13 +47,13 @@ export const zipCodeRecognizer = new PatternRecognizer({
     },
     {
       name: 'zip_bare',
-      regex: /(?<![\w.$€£-])\d{5}(?:-\d{4})?(?![\w-]|\.\d)/g,
+      regex: /(?<![\w.$€£*#-])\d{5}(?:-\d{4})?(?![\w-]|\.\d)/g,
       score: 0.4,
       requiresContext: true,
     },
     {
       name: 'postcode_4_digits',
-      regex: /(?<![\w.,$€£/:-])\d{4}(?![\w-]|[.,:/]\d)/g,
+      regex: /(?<![\w.,$€£/:*#-])\d{4}(?![\w-]|[.,:/]\d)/g,
       score: 0.4,
       requiresContext: true,
     },
