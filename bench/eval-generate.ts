@@ -170,6 +170,16 @@ class Ctx {
     return this.v.pick(namePools(this.locale).first);
   }
 
+  /** A social or chat handle made from an unlisted name: `@teodora_v82`. */
+  handle(): string {
+    const name =
+      this.firstName()
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z]/g, '') || 'user';
+    return `@${name}${this.v.pick(['', '_', '.'])}${this.v.int(1, 99)}`;
+  }
+
   lastName(): string {
     return this.v.pick(namePools(this.locale).last);
   }
@@ -336,7 +346,7 @@ const email: Template[] = [
   },
   (c) => {
     const a = c.person();
-    return `Hi team — ${e('PERSON', a.full)}'s last day is ${e('DATE_TIME', c.date())}. Please forward anything for the ${e('LOCATION', c.city())} account to ${e('EMAIL_ADDRESS', c.email(c.person()))}. Thanks! 🙏`;
+    return `Hi team — ${e('PERSON', a.full)}'s last day is ${e('DATE_TIME', c.date())}. Please forward anything for the ${e('LOCATION', c.city())} account to ${e('EMAIL_ADDRESS', c.email(c.person()))}. Thanks! 🙏 cc ${e('USERNAME', c.handle())}`;
   },
 ];
 
@@ -413,7 +423,7 @@ const crmNote: Template[] = [
   },
   (c) => {
     const p = c.person();
-    return `Lead: ${e('PERSON', p.full)} | Company: ${e('ORGANIZATION', c.org())} | Phone: ${e('PHONE_NUMBER', c.phone())} | Source: webinar | Notes: met ${e('PERSON', c.person().full)} at the ${e('LOCATION', c.city())} expo; wants a demo before Q${c.v.int(1, 4)}.`;
+    return `Lead: ${e('PERSON', p.full)} | Company: ${e('ORGANIZATION', c.org())} | Phone: ${e('PHONE_NUMBER', c.phone())} | Source: webinar | Notes: met ${e('PERSON', c.person().full)} at the ${e('LOCATION', c.city())} expo; wants a demo before Q${c.v.int(1, 4)}. Twitter: ${e('USERNAME', c.handle())}`;
   },
   (c) => {
     const p = c.person();
