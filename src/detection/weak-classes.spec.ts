@@ -242,3 +242,16 @@ describe('organisations in upper or lower case (statement descriptors, chat)', (
     expect(e?.text).toBe('kestrel mutual');
   });
 });
+
+describe('places given as the value of a form label', () => {
+  const rows: Row[] = [
+    ['País: España.\nEdad: 70 años', 'LOCATION', 'España'],
+    ['Localidad/ Provincia: Tudela.\nCP: 31512.', 'LOCATION', 'Tudela'],
+    ['Name: Ilse Brandt\nCity: Hexham\nPhone: 555 0100', 'LOCATION', 'Hexham'],
+    ['Place of birth: Sarlat-la-Canéda, France', 'LOCATION', 'Sarlat-la-Canéda'],
+    ['Wohnort: Quedlinburg', 'LOCATION', 'Quedlinburg'],
+  ];
+  it.each(rows)('%s', (...row) => expectReported(row));
+  it('needs a capitalised value after the label', () =>
+    expectNotReported('in the city: it was big', 'it was big', 'LOCATION'));
+});

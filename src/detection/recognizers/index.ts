@@ -11,6 +11,7 @@ import { ibanRecognizer } from './iban';
 import { icd10CodeRecognizer } from './icd10-code';
 import { ipAddressRecognizer } from './ip-address';
 import { macAddressRecognizer } from './mac-address';
+import { labelledLocationRecognizer } from './labelled-location';
 import { medicalLicenseRecognizer } from './medical-license';
 import { medicalRecordNumberRecognizer } from './medical-record-number';
 import { orgDescriptorRecognizer } from './org-descriptor';
@@ -58,4 +59,5 @@ export const PATTERN_RECOGNIZERS: readonly Recognizer[] = [
   apiKeyRecognizer,
   usernameRecognizer,
   orgDescriptorRecognizer,
+  labelledLocationRecognizer,
 ];
