@@ -13,6 +13,19 @@ const NAME_TYPES = new Set(['PERSON', 'ORGANIZATION', 'LOCATION']);
 export const ORG_TAIL =
   /^(?:[ \t]{1,2}(?:&|and)[ \t]{1,2}(?:Sons|Daughters|Co|Company|Partners|Associates)\b\.?|[ \t]{1,2}(?:Energy|Power|Electric|Oil|Gas|Solar|Foods?|Bakery|Brewing|Brewery|Motors|Automotive|Construction|Builders|Plumbing|Roofing|Electrical|Landscaping|Realty|Properties|Insurance|Bank|Capital|Financial|Pharmacy|Pharma|Labs?|Laboratories|Industries|Manufacturing|Logistics|Transport|Trucking|Freight|Consulting|Group|Holdings|Partners|Associates|Enterprises|Systems|Technologies|Software|Media|Studios?|Hotels?|Restaurants?|Cafe|Café|Dental|Clinic|Law|Legal|Accounting|Marketing|Design|Services|Solutions|Supply|Farms?|Dairy|Winery|Jam|Preserves|Corp|Corporation|Inc|LLC|Ltd|GmbH|plc)\b\.?)/;
 
+/** Whether the span's first word is stop-listed (cheap: no regex, one slice). */
+function firstWordListed(value: string): boolean {
+  let end = 0;
+  while (end < value.length && value[end] !== ' ' && value[end] !== ',' && value[end] !== '\n')
+    end++;
+  return NOT_FIRST.has(
+    value
+      .slice(0, end)
+      .toLowerCase()
+      .replace(/[.:]+$/, ''),
+  );
+}
+
 /** Length of the leading stop-listed words (and the gap after them) of a span, or 0. */
 function stopListedPrefix(value: string): number {
   let at = 0;
@@ -69,28 +82,33 @@ export function filterNameCandidates(text: string, candidates: Candidate[]): Can
       continue;
     }
     let value = text.slice(c.start, c.end);
-    const cut = stopListedPrefix(value);
+    const cut = firstWordListed(value) ? stopListedPrefix(value) : 0;
     if (cut > 0) {
       // "Dear Ann Lee", "Doctor Smith", "I'm Ann": the name after the word stays.
       if (cut >= value.length || !/^\p{Lu}/u.test(value.slice(cut))) continue;
       c = { ...c, start: c.start + cut };
       value = value.slice(cut);
     }
-    if (/^[\p{Lu}\d]{1,5}$/u.test(value)) {
+    if (value.length <= 5 && /^[\p{Lu}\d]{1,5}$/u.test(value)) {
       if (ABBREVIATIONS.has(value.toLowerCase())) continue;
       if (!gazetteers().firstNames.has(value.toLowerCase())) continue;
     }
-    const after = text.slice(c.end, c.end + 40);
-    if (/^[ \t]{0,3}:/.test(after) && looksLikeLabel(value)) continue;
-    const tail = ORG_TAIL.exec(after);
-    if (tail) {
-      out.push({
-        ...c,
-        type: 'ORGANIZATION',
-        end: c.end + tail[0].length,
-        explanation: { ...c.explanation, pattern: `${c.explanation.pattern}+org_tail` },
-      });
-      continue;
+    // Only what follows decides the rest; most names are followed by neither ':' nor a head word.
+    let k = c.end;
+    while (k < text.length && k < c.end + 3 && (text[k] === ' ' || text[k] === '\t')) k++;
+    const next = text[k] ?? '';
+    if (next === ':' && looksLikeLabel(value)) continue;
+    if (k > c.end && (next === '&' || next === 'a' || /\p{Lu}/u.test(next))) {
+      const tail = ORG_TAIL.exec(text.slice(c.end, c.end + 40));
+      if (tail) {
+        out.push({
+          ...c,
+          type: 'ORGANIZATION',
+          end: c.end + tail[0].length,
+          explanation: { ...c.explanation, pattern: `${c.explanation.pattern}+org_tail` },
+        });
+        continue;
+      }
     }
     out.push(c);
   }
