@@ -7,6 +7,8 @@ import { allFakers, type Faker } from '@faker-js/faker';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_ENTITY_TYPES } from '../src/detection';
+import * as cues from '../src/detection/nlp/cues';
+import { gazetteers } from '../src/detection/nlp/gazetteers';
 import { datasetPath, parseMarkup, repoRoot, type EvalRecord } from './lib/eval-dataset';
 import {
   COUNTRY_OF,
@@ -35,6 +37,46 @@ const LOCALES: readonly Locale[] = [
   'nl',
 ];
 
+type NamePools = { first: readonly string[]; last: readonly string[] };
+const namePoolCache = new Map<Locale, NamePools>();
+
+/**
+ * faker's first and last names for a locale minus every name the engine's gazetteers know, so a
+ * PERSON in the generated set is found from its context and shape, not looked up.
+ * test/unit/eval-disjoint.spec.ts checks the result.
+ */
+export function namePools(locale: Locale): NamePools {
+  let pools = namePoolCache.get(locale);
+  if (pools) return pools;
+  const known = gazetteers();
+  const cueWords = new Set<string>();
+  for (const list of Object.values(cues) as unknown[]) {
+    const items: unknown[] =
+      list instanceof Set ? [...(list as Set<unknown>)] : Array.isArray(list) ? list : [];
+    for (const item of items) if (typeof item === 'string') cueWords.add(item.toLowerCase());
+  }
+  const listed = (w: string) =>
+    known.names.has(w) ||
+    known.firstNames.has(w) ||
+    known.places.has(w) ||
+    known.organizations.has(w) ||
+    cueWords.has(w);
+  const unknown = (n: string) =>
+    !listed(n.toLowerCase()) && n.split(/[\s-]+/).every((w) => !listed(w.toLowerCase()));
+  const defs = allFakers[locale].definitions.person;
+  const all = (v: unknown): string[] => {
+    if (!v || typeof v !== 'object') return [];
+    const o = v as Record<string, unknown>;
+    return ['generic', 'female', 'male'].flatMap((k) =>
+      Array.isArray(o[k]) ? (o[k] as string[]) : [],
+    );
+  };
+  const uniq = (xs: string[]) => [...new Set(xs)].filter(unknown).sort();
+  pools = { first: uniq(all(defs?.first_name)), last: uniq(all(defs?.last_name)) };
+  namePoolCache.set(locale, pools);
+  return pools;
+}
+
 /** Marks a gold span in template text. */
 const e = (type: EntityType, value: string): string => `{{${type}|${value}}}`;
 
@@ -53,8 +95,8 @@ class Ctx {
   ) {}
 
   person(): Person {
-    const first = this.f.person.firstName();
-    const last = this.f.person.lastName();
+    const first = this.firstName();
+    const last = this.lastName();
     return { first, last, full: `${first} ${last}` };
   }
 
@@ -125,7 +167,21 @@ class Ctx {
   }
 
   firstName(): string {
-    return this.f.person.firstName();
+    return this.v.pick(namePools(this.locale).first);
+  }
+
+  /** A social or chat handle made from an unlisted name: `@teodora_v82`. */
+  handle(): string {
+    const name =
+      this.firstName()
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z]/g, '') || 'user';
+    return `@${name}${this.v.pick(['', '_', '.'])}${this.v.int(1, 99)}`;
+  }
+
+  lastName(): string {
+    return this.v.pick(namePools(this.locale).last);
   }
 
   date(): string {
@@ -239,7 +295,7 @@ const clinicalNote: Template[] = [
       code1 === code2
         ? e('ICD10_CODE', code1)
         : `${e('ICD10_CODE', code1)}, ${e('ICD10_CODE', code2)}`;
-    return `Referral: pt ${e('PERSON', pt.full)} (MRN ${e('MEDICAL_RECORD_NUMBER', c.v.mrn())}), age ${c.v.int(18, 89)}, referred by ${e('PERSON', doc.full)}, MD, NPI ${e('US_NPI', c.v.npi())}, to cardiology at ${e('ORGANIZATION', c.v.pick(HOSPITALS))}. Dx: ${codes}. Medicare ID: ${e('HEALTH_PLAN_ID', c.v.healthPlanId())}.`;
+    return `Referral: pt ${e('PERSON', pt.full)} (MRN ${e('MEDICAL_RECORD_NUMBER', c.v.mrn())}), age ${e('AGE', String(c.v.int(18, 89)))}, referred by ${e('PERSON', doc.full)}, MD, NPI ${e('US_NPI', c.v.npi())}, to cardiology at ${e('ORGANIZATION', c.v.pick(HOSPITALS))}. Dx: ${codes}. Medicare ID: ${e('HEALTH_PLAN_ID', c.v.healthPlanId())}.`;
   },
   (c) => {
     const pt = c.person();
@@ -290,7 +346,7 @@ const email: Template[] = [
   },
   (c) => {
     const a = c.person();
-    return `Hi team — ${e('PERSON', a.full)}'s last day is ${e('DATE_TIME', c.date())}. Please forward anything for the ${e('LOCATION', c.city())} account to ${e('EMAIL_ADDRESS', c.email(c.person()))}. Thanks! 🙏`;
+    return `Hi team — ${e('PERSON', a.full)}'s last day is ${e('DATE_TIME', c.date())}. Please forward anything for the ${e('LOCATION', c.city())} account to ${e('EMAIL_ADDRESS', c.email(c.person()))}. Thanks! 🙏 cc ${e('USERNAME', c.handle())}`;
   },
 ];
 
@@ -367,7 +423,7 @@ const crmNote: Template[] = [
   },
   (c) => {
     const p = c.person();
-    return `Lead: ${e('PERSON', p.full)} | Company: ${e('ORGANIZATION', c.org())} | Phone: ${e('PHONE_NUMBER', c.phone())} | Source: webinar | Notes: met ${e('PERSON', c.person().full)} at the ${e('LOCATION', c.city())} expo; wants a demo before Q${c.v.int(1, 4)}.`;
+    return `Lead: ${e('PERSON', p.full)} | Company: ${e('ORGANIZATION', c.org())} | Phone: ${e('PHONE_NUMBER', c.phone())} | Source: webinar | Notes: met ${e('PERSON', c.person().full)} at the ${e('LOCATION', c.city())} expo; wants a demo before Q${c.v.int(1, 4)}. Twitter: ${e('USERNAME', c.handle())}`;
   },
   (c) => {
     const p = c.person();
@@ -384,7 +440,7 @@ const crmNote: Template[] = [
 
 const form: Template[] = [
   (c) =>
-    `Applicant: ${e('PERSON', c.person().full)}; date of birth ${e('DATE_TIME', c.v.dob('en_US'))}; mother's maiden name: ${e('PERSON', c.f.person.lastName())}; security answer: blue.`,
+    `Applicant: ${e('PERSON', c.person().full)}; date of birth ${e('DATE_TIME', c.v.dob('en_US'))}; mother's maiden name: ${e('PERSON', c.lastName())}; security answer: blue.`,
   (c) =>
     `Form 1040 prepared for ${e('PERSON', c.person().full)}, ITIN ${e('US_ITIN', c.v.itin())}, ZIP ${e('ZIP_CODE', c.f.location.zipCode('#####'))}; refund ${c.price()} by direct deposit.`,
   (c) => {
@@ -431,7 +487,7 @@ const billing: Template[] = [
     return `Payment method updated for ${e('EMAIL_ADDRESS', c.email(p))}: ${c.v.pick(['Visa', 'Mastercard', 'Amex'])} ${e('CREDIT_CARD', c.v.card())}, billing ZIP ${e('ZIP_CODE', c.f.location.zipCode('#####'))}. Previous card ****${c.v.digits(4)} removed.`;
   },
   (c) =>
-    `Hi, please update payroll: new bank is ${e('ORGANIZATION', c.v.pick(['Wells Fargo', 'Bank of America', 'JPMorgan Chase', 'Barclays', 'HSBC']))}, routing number ${e('ABA_ROUTING_NUMBER', c.v.routing())}, checking account ${e('US_BANK_NUMBER', c.v.bankAccount())}. — ${e('PERSON', c.person().full)}`,
+    `Hi, please update payroll: new bank is ${e('ORGANIZATION', c.v.pick(['Copperleaf Bank', 'Stonebridge Credit Union', 'Tidemark Capital', 'Kestrel Mutual']))}, routing number ${e('ABA_ROUTING_NUMBER', c.v.routing())}, checking account ${e('US_BANK_NUMBER', c.v.bankAccount())}. — ${e('PERSON', c.person().full)}`,
 ];
 
 const cryptoWallet: Template[] = [
@@ -487,7 +543,7 @@ const llmPrompt: Template[] = [
   (c) =>
     `Write a polite follow-up email to ${c.mention(c.person())} at ${e('ORGANIZATION', c.org())} about overdue invoice ${c.v.int(1000, 9999)} (${c.price()}). Mention that our ${e('LOCATION', c.city())} office can be reached at ${e('PHONE_NUMBER', c.phone())}.`,
   (c) =>
-    `Translate to German: "Dear ${e('PERSON', c.person().full)}, your appointment with Dr. ${e('PERSON', c.f.person.lastName())} is on ${e('DATE_TIME', c.date())}. Please bring your insurance card (member ID ${e('HEALTH_PLAN_ID', c.v.healthPlanId())})."`,
+    `Translate to German: "Dear ${e('PERSON', c.person().full)}, your appointment with Dr. ${e('PERSON', c.lastName())} is on ${e('DATE_TIME', c.date())}. Please bring your insurance card (member ID ${e('HEALTH_PLAN_ID', c.v.healthPlanId())})."`,
   (c) =>
     `Extract name, date of birth and SSN as JSON from: "${e('PERSON', c.person().full)}, born ${e('DATE_TIME', c.v.dob('en_US'))}, SSN ${e('US_SSN', c.v.ssn())}, lives in ${e('LOCATION', c.city())}."`,
   (c) =>

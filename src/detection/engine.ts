@@ -1,5 +1,6 @@
 import { applyContext, DetectionContext } from './context';
 import { runCustomRecognizers } from './custom';
+import { filterNameCandidates } from './name-filters';
 import { applyAllowList, findDenyListTerms, mergeDenyList } from './lists';
 import { ModelNlpEngine } from './nlp/nlp-engine';
 import { resolveOverlaps } from './overlap';
@@ -55,6 +56,7 @@ export class DetectionEngine {
 
     // Grouping by span lets context reuse one window for all candidates on the same digits.
     candidates.sort((a, b) => a.start - b.start || a.end - b.end);
+    candidates = filterNameCandidates(text, candidates);
     candidates = applyContext(context, candidates);
     candidates = mergeDenyList(candidates, findDenyListTerms(text, options.denyList ?? []));
     candidates = applyAllowList(text, candidates, options.allowList ?? []);

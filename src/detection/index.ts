@@ -36,6 +36,7 @@ export const BUILTIN_ENTITY_TYPES = [
   'CRYPTO',
   'VIN',
   'API_KEY',
+  'USERNAME',
 ] as const;
 
 export type BuiltinEntityType = (typeof BUILTIN_ENTITY_TYPES)[number];

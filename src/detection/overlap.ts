@@ -30,6 +30,7 @@ const SPECIFICITY: Readonly<Record<string, number>> = {
   PHONE_NUMBER: 70,
   DATE_TIME: 65,
   US_BANK_NUMBER: 60,
+  USERNAME: 57,
   ZIP_CODE: 55,
   AGE: 54,
   PERSON: 50,

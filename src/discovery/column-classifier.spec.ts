@@ -218,3 +218,82 @@ describe('CSV report', () => {
     );
   });
 });
+
+describe('discovery shares the detection gains (issue 16, item 5)', () => {
+  const classify = async (table: string, column: string, values: string[]) =>
+    classifyColumn({ table, column, treatment: 'text' }, await profile(column, values));
+
+  it('calls an `address` column of street-name-and-number values STREET_ADDRESS', async () => {
+    const values = [
+      'Hauptstraße 5',
+      'Calle Mayor 12, 3º B',
+      'Lindenallee 23a',
+      'Via Roma 12',
+      'Keizersgracht 112',
+      'Avda. de la Constitución 8',
+      '12 rue de la Paix',
+      'Carrer de Mallorca 401',
+      'Schillerstraße 14',
+      'Calle Alcalá 45',
+    ];
+    const result = await classify('customers', 'address', values);
+    expect(result.classification).toBe('STREET_ADDRESS');
+  });
+
+  it('does not call a column of product or company names PERSON because some hold a name', async () => {
+    const products = [
+      "Aunt Mary's Jam",
+      'Baker & Sons Sourdough',
+      'Crunchy Oat Clusters',
+      "Grandpa Joe's Hot Sauce",
+      'Mountain Wildflower Honey',
+      'Sea Salt Caramels',
+      "Betty's Apple Pie",
+      'Walter Scott Shortbread',
+      'Olive Oil Crackers',
+      'Jamie Oliver Pasta Sauce',
+    ];
+    for (const column of ['product', 'title', 'item_name', 'brand']) {
+      const result = await classify('catalog', column, products);
+      expect([column, result.classification]).not.toEqual([column, 'PERSON']);
+    }
+    const companies = [
+      'Baker & Sons',
+      'Hendricks Energy',
+      'Morgan Freight Ltd',
+      'Walsh Plumbing',
+      'Ortega Roofing',
+      'Lindqvist Dental',
+      'Price Logistics',
+      'Fischer Bakery',
+      'Nakamura Motors',
+      'Oyelaran Consulting',
+    ];
+    const vendors = await classify('payables', 'vendor', companies);
+    expect(vendors.classification).not.toBe('PERSON');
+  });
+
+  it('uses the column name when the share of matches is borderline', () => {
+    const counts: ColumnCounts = {
+      ...emptyCounts(),
+      nonNull: 100,
+      types: { PERSON: { values: 50, occurrences: 50 } },
+    };
+    // Half the values read as names: an `owner` column is people, a `note_title` column is not.
+    const owner = classifyColumn({ table: 'tickets', column: 'owner', treatment: 'text' }, counts);
+    const misc = classifyColumn(
+      { table: 'tickets', column: 'note_title', treatment: 'text' },
+      counts,
+    );
+    expect(owner.classification).toBe('PERSON');
+    expect(misc.classification).toBeNull();
+    const high: ColumnCounts = { ...counts, types: { PERSON: { values: 65, occurrences: 65 } } };
+    const product = classifyColumn(
+      { table: 'catalog', column: 'product', treatment: 'text' },
+      high,
+    );
+    const plain = classifyColumn({ table: 'catalog', column: 'label', treatment: 'text' }, high);
+    expect(product.classification).toBeNull();
+    expect(plain.classification).toBe('PERSON');
+  });
+});

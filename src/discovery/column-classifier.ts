@@ -1,4 +1,4 @@
-import { hintedTypes } from './column-hints';
+import { hintedTypes, softHintedTypes, unlikelyTypes } from './column-hints';
 import type { ColumnCounts, ColumnTreatment } from './column-profile';
 
 /** When a column counts as holding a type. Configurable per scan. */
@@ -26,6 +26,11 @@ const FREE_TEXT_MIN_SPACES = 4;
  * They classify a column only when its name says whose they are (`dob`, `admitted_at`).
  */
 const NEEDS_HINT = new Set(['DATE_TIME', 'AGE', 'ZIP_CODE']);
+
+/** How far under minRatio a share may be and still count when the column name suggests the type. */
+const BORDERLINE_MARGIN = 0.2;
+/** Share a type the column name rules out (PERSON in `product`) needs from values alone. */
+const UNLIKELY_MIN_RATIO = 0.95;
 
 export interface ColumnIdentity {
   table: string;
@@ -63,6 +68,8 @@ export function classifyColumn(
   thresholds: ClassificationThresholds = DEFAULT_THRESHOLDS,
 ): ColumnClassification {
   const hints = hintedTypes(column.column, column.table);
+  const softHints = softHintedTypes(column.column);
+  const unlikely = unlikelyTypes(column.column);
   const freeText =
     counts.leaves > 0 &&
     counts.totalLength / counts.leaves >= FREE_TEXT_MIN_LENGTH &&
@@ -112,12 +119,19 @@ export function classifyColumn(
     // In prose a type is worth reporting well before most rows hold it: one note in five
     // naming a patient is a column of patient names.
     const strong = hinted || freeText;
+    // Borderline shares: the column name decides (`owner` with half the values names is PERSON;
+    // `product` with two thirds "Aunt Mary's Jam"-like values is not).
+    const minRatio = unlikely.has(e.type)
+      ? Math.max(thresholds.minRatio, UNLIKELY_MIN_RATIO)
+      : softHints.has(e.type)
+        ? thresholds.minRatio - BORDERLINE_MARGIN
+        : thresholds.minRatio;
     const confidence = strong
       ? e.ratio >= thresholds.minRatioWithHint
         ? 0.5 + 0.5 * e.ratio
         : 0
-      : e.ratio >= thresholds.minRatio
-        ? 0.9 * e.ratio
+      : e.ratio >= minRatio
+        ? Math.max(0.9 * e.ratio, softHints.has(e.type) ? thresholds.minConfidence : 0)
         : 0;
     if (confidence < thresholds.minConfidence) continue;
     const better =

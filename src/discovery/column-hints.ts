@@ -95,7 +95,18 @@ const RULES: readonly HintRule[] = [
   { type: 'ZIP_CODE', words: ['zip', 'zipcode', 'postal', 'postcode'] },
   {
     type: 'ORGANIZATION',
-    words: ['company', 'employer', 'organization', 'organisation', 'org', 'insurer', 'business'],
+    words: [
+      'company',
+      'employer',
+      'organization',
+      'organisation',
+      'org',
+      'insurer',
+      'business',
+      'vendor',
+      'supplier',
+      'merchant',
+    ],
   },
   {
     type: 'PERSON',
@@ -180,6 +191,88 @@ const PEOPLE_TABLE_WORDS = new Set([
   'subscriber',
   'subscribers',
 ]);
+
+/**
+ * Column-name words that name things, not people: a `product` or `brand` column holds
+ * "Aunt Mary's Jam" and "Baker & Sons", which contain names but are not PERSON.
+ */
+const THING_WORDS = new Set([
+  'product',
+  'products',
+  'item',
+  'items',
+  'sku',
+  'title',
+  'brand',
+  'vendor',
+  'merchant',
+  'supplier',
+  'company',
+  'business',
+  'store',
+  'shop',
+  'restaurant',
+  'description',
+  'category',
+  'model',
+  'tag',
+  'file',
+  'project',
+  'team',
+  'department',
+  'plan',
+  'course',
+  'book',
+  'song',
+  'album',
+  'recipe',
+]);
+
+/**
+ * Column-name words that suggest people without saying "name": they decide only a borderline
+ * share of matches (an `owner` column where half the values read as names).
+ */
+const PERSON_ROLE_WORDS = new Set([
+  'owner',
+  'assignee',
+  'contact',
+  'author',
+  'by',
+  'requester',
+  'reporter',
+  'sender',
+  'recipient',
+  'manager',
+  'agent',
+  'rep',
+  'attendee',
+  'guest',
+  'driver',
+  'technician',
+  'provider',
+  'signer',
+  'witness',
+  'approver',
+  'reviewer',
+  'employee',
+  'patient',
+  'customer',
+  'client',
+]);
+
+/** Types the column's name rules out on value evidence alone (a `product` column is not PERSON). */
+export function unlikelyTypes(column: string): Set<string> {
+  const words = nameWords(column);
+  return words.some((w) => THING_WORDS.has(w)) ? new Set(['PERSON']) : new Set();
+}
+
+/** Types the column's name suggests softly: they decide a borderline share of matches. */
+export function softHintedTypes(column: string): Set<string> {
+  const words = nameWords(column);
+  return words.some((w) => PERSON_ROLE_WORDS.has(w)) && !words.some((w) => THING_WORDS.has(w))
+    ? new Set(['PERSON'])
+    : new Set();
+}
 
 /** Entity types the column's name suggests (usually zero or one). */
 export function hintedTypes(column: string, table: string): Set<string> {

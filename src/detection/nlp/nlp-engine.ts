@@ -143,7 +143,8 @@ export class ModelNlpEngine implements NlpEngine {
       for (let i = lo; i < model && out[i].start < c.end; i++) {
         const m = out[i];
         if (
-          CONTAINING_RULES.has(pattern) &&
+          (CONTAINING_RULES.has(pattern) ||
+            (c.type === 'PERSON' && m.type === 'PERSON' && c.score >= this.keepRuleScore)) &&
           c.score >= CONTAINING_RULE_SCORE &&
           c.start <= m.start &&
           m.end <= c.end &&

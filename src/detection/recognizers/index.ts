@@ -11,8 +11,10 @@ import { ibanRecognizer } from './iban';
 import { icd10CodeRecognizer } from './icd10-code';
 import { ipAddressRecognizer } from './ip-address';
 import { macAddressRecognizer } from './mac-address';
+import { labelledLocationRecognizer } from './labelled-location';
 import { medicalLicenseRecognizer } from './medical-license';
 import { medicalRecordNumberRecognizer } from './medical-record-number';
+import { orgDescriptorRecognizer } from './org-descriptor';
 import { phoneNumberRecognizer } from './phone-number';
 import { streetAddressRecognizer } from './street-address';
 import { urlRecognizer } from './url';
@@ -22,6 +24,7 @@ import { usDriverLicenseRecognizer } from './us-driver-license';
 import { usItinRecognizer } from './us-itin';
 import { usNpiRecognizer } from './us-npi';
 import { usPassportRecognizer } from './us-passport';
+import { usernameRecognizer } from './username';
 import { usSsnRecognizer } from './us-ssn';
 import { vinRecognizer } from './vin';
 import { zipCodeRecognizer } from './zip-code';
@@ -54,4 +57,7 @@ export const PATTERN_RECOGNIZERS: readonly Recognizer[] = [
   cryptoWalletRecognizer,
   vinRecognizer,
   apiKeyRecognizer,
+  usernameRecognizer,
+  orgDescriptorRecognizer,
+  labelledLocationRecognizer,
 ];

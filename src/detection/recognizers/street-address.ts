@@ -15,7 +15,40 @@ const US_STREET = new RegExp(
   `(?<![\\w.,-])\\d{1,6}(?:-\\d{1,4})?[A-Z]?\\s{1,2}(?:${DIRECTION}\\s{1,2})?(?:${STREET_WORD}\\s{1,2}){1,4}${SUFFIX}\\b\\.?(?:\\s{1,2}${DIRECTION}(?![\\w]))?${UNIT}`,
   'g',
 );
-const PO_BOX = /\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s{1,2}\d{1,8}\b/gi;
+const PO_BOX =
+  /\b(?:P\.?\s?O\.?\s?Box|Post Office Box|GPO Box|Locked Bag|Private Bag|Apartado(?: de [Cc]orreos)?|Postfach|Bo[iî]te [Pp]ostale|Casella [Pp]ostale|Postbus|Caixa Postal|Casilla(?: de [Cc]orreo)?)\s{1,2}(?:n[º°o]\.?\s?)?\d{1,8}\b/gi;
+
+/** US military mail: "PSC 1234, Box 5678, APO AE 09001", "Unit 2050 Box 4190, APO AP 96278". */
+const MILITARY =
+  /\b(?:(?:PSC|CMR|UMR|Unit)[ \t]\d{1,5},?[ \t]{1,2}(?:Box[ \t]\d{1,5},?[ \t]{1,2})?|USS[ \t][A-Z][A-Za-z]{1,20}(?:[ \t][A-Z][A-Za-z]{1,20})?,?[ \t]{1,2})?(?:APO|FPO|DPO)[ \t](?:AE|AA|AP)(?:[ \t]{1,2}\d{5}(?:-\d{4})?)?\b/g;
+
+/** An optional ", 28013 Madrid" / " 1015 CS Amsterdam" / ". 06080 Badajoz" after a street line. */
+const POSTCODE_TOWN =
+  "(?:[,.]?[ \\t]{1,2}(?:-[ \\t]{1,2})?(?:[A-Z]{1,2}-)?\\d{4,5}(?:[ \\t][A-Z]{2})?(?:[ \\t]{1,2}|[ \\t]?-[ \\t]?)\\p{Lu}[\\p{L}\\p{M}'’-]{1,30}(?:[ \\t](?:de|del|la|am|an|im|sur|\\p{Lu}[\\p{L}\\p{M}'’-]{1,30})){0,3})?";
+
+/** Street-type words that come before the street's name (Spanish, Catalan, Portuguese, French, Italian). */
+const TYPE_FIRST =
+  '(?:Calle|CALLE|calle|avenida|avda\\.|plaza|paseo|carrer|C/|c/|P\\.º|Avda\\.|Avenida|AVDA\\.|Av\\.|Av/|Avd\\.|Plaza|Pza\\.|Pl\\.|Paseo|Pº|Passeig|Carrer|C\\.|Camino|Ctra\\.|Carretera|Ronda|Travesía|Travesia|Rúa|Rua|Rambla|Glorieta|Urbanización|Urb\\.|Praça|Largo|Via|Viale|Piazza|Piazzale|Corso|Vicolo|Rue|Avenue|Boulevard|Bd|Bld|Chemin|Allée|Impasse|Quai|Cours|Place|Route)';
+/** A word of a street's name: capitalised, or a lower-case particle. Never contains a space. */
+const NAME_WORD =
+  "(?:\\p{Lu}[\\p{L}\\p{M}'’.-]{0,24}|de|del|de la|la|las|los|el|y|i|d'|d’|du|des|le|les|di|della|delle|dei|da|do|dos|das|l'|l’)";
+/** Any word of a street's name after a street-type word ("Calle del ferrol 18"); see plausibleStreet. */
+const ANY_NAME_WORD = "\\p{L}[\\p{L}\\p{M}'’.-]{0,24}";
+/** "Calle Mayor 12", "Avda. de Elvas, 56", "C/ Juan Bosco, 17, 2º Izda", "Via Roma 12", "Av. Don Quijote s/n". */
+const STREET_TYPE_FIRST = new RegExp(
+  `(?<![\\p{L}\\p{N}])${TYPE_FIRST}\\.?[ \\t]{0,2}(?:${ANY_NAME_WORD}[ \\t]{1,2}){0,6}${ANY_NAME_WORD},?[ \\t]{1,2}(?:n[º°o]\\.?[ \\t]?|#)?(?:\\d{1,4}[A-Za-z]?(?:-\\d{1,4})?(?!\\d|[,.]\\d)|s/n|km[ \\t]?\\d{1,3}(?:[,.]\\d{1,3})?)(?:,?[ \\t]{1,2}\\d{1,2}(?!\\d)[ºª°]?(?:[ \\t]?(?:[A-Da-d]|Izda|Izq|Dcha|Der|Izquierda|Derecha)\\b\\.?)?){0,2}${POSTCODE_TOWN}`,
+  'gu',
+);
+/** Compound street names with the type as a suffix: "Hauptstraße 5", "Keizersgracht 12", "Vesterbrogade 3". */
+const STREET_SUFFIXED = new RegExp(
+  `(?<![\\p{L}\\p{N}-])\\p{Lu}[\\p{L}-]{0,30}(?:straße|strasse|str\\.|gasse|weg|platz|allee|ring|damm|ufer|chaussee|steig|straat|laan|gracht|plein|kade|dijk|singel|vej|gade|gatan|vägen|veien|gata)[ \\t]{1,2}\\d{1,4}[a-z]?(?:[ \\t]?[-/][ \\t]?\\d{1,4}[a-z]?)?(?![\\p{L}\\p{N}])${POSTCODE_TOWN}`,
+  'gu',
+);
+/** French number first: "12 rue de la Paix", "3 bis, avenue Victor Hugo". */
+const NUMBER_THEN_TYPE = new RegExp(
+  `(?<![\\p{L}\\p{N}.,-])\\d{1,4}(?:[ \\t]?(?:bis|ter))?,?[ \\t]{1,2}(?:rue|avenue|av\\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|route|passage)[ \\t]{1,2}(?:${NAME_WORD}[ \\t]{1,2}){0,5}\\p{Lu}[\\p{L}\\p{M}'’-]{0,24}${POSTCODE_TOWN}`,
+  'gu',
+);
 
 /** The end of an address: ", City, ST 12345", ", City POSTCODE" (UK) or ", 12345 City" (Europe). */
 const TAILS: readonly RegExp[] = [
@@ -32,6 +65,30 @@ const TAILS: readonly RegExp[] = [
     'gu',
   ),
 ];
+
+/** Every regular expression this recognizer runs over a text, for the linear-time test. */
+export const STREET_ADDRESS_REGEXES: readonly RegExp[] = [
+  US_STREET,
+  PO_BOX,
+  MILITARY,
+  STREET_TYPE_FIRST,
+  STREET_SUFFIXED,
+  NUMBER_THEN_TYPE,
+  ...TAILS,
+];
+
+/** Cheap pre-filters: the patterns above cannot match without these. */
+const STREET_TYPE_HINT = new RegExp(`${TYPE_FIRST}\\.?[ \\t]`);
+/**
+ * Where a street-type word starts. The full pattern opens with a lookbehind, which keeps V8 from
+ * skipping ahead to a possible first character; it runs sticky at these positions instead.
+ */
+const STREET_TYPE_START = new RegExp(TYPE_FIRST, 'g');
+const STREET_TYPE_FIRST_AT = new RegExp(STREET_TYPE_FIRST.source, 'uy');
+const SUFFIX_HINT =
+  /(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|damm|ufer|chaussee|steig|straat|laan|gracht|plein|kade|dijk|singel|vej|gade|gatan|vägen|veien|gata)[ \t]{1,2}\d/;
+const FRENCH_HINT =
+  /\d,?[ \t]{1,2}(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|route|passage)[ \t]/;
 
 /** Words that may sit inside a street part besides capitalised words and numbers. */
 const STREET_PARTICLES = new Set([
@@ -102,6 +159,32 @@ const LABEL_WORDS = new Set([
 const MAX_STREET_TOKENS = 10;
 const MAX_STREET_CHARS = 90;
 
+/**
+ * A street-type-first match whose name has more than two lower-case words that are not
+ * particles is prose ("Plaza de toros durante las fiestas de 2019"), not a street.
+ */
+function plausibleStreet(text: string, start: number, value: string): boolean {
+  const after = text.slice(start + value.length, start + value.length + 14);
+  if (
+    /^[ \t]{1,2}(?:horas?|d[ií]as?|años?|minutos?|semanas?|meses|veces|metros|hours?|days?|years?|times|min|cm|mm|m|kg|mg|ml)\b/i.test(
+      after,
+    )
+  )
+    return false;
+  // "en la calle durante 3": a lower-case street word after an article is prose.
+  if (
+    /^\p{Ll}/u.test(value) &&
+    /\b(?:la|el|en|a|the|una?)[ \t]{1,2}$/i.test(text.slice(Math.max(0, start - 8), start))
+  )
+    return false;
+  let lower = 0;
+  for (const w of value.split(/[\s,]+/).slice(1)) {
+    if (/^\p{Ll}/u.test(w) && !STREET_PARTICLES.has(w) && !/^(?:km|s\/n|n[º°o]\.?)$/.test(w))
+      lower++;
+  }
+  return lower <= 2;
+}
+
 /** A comma or whitespace (/[\s,]/): what separates street tokens. */
 function isGapChar(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
@@ -155,6 +238,27 @@ export class StreetAddressRecognizer implements Recognizer {
     }
     for (const m of text.matchAll(PO_BOX))
       out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'po_box'));
+    if (text.includes('PO'))
+      for (const m of text.matchAll(MILITARY))
+        out.push(this.candidate(m.index, m.index + m[0].length, 0.75, 'military_mail'));
+    if (STREET_TYPE_HINT.test(text)) {
+      // Same matches as text.matchAll(STREET_TYPE_FIRST): non-overlapping, left to right.
+      STREET_TYPE_START.lastIndex = 0;
+      for (let s = STREET_TYPE_START.exec(text); s; s = STREET_TYPE_START.exec(text)) {
+        STREET_TYPE_FIRST_AT.lastIndex = s.index;
+        const m = STREET_TYPE_FIRST_AT.exec(text);
+        if (!m) continue;
+        STREET_TYPE_START.lastIndex = m.index + m[0].length;
+        if (plausibleStreet(text, m.index, m[0]))
+          out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'street_type_first'));
+      }
+    }
+    if (SUFFIX_HINT.test(text))
+      for (const m of text.matchAll(STREET_SUFFIXED))
+        out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'street_suffixed'));
+    if (FRENCH_HINT.test(text))
+      for (const m of text.matchAll(NUMBER_THEN_TYPE))
+        out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'number_then_type'));
     return out;
   }
 
