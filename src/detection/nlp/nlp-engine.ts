@@ -45,6 +45,12 @@ const ALWAYS_FILL_RULES = new Set(['nlp_lowercase_introduction', 'nlp_surname_fi
 /** A rule span at least this confident replaces the model spans it contains. */
 export const CONTAINING_RULE_SCORE = 0.8;
 
+/** A rule PERSON span at least this confident replaces a model span of another type inside it. */
+export const RETYPE_RULE_SCORE = 0.7;
+
+/** A rule PERSON span at least this confident fills in as a chat speaker label. */
+export const SPEAKER_RULE_SCORE = 0.6;
+
 /** A rule span counts as a strong rule verdict (a model feature) from this score. */
 export const STRONG_RULE = 0.7;
 
@@ -152,13 +158,41 @@ export class ModelNlpEngine implements NlpEngine {
         ) {
           dropped.add(m);
           replaces = true;
+        } else if (
+          // A confident rule PERSON ("Thanks Skylar!") over a model span of another type on
+          // the same words: the rules' cue beats the model's type guess for a lone name.
+          c.type === 'PERSON' &&
+          m.type !== 'PERSON' &&
+          c.score >= RETYPE_RULE_SCORE &&
+          c.start <= m.start &&
+          m.end <= c.end
+        ) {
+          dropped.add(m);
+          replaces = true;
         } else covered = true;
       }
-      const fills = c.score >= this.keepRuleScore || this.alwaysFill.has(pattern);
+      const fills =
+        c.score >= this.keepRuleScore ||
+        this.alwaysFill.has(pattern) ||
+        (c.type === 'PERSON' && c.score >= SPEAKER_RULE_SCORE && speakerLabel(text, c.start, c.end));
       if (!covered && (replaces || fills)) out.push(c);
     }
     return dropped.size ? out.filter((c) => !dropped.has(c)) : out;
   }
+}
+
+/** Line-initial speaker label ("Sverre: hey", "[10:02] Sverre:", "Jinte (support):") or a name
+ * alone in brackets after a label ("Visitor (Mónica Henríquez):"): chat transcripts, which the
+ * training corpora hardly have. */
+const SPEAKER_BEFORE = /(?:^|\n)[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?$/;
+const SPEAKER_AFTER = /^(?:[ \t]*\([^)\n]{1,20}\))?:/;
+const BRACKETED_LABEL_BEFORE = /(?:^|\n)[ \t]*\p{Lu}\p{Ll}+[ \t]*\($/u;
+
+function speakerLabel(text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - 30), start);
+  const after = text.slice(end, end + 24);
+  if (SPEAKER_BEFORE.test(before) && SPEAKER_AFTER.test(after)) return true;
+  return BRACKETED_LABEL_BEFORE.test(before) && after.startsWith('):');
 }
 
 /** Punctuation between two words that no name runs across ("Portland, Oregon" is two places). */
@@ -216,6 +250,15 @@ function plausible(
   if (words[last].possessive && EPONYM_NOUNS.has(words[last + 1]?.lower ?? '')) return false;
   if (first === last) {
     const lower = w.lower;
+    // "curl -H", "x": one letter is an option or a variable, never a name the model can tell.
+    if (w.text.replace(/\W/g, '').length < 2) return false;
+    // "Visitor (Mónica Henríquez):": a role labelling the speaker in brackets after it.
+    if (
+      SPEAKER_BEFORE.test(text.slice(Math.max(0, w.start - 30), w.start)) &&
+      /^[ \t]*\([^)\n]{1,40}\):/.test(text.slice(w.end, w.end + 48))
+    ) {
+      return false;
+    }
     // Field labels and titles on their own ("Insurance:", "Employer", "Dr").
     if (
       TITLES.has(lower) ||
