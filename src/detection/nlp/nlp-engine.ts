@@ -314,7 +314,7 @@ function plausible(
     }
     // "SKU PRO-730-Y", "Twitter: @handle": a label naming the code or handle after it.
     if (
-      /^\s*:?\s*@\w/.test(after) ||
+      /^\s*:?\s*@\w/.test(text.slice(w.end, w.end + 6)) ||
       (w.allCaps && /^ [A-Z0-9]+-[A-Z0-9-]*\d/.test(text.slice(w.end, w.end + 24)))
     ) {
       return false;
