@@ -37,13 +37,28 @@ export const KEEP_RULE_SCORE = 0.85;
 
 /** Rule patterns whose spans replace model spans they contain (the rules read these forms
  * more reliably than the model: organisation suffixes, "SURNAME, FIRST" headers). */
-const CONTAINING_RULES = new Set(['nlp_organization', 'nlp_surname_first']);
+const CONTAINING_RULES = new Set([
+  'nlp_organization',
+  'nlp_surname_first',
+  // "Hood River, MT": a place before a state code, where the model may tag only "River".
+  'nlp_city_before_state',
+]);
 /** Rule patterns kept where the model is silent whatever their score: forms the training
  * corpora hardly have ("hi this is ann"). */
 const ALWAYS_FILL_RULES = new Set(['nlp_lowercase_introduction', 'nlp_surname_first']);
 
 /** A rule span at least this confident replaces the model spans it contains. */
 export const CONTAINING_RULE_SCORE = 0.8;
+
+/** A rule PERSON span at least this confident replaces a one-word model span inside it, or
+ * fills in as an item of a list of model PERSON spans. */
+export const PARTIAL_NAME_RULE_SCORE = 0.6;
+
+/** Between two items of a list: a comma, "and", "&". */
+const LIST_GAP = /^\s*(?:,|,?\s+(?:and|&))\s*$/;
+
+/** A rule PERSON span at least this confident fills in as a chat speaker label. */
+export const SPEAKER_RULE_SCORE = 0.6;
 
 /** A rule span counts as a strong rule verdict (a model feature) from this score. */
 export const STRONG_RULE = 0.7;
@@ -152,14 +167,67 @@ export class ModelNlpEngine implements NlpEngine {
         ) {
           dropped.add(m);
           replaces = true;
+        } else if (
+          // "Maryse Franecki" read by the rules as a name where the model tagged only "Maryse"
+          // (as an organisation): the whole name, one type. A model place inside stays (the
+          // rules misread "Hospital Clínico San Carlos" as a name more often than not).
+          c.type === 'PERSON' &&
+          m.type !== 'LOCATION' &&
+          c.score >= PARTIAL_NAME_RULE_SCORE &&
+          c.start <= m.start &&
+          m.end <= c.end &&
+          c.end - c.start > m.end - m.start &&
+          !text.slice(m.start, m.end).includes(' ')
+        ) {
+          dropped.add(m);
+          replaces = true;
         } else covered = true;
       }
-      const fills = c.score >= this.keepRuleScore || this.alwaysFill.has(pattern);
-      if (!covered && (replaces || fills)) out.push(c);
+      // "Attendees: Ayla Hermiston, Tristin Macejkovic, Domenick Watsica": an item of a list
+      // whose neighbour the model tagged PERSON is a person too.
+      const listed =
+        c.type === 'PERSON' &&
+        c.score >= PARTIAL_NAME_RULE_SCORE &&
+        ((lo > 0 &&
+          out[lo - 1].type === 'PERSON' &&
+          LIST_GAP.test(text.slice(out[lo - 1].end, c.start))) ||
+          (lo < model &&
+            out[lo].type === 'PERSON' &&
+            LIST_GAP.test(text.slice(c.end, out[lo].start))));
+      const fills =
+        c.score >= this.keepRuleScore ||
+        this.alwaysFill.has(pattern) ||
+        (c.type === 'PERSON' &&
+          c.score >= SPEAKER_RULE_SCORE &&
+          speakerLabel(text, c.start, c.end));
+      if (!covered && (replaces || fills || listed)) out.push(c);
     }
     return dropped.size ? out.filter((c) => !dropped.has(c)) : out;
   }
 }
+
+/** Line-initial speaker label ("Sverre: hey", "[10:02] Sverre:", "Jinte (support):"), a name
+ * alone in brackets after a label ("Visitor (Mónica Henríquez):") or a form field's value:
+ * chat transcripts and forms, which the training corpora hardly have. */
+const SPEAKER_BEFORE = /(?:^|\n)[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?$/;
+const SPEAKER_AFTER = /^(?:[ \t]*\([^)\n]{1,20}\))?:/;
+const BRACKETED_LABEL_BEFORE = /(?:^|\n)[ \t]*\p{Lu}\p{Ll}+[ \t]*\($/u;
+
+/** A form field whose whole value is the name: "Prescriber: Destiney Quitzon, DEA …",
+ * "Insurance verification: Electa Gerhold, subscriber ID …". */
+const FIELD_LABEL_BEFORE = /(?:^|\n)[ \t]*\p{Lu}\p{Ll}+(?: \p{Ll}+)?:[ \t]*$/u;
+const FIELD_VALUE_AFTER = /^(?:,|[ \t]*(?:\n|$)|\t| {2})/;
+
+function speakerLabel(text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - 30), start);
+  const after = text.slice(end, end + 24);
+  if (SPEAKER_BEFORE.test(before) && SPEAKER_AFTER.test(after)) return true;
+  if (FIELD_LABEL_BEFORE.test(before) && FIELD_VALUE_AFTER.test(after)) return true;
+  return BRACKETED_LABEL_BEFORE.test(before) && after.startsWith('):');
+}
+
+/** A tab or a run of spaces between two words: form columns ("Jaeden Bins   DOB: …"). */
+const LAYOUT_GAP = /\t| {3}/;
 
 /** Punctuation between two words that no name runs across ("Portland, Oregon" is two places). */
 const HARD_BREAK = /[,;:()[\]{}|<>"“”!?\n/\\]/;
@@ -176,7 +244,7 @@ function splitAtBreaks(words: readonly Token[], first: number, last: number): [n
   let from = first;
   for (let i = first + 1; i <= last; i++) {
     const w = words[i];
-    const breaks = HARD_BREAK.test(w.gapBefore);
+    const breaks = HARD_BREAK.test(w.gapBefore) || LAYOUT_GAP.test(w.gapBefore);
     const foreign =
       capitalised &&
       !w.capitalized &&
@@ -216,6 +284,15 @@ function plausible(
   if (words[last].possessive && EPONYM_NOUNS.has(words[last + 1]?.lower ?? '')) return false;
   if (first === last) {
     const lower = w.lower;
+    // "curl -H", "x": one letter is an option or a variable, never a name the model can tell.
+    if (w.text.replace(/\W/g, '').length < 2) return false;
+    // "Visitor (Mónica Henríquez):": a role labelling the speaker in brackets after it.
+    if (
+      SPEAKER_BEFORE.test(text.slice(Math.max(0, w.start - 30), w.start)) &&
+      /^[ \t]*\([^)\n]{1,40}\):/.test(text.slice(w.end, w.end + 48))
+    ) {
+      return false;
+    }
     // Field labels and titles on their own ("Insurance:", "Employer", "Dr").
     if (
       TITLES.has(lower) ||
@@ -235,6 +312,15 @@ function plausible(
     ) {
       return false;
     }
+    // "SKU PRO-730-Y", "Twitter: @handle": a label naming the code or handle after it.
+    if (
+      /^\s*:?\s*@\w/.test(text.slice(w.end, w.end + 6)) ||
+      (w.allCaps && /^ [A-Z0-9]+-[A-Z0-9-]*\d/.test(text.slice(w.end, w.end + 24)))
+    ) {
+      return false;
+    }
+    // "0.72 BTC", "-63 dBm": a unit or currency after an amount.
+    if (/(?:\d[.,]\d+|-\d+) $/.test(text.slice(Math.max(0, w.start - 12), w.start))) return false;
     // "a 2015 Honda", "a 2021 Bentley": a vehicle after its model year, not a name.
     if (/\b(?:19|20)\d\d\s+$/.test(w.gapBefore)) return false;
     // "a Mastercard 5555 payment": a card, not the company.
