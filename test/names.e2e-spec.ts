@@ -75,4 +75,23 @@ describe('linked name tokens over HTTP on a real PostgreSQL', () => {
     expect(forged.body.text).toBe(`[PERSON_${fullId}.family]`);
     expect(forged.body.tokens[0].outcome).toBe('unknown');
   });
+
+  it('forgetting a full name by value also forgets its linked given and family forms', async () => {
+    const text = 'Ingrid Halvorsen phoned; Halvorsen and Ingrid both agreed.';
+    const tokenized = await service.post<Tokenized>('/v1/tokenize', { text });
+    const byValue = new Map(
+      tokenized.body.entities.map((e) => [text.slice(e.start, e.end), e.token]),
+    );
+    expect(byValue.get('Ingrid')).toMatch(/\.given\]$/);
+    expect(byValue.get('Halvorsen')).toMatch(/\.family\]$/);
+    const forgot = await service.post<{ deleted: number }>('/v1/forget', {
+      value: 'Ingrid Halvorsen',
+      type: 'PERSON',
+    });
+    expect(forgot.status).toBe(200);
+    expect(forgot.body.deleted).toBe(3);
+    const after = await service.post<Detokenized>('/v1/detokenize', { text: tokenized.body.text });
+    expect(after.body.text).toBe(tokenized.body.text);
+    expect(after.body.tokens.map((t) => t.outcome)).toEqual(['unknown', 'unknown', 'unknown']);
+  });
 });

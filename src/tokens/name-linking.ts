@@ -105,3 +105,17 @@ export function linkedToken(
 export function linkedIndexValue(link: NameLink): string {
   return `\u0001link:${link.kind}\u0000${link.anchor}\u0000${link.value}`;
 }
+
+/**
+ * The linked given/family forms a full name may have in the vault, as written in the full name
+ * (forgetting `Margaret O'Connell` also forgets `[PERSON_X.given]` = `Margaret`). A form linked in
+ * another case (`MARGARET`) is not derivable from the full name and is not listed.
+ */
+export function linkedFormsOf(fullName: string): NameLink[] {
+  const words = nameWords(fullName);
+  if (words.length < 2) return [];
+  return [
+    { value: words[0], anchor: fullName, kind: 'given' },
+    { value: words[words.length - 1], anchor: fullName, kind: 'family' },
+  ];
+}
