@@ -8,6 +8,9 @@ const VALUES: Record<string, string> = {
   '[PHONE_NUMBER_YJEEBY]': '+1 415 555 0100',
   '[US_SSN_275YMC]': '123-45-6789',
   '[PERSON_FZC3RF]': 'Daniel',
+  '[PERSON_7QX2KD9M.given]': 'Margaret',
+  '[PERSON_7QX2KD9M.family]': "O'Connell",
+  '[PERSON_M4T8ZA00~7QX2KD9M]': "Daniel O'Connell",
 };
 const shown = (token: string) => VALUES[token];
 
@@ -29,6 +32,8 @@ const TEXTS = [
   "[US_SSN_275YMC ] and [[PERSON_7QX2KD9M]] and [PERSON_7QX2KD9M's] file; [see attached] PERS.",
   'End with a token [PERSON_7QX2KD9M]',
   'Unknown [PERSON_ZZZZZZZZ], [foo-bar] [',
+  "Linked: [PERSON_7QX2KD9M.given] and [PERSON_M4T8ZA00~7QX2KD9M] ([PERSON_7QX2KD9M.family]'s).",
+  'Mangled linked: [person 7qx2kd9m.given] PERSON_M4T8ZA00~7QX2KD9M paid.',
 ];
 
 describe('placeholder grammar', () => {
@@ -40,6 +45,10 @@ describe('placeholder grammar', () => {
     ['[US_SSN_275YMC ]', '[US_SSN_275YMC]', true],
     ['[[US-SSN-275YMC]]', '[US_SSN_275YMC]', true],
     ['us_ssn_275ymc]', '[US_SSN_275YMC]', true],
+    ['[PERSON_7QX2KD9M.given]', '[PERSON_7QX2KD9M.given]', false],
+    ['[PERSON_M4T8ZA00~7QX2KD9M]', '[PERSON_M4T8ZA00~7QX2KD9M]', false],
+    ['[person-7qx2kd9m.family ]', '[PERSON_7QX2KD9M.family]', true],
+    ['person_m4t8za00~7qx2kd9m]', '[PERSON_M4T8ZA00~7QX2KD9M]', true],
   ])('reads %s as %s', (text, token, mangled) => {
     const [match] = findPlaceholders(text, types.isKnown);
     expect(match).toMatchObject({ start: 0, end: text.length, token, mangled });

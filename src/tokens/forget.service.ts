@@ -6,6 +6,7 @@ import { VaultCipherService } from '../crypto/vault-cipher.service';
 import { BUILTIN_ENTITY_TYPES } from '../detection';
 import { PolicyDocument } from '../policy/policy-document';
 import { PolicyService } from '../policy/policy.service';
+import { linkedFormsOf, linkedIndexValue } from './name-linking';
 import { VaultRepository } from './vault.repository';
 
 export interface ForgetRequest {
@@ -40,6 +41,8 @@ export class ForgetService {
             blindIndex: await this.cipher.blindIndex(caller.tenantId, entityType, request.value!),
           })),
         );
+    if (!request.token && request.value !== undefined && (request.type ?? 'PERSON') === 'PERSON')
+      keys.push(...(await this.linkedNameKeys(caller.tenantId, request.value)));
     const deletedTypes = await this.vault.deleteValues(caller.tenantId, keys);
     await this.audit.record({
       tenantId: caller.tenantId,
@@ -53,6 +56,19 @@ export class ForgetService {
       },
     });
     return { deleted: deletedTypes.length };
+  }
+
+  /** A full name's linked given/family entries (README "SPEC addendum: linked name tokens"). */
+  private linkedNameKeys(
+    tenantId: string,
+    value: string,
+  ): Promise<{ entityType: string; blindIndex: Buffer }[]> {
+    return Promise.all(
+      linkedFormsOf(value).map(async (link) => ({
+        entityType: 'PERSON',
+        blindIndex: await this.cipher.blindIndex(tenantId, 'PERSON', linkedIndexValue(link)),
+      })),
+    );
   }
 
   /** Without a type, the value is looked for under every type it could have been stored as. */

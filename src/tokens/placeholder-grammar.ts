@@ -14,7 +14,8 @@ import type { PolicyDocument } from '../policy/policy-document';
  *   bare        := UPPER_WORDS "_" UPPER_ID                 (both brackets missing)
  *   WORDS       := word (SEP word){0,7}; word := letter (letter | digit)*, any case; TYPE ≤ 48
  *   SEP         := "_" | " " | "-";  SEPU := "_" | "-"
- *   ID          := 6–12 Crockford base32 characters (no I, L, O, U), any case
+ *   ID          := 6–12 Crockford base32 characters (no I, L, O, U), any case,
+ *                  then optionally a name link LINK := ".given" | ".family" | "~" ID
  *   POSS        := "'s" | "’s"  (kept after the restored value)
  *
  * TYPE is WORDS upper-cased with every separator made "_". A mangled form counts only if TYPE is
@@ -39,16 +40,18 @@ export type KnownType = (type: string) => boolean;
 const ID = '[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{6,12}';
 const WORD = '[A-Za-z][A-Za-z0-9]{0,47}';
 const POSS = "['\u2019]s";
+const LINK = `(?:\\.(?:given|family)|~${ID})`;
 const BRACKETED =
-  `\\[{1,2} {0,3}(?<wa>${WORD}(?:[ _-][A-Za-z0-9]{1,47}){0,7})[ _-](?<ia>${ID})(?![A-Za-z0-9])` +
+  `\\[{1,2} {0,3}(?<wa>${WORD}(?:[ _-][A-Za-z0-9]{1,47}){0,7})[ _-](?<ia>${ID}${LINK}?)(?![A-Za-z0-9])` +
   ` {0,3}(?<pa>${POSS})? {0,3}\\]{0,2}`;
 const CLOSED =
-  `\\b(?<wb>${WORD}(?:[_-][A-Za-z0-9]{1,47}){0,7})[_-](?<ib>${ID})` +
+  `\\b(?<wb>${WORD}(?:[_-][A-Za-z0-9]{1,47}){0,7})[_-](?<ib>${ID}${LINK}?)` +
   ` {0,3}(?<pb>${POSS})? {0,3}\\]{1,2}`;
 const BARE =
-  '\\b(?<wc>[A-Z][A-Z0-9]{0,47}(?:_[A-Z0-9]{1,47}){0,7})_(?<ic>[0-9A-HJKMNP-TV-Z]{6,12})\\b';
+  '\\b(?<wc>[A-Z][A-Z0-9]{0,47}(?:_[A-Z0-9]{1,47}){0,7})_(?<ic>[0-9A-HJKMNP-TV-Z]{6,12}(?:~[0-9A-HJKMNP-TV-Z]{6,12}|\\.(?:given|family))?)\\b';
 const PLACEHOLDER = new RegExp(`${BRACKETED}|${CLOSED}|${BARE}`, 'g');
-const CANONICAL = /^\[[A-Z][A-Z0-9_]{0,47}_[0-9A-HJKMNP-TV-Z]{6,12}\]$/;
+const CANONICAL =
+  /^\[[A-Z][A-Z0-9_]{0,47}_[0-9A-HJKMNP-TV-Z]{6,12}(?:\.given|\.family|~[0-9A-HJKMNP-TV-Z]{6,12})?\]$/;
 const TYPE_NAME = /^[A-Z][A-Z0-9_]{0,47}$/;
 
 /** Every placeholder in `text`, canonical or mangled, left to right, not overlapping. */
@@ -71,7 +74,7 @@ export function findPlaceholders(text: string, isKnownType: KnownType): Placehol
 function toPlaceholder(match: RegExpExecArray, isKnownType: KnownType): PlaceholderMatch | null {
   const groups = match.groups ?? {};
   const words = groups.wa ?? groups.wb ?? groups.wc;
-  const id = (groups.ia ?? groups.ib ?? groups.ic).toUpperCase();
+  const id = canonicalId(groups.ia ?? groups.ib ?? groups.ic);
   const suffix = groups.pa ?? groups.pb ?? '';
   const start = match.index;
   const end = start + match[0].length;
@@ -93,6 +96,12 @@ function toPlaceholder(match: RegExpExecArray, isKnownType: KnownType): Placehol
   return null;
 }
 
+/** The ID upper-cased, a `.given`/`.family` link kept (the grammar accepts it lower-case only). */
+function canonicalId(raw: string): string {
+  const dot = raw.indexOf('.');
+  return dot < 0 ? raw.toUpperCase() : raw.slice(0, dot).toUpperCase() + raw.slice(dot);
+}
+
 function splitWords(words: string): { word: string; offset: number }[] {
   const parts: { word: string; offset: number }[] = [];
   for (const m of words.matchAll(/[A-Za-z0-9]+/g)) parts.push({ word: m[0], offset: m.index });
@@ -100,12 +109,12 @@ function splitWords(words: string): { word: string; offset: number }[] {
 }
 
 /** Longest text a placeholder form can span: a stream holds back no more than this. */
-export const MAX_PLACEHOLDER_LENGTH = 2 + 3 + 48 + 1 + 12 + 3 + 2 + 3 + 2;
+export const MAX_PLACEHOLDER_LENGTH = 2 + 3 + 48 + 1 + 12 + 13 + 3 + 2 + 3 + 2;
 
 const BRACKET_PREFIX =
-  /^\[{1,2} {0,3}(?:[A-Za-z][A-Za-z0-9]{0,47}(?:[ _-][A-Za-z0-9]{0,47}){0,8})?(?: {0,3}(?:['\u2019]s?)?)? {0,3}\]?$/;
+  /^\[{1,2} {0,3}(?:[A-Za-z][A-Za-z0-9]{0,47}(?:[ _-][A-Za-z0-9]{0,47}){0,8}(?:[.~][A-Za-z0-9]{0,12})?)?(?: {0,3}(?:['\u2019]s?)?)? {0,3}\]?$/;
 const WORD_HEAD = /^[A-Za-z0-9_-]+/;
-const AFTER_ID = /^ {0,3}(?:['\u2019]s?)? {0,3}\]?$/;
+const AFTER_ID = /^(?:[.~][A-Za-z0-9]{0,12})? {0,3}(?:['\u2019]s?)? {0,3}\]?$/;
 
 /**
  * Whether `tail` (the end of a stream so far, starting at `tail[0]`) could still grow into a

@@ -7,10 +7,13 @@ export const TOKEN_ID_LENGTH = 8;
 
 /**
  * The one documented token pattern: `[TYPE_ID]`, TYPE an UPPER_SNAKE entity type, ID 6–12 Crockford
- * base32 characters. Bounded quantifiers keep matching linear.
+ * base32 characters, optionally a name link (`.given`, `.family`, or `~` and the anchor's ID;
+ * src/tokens/name-linking.ts). Bounded quantifiers keep matching linear.
  */
-export const TOKEN_PATTERN = /\[([A-Z][A-Z0-9_]{0,47})_([0-9A-HJKMNP-TV-Z]{6,12})\]/g;
-const WHOLE_TOKEN = /^\[([A-Z][A-Z0-9_]{0,47})_([0-9A-HJKMNP-TV-Z]{6,12})\]$/;
+export const TOKEN_PATTERN =
+  /\[([A-Z][A-Z0-9_]{0,47})_([0-9A-HJKMNP-TV-Z]{6,12}(?:\.given|\.family|~[0-9A-HJKMNP-TV-Z]{6,12})?)\]/g;
+const WHOLE_TOKEN =
+  /^\[([A-Z][A-Z0-9_]{0,47})_([0-9A-HJKMNP-TV-Z]{6,12}(?:\.given|\.family|~[0-9A-HJKMNP-TV-Z]{6,12})?)\]$/;
 
 export function mintPlaceholderToken(entityType: string, idLength = TOKEN_ID_LENGTH): string {
   const bytes = pooledRandomBytes(idLength);

@@ -16,6 +16,7 @@ import { PolicyService } from '../policy/policy.service';
 import type { TokenizeRequestDto } from './dto/tokenize.dto';
 import { mintFormatPreserving, NoFormatPreservingSpaceError } from './formats/format-preserving';
 import { maskValue } from './formats/masking';
+import { linkedIndexValue, linkedToken, linkNames, NameLink } from './name-linking';
 import { mintPlaceholderToken, TOKEN_ID_LENGTH } from './token-format';
 import { isTokenClash, NewVaultEntry, valueKey, VaultRepository } from './vault.repository';
 
@@ -38,6 +39,8 @@ interface DistinctValue {
   blindIndex: Buffer;
   key: string;
   rule: ResolvedTokenRule;
+  /** A linked name's token, minted from its anchor's (name-linking.ts); else a fresh one. */
+  mint?: (attempt: number) => string;
 }
 
 const MAX_TOKEN_CLASH_RETRIES = 4;
@@ -87,9 +90,16 @@ export class TokenizeService {
     const keys = new Map<DetectedEntity, string>();
     // One blind index per distinct value, however often the text repeats it.
     const keyOfValue = new Map<string, string>();
+    const links = nameLinksOf(policy, detected);
+    const linked = new Map<DetectedEntity, NameLink>();
     for (const entity of detected.flat()) {
       const rule = tokenRuleFor(policy, entity.type);
       if (rule.format === 'mask' || rule.format === 'redact') continue;
+      const link = entity.type === 'PERSON' ? links.get(entity.text) : undefined;
+      if (link) {
+        linked.set(entity, link);
+        continue;
+      }
       const valueId = `${entity.type}\u0000${entity.text}`;
       let key = keyOfValue.get(valueId);
       if (key === undefined) {
@@ -106,6 +116,7 @@ export class TokenizeService {
       for (const [key, token] of await this.tokensFor(tenantId, storageScope, values))
         tokens.set(key, token);
     }
+    await this.linkedTokens(tenantId, policy, scope, linked, keyOfValue, tokens, keys);
 
     return texts.map((text, i) => {
       const entities: TokenizedEntity[] = [];
@@ -127,6 +138,51 @@ export class TokenizeService {
       }
       return { text: out + text.slice(cursor), entities };
     });
+  }
+
+  /**
+   * Tokens for linked name mentions (README "SPEC addendum: linked name tokens"): relatives first
+   * (their own token carries the anchor's id), then given/family mentions of any full name. Each
+   * linked form is its own vault entry, found again by a blind index over (kind, anchor, form), so
+   * the same linked form in a later request gets the same token.
+   */
+  private async linkedTokens(
+    tenantId: string,
+    policy: PolicyDocument,
+    scope: string,
+    linked: Map<DetectedEntity, NameLink>,
+    keyOfValue: Map<string, string>,
+    tokens: Map<string, string>,
+    keys: Map<DetectedEntity, string>,
+  ): Promise<void> {
+    if (linked.size === 0) return;
+    const rule = tokenRuleFor(policy, 'PERSON');
+    const byValue = new Map<string, NameLink>();
+    for (const link of linked.values()) byValue.set(link.value, link);
+    const rounds = [
+      [...byValue.values()].filter((l) => l.kind === 'relative'),
+      [...byValue.values()].filter((l) => l.kind !== 'relative'),
+    ];
+    for (const round of rounds) {
+      const values: DistinctValue[] = [];
+      for (const link of round) {
+        const anchorKey = keyOfValue.get(`PERSON\u0000${link.anchor}`);
+        const anchorToken = anchorKey === undefined ? undefined : tokens.get(anchorKey);
+        if (anchorToken === undefined) throw new Error('tokenize: a name link has no anchor');
+        const blindIndex = await this.cipher.blindIndex(tenantId, 'PERSON', linkedIndexValue(link));
+        const key = valueKey('PERSON', blindIndex);
+        keyOfValue.set(`PERSON\u0000${link.value}`, key);
+        const mint = (attempt: number): string => {
+          const own = mintPlaceholderToken('PERSON', TOKEN_ID_LENGTH + attempt);
+          return linkedToken(link.kind, anchorToken, own) ?? own;
+        };
+        values.push({ entityType: 'PERSON', value: link.value, blindIndex, key, rule, mint });
+      }
+      for (const [key, token] of await this.tokensFor(tenantId, scope, values))
+        tokens.set(key, token);
+    }
+    for (const [entity, link] of linked)
+      keys.set(entity, keyOfValue.get(`PERSON\u0000${link.value}`)!);
   }
 
   /**
@@ -202,8 +258,9 @@ export class TokenizeService {
     value: DistinctValue,
     attempt: number,
   ): Promise<NewVaultEntry> {
-    const token =
-      value.rule.format === 'format_preserving'
+    const token = value.mint
+      ? value.mint(attempt)
+      : value.rule.format === 'format_preserving'
         ? mintFormatPreserving(value.entityType, value.value, value.rule.keepLast)
         : mintPlaceholderToken(value.entityType, TOKEN_ID_LENGTH + attempt);
     const encrypted = await this.cipher.encrypt(
@@ -256,6 +313,19 @@ function tokenSpaceExhausted(values: readonly DistinctValue[]): VaultError {
     ErrorCode.TokenSpaceExhausted,
     `No free token is left for some values of ${types}: their format leaves too few random characters; use a placeholder format or a lower keepLast`,
   );
+}
+
+/**
+ * Name links among the request's PERSON values, in document order, when PERSON gets placeholder
+ * tokens (a format-preserving or irreversible PERSON has no id to link by).
+ */
+function nameLinksOf(
+  policy: PolicyDocument,
+  detected: readonly DetectedEntity[][],
+): Map<string, NameLink> {
+  if (tokenRuleFor(policy, 'PERSON').format !== 'placeholder') return new Map();
+  const people = detected.flat().filter((e) => e.type === 'PERSON');
+  return linkNames(people.map((e) => e.text));
 }
 
 /** `mask` keeps a type-aware hint of the value; `redact` leaves only the type. Nothing is stored. */
