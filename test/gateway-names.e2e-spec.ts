@@ -30,9 +30,13 @@ describe('LLM gateway: linked name tokens, official openai client, real HTTP', (
   });
 
   afterAll(async () => {
-    await service?.stop();
     await fake?.stop();
-  });
+    // Graceful shutdown waits for the client's keep-alive sockets; after 10 s, stop it hard.
+    const stopped = service?.stop();
+    const timer = setTimeout(() => void service?.stop('SIGKILL'), 10_000);
+    await stopped;
+    clearTimeout(timer);
+  }, 30_000);
 
   it('the model sees linked tokens and the client gets the names back, streamed at every split', async () => {
     // The fake model echoes the last user message it got.
