@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-
 import { ADMIN_KEY, createDatabase, createKey, newMasterKey, Service } from './support/service';
+import { counter } from './support/probes';
 
 /**
  * Issue #12, failed-authentication throttling, written as the attacks: a flood of wrong secrets
@@ -12,12 +12,6 @@ import { ADMIN_KEY, createDatabase, createKey, newMasterKey, Service } from './s
 
 const FAILURES_PER_MINUTE = 10;
 const VERIFICATIONS = 'pii_vault_api_key_verifications_total';
-
-async function counter(service: Service, name: string): Promise<number> {
-  const res = await service.request<string>('GET', '/metrics', { key: null });
-  const match = new RegExp(`^${name} (\\d+)`, 'm').exec(res.body);
-  return match ? Number(match[1]) : 0;
-}
 
 const from = (address: string) => ({ 'x-forwarded-for': address });
 const lookupIdOf = (key: string) => /^pvk_([a-z2-7]{16})_/.exec(key)![1];

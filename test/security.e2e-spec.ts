@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 
 import {
@@ -12,6 +9,7 @@ import {
   Service,
   withClient,
 } from './support/service';
+import { counter, probeLiveness, webhookReceiver } from './support/probes';
 
 /**
  * Issue #12's attacks, each written as the attacker would try it against a running service, and
@@ -35,49 +33,7 @@ const MAX_VALUES = 50;
 const MAX_TOKENS = 50;
 const UNKNOWN_ALERT = 20;
 
-/** Polls a URL every 20 ms until stdin closes, then prints each answer's latency in ms. */
-const PROBE_SCRIPT = `
-const url = process.argv[1];
-const latencies = [];
-let running = true;
-process.stdin.on('end', () => (running = false));
-process.stdin.resume();
-(async () => {
-  while (running) {
-    const started = performance.now();
-    const res = await fetch(url);
-    await res.text();
-    if (res.status !== 200) throw new Error('health answered ' + res.status);
-    latencies.push(performance.now() - started);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  process.stdout.write(JSON.stringify(latencies));
-})();
-`;
-
 const email = () => `sec.${randomBytes(4).toString('hex')}@example.org`;
-
-/** A collector for the alert webhook: every JSON body it is sent. */
-async function webhookReceiver(): Promise<{ url: string; bodies: unknown[]; close(): void }> {
-  const bodies: unknown[] = [];
-  const server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
-    req.on('end', () => {
-      bodies.push(JSON.parse(data));
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/alert`, bodies, close: () => server.close() };
-}
-
-async function counter(service: Service, name: string): Promise<number> {
-  const res = await service.request<string>('GET', '/metrics', { key: null });
-  const match = new RegExp(`^${name} (\\d+)`, 'm').exec(res.body);
-  return match ? Number(match[1]) : 0;
-}
 
 describe('security: attacks on a running service fail for the attacker', () => {
   let db: { url: string; name: string };
@@ -405,23 +361,11 @@ describe('security: attacks on a running service fail for the attacker', () => {
       // Warm the worker thread so the timed run measures detection, not the engine's first load.
       await service.post('/v1/detect', { text: sentence.repeat(1000) });
       // The probes run in a process of their own: this one is busy parsing a 3.7 MB answer.
-      const prober = spawn(
-        process.execPath,
-        ['-e', PROBE_SCRIPT, `${service.baseUrl}/health/live`],
-        {
-          stdio: ['pipe', 'pipe', 'inherit'],
-        },
-      );
-      let output = '';
-      prober.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      const exited = new Promise((resolve) => prober.on('exit', resolve));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const prober = await probeLiveness(service);
       // Detection on the event loop is timed into this histogram; on the worker it is not.
       const onLoopBefore = await counter(service, 'pii_vault_detection_duration_seconds_count');
       const result = await service.post<{ entities: unknown[] }>('/v1/detect', { text });
-      prober.stdin.end();
-      await exited;
-      const probes = JSON.parse(output) as number[];
+      const probes = await prober.stop();
       expect(result.status).toBe(200);
       expect(result.body.entities.length).toBeGreaterThan(1000);
       expect(await counter(service, 'pii_vault_detection_duration_seconds_count')).toBe(
