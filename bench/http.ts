@@ -9,7 +9,7 @@
  * logging, metrics and limits within 10% of them off. The "off" rows are variant processes
  * (bench/service-variant.ts): the service has no switch for them.
  * Run: npm run bench   (BENCH_DURATION=seconds per row, BENCH_SLICES, BENCH_CONNECTIONS,
- * DATABASE_URL optional)
+ * DATABASE_URL optional; BENCH_OPEN_LOOP=tokenize:R,detokenize:R runs only the open-loop rows)
  */
 import { openLoop } from './lib/open-loop';
 import autocannon from 'autocannon';
@@ -399,23 +399,39 @@ async function checkVariants(
  * Tail latency as a caller feels it: each route at half the throughput it just reached, requests
  * evenly spaced, latency from each request's scheduled time (bench/lib/open-loop.ts).
  */
-async function printOpenLoop(runs: { row: Row; target: Target }[]): Promise<void> {
-  console.log(`\nOpen loop at half of each route's measured req/s, ${DURATION} s each:`);
-  console.log('| route | req/s offered | p50 ms | p99 ms | max ms | errors |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const { row, target } of runs) {
+async function printOpenLoop(runs: { rate: number; target: Target }[]): Promise<void> {
+  console.log(
+    `\nOpen loop at half of each route's measured req/s, ${DURATION} s each, next to its ceiling at the same rate:`,
+  );
+  console.log(
+    '| route | req/s offered | p50 ms | p99 ms | max ms | most in flight | generator late p99 ms | errors |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { rate, target } of runs) {
     target.prepare?.();
     const result = await openLoop({
       url: target.url,
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
       body: target.body,
-      rate: Math.max(1, Math.round(row.rps / 2)),
+      rate: Math.max(1, Math.round(rate)),
       seconds: DURATION,
     });
     console.log(
-      `| ${row.name} | ${result.rate} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${result.max.toFixed(1)} | ${result.errors} |`,
+      `| ${target.name} | ${result.rate} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ` +
+        `${result.max.toFixed(1)} | ${result.maxInFlight} | ${result.sendLagP99.toFixed(1)} | ${result.errors} |`,
     );
   }
+}
+
+/**
+ * BENCH_OPEN_LOOP=tokenize:340,detokenize:600 runs only the open-loop rows, at those rates (for
+ * looking at tail latency without the throughput rows first).
+ */
+function openLoopOnly(): { tokenize: number; detokenize: number } | undefined {
+  const spec = process.env.BENCH_OPEN_LOOP;
+  if (!spec) return undefined;
+  const rates = Object.fromEntries(spec.split(',').map((p) => p.split(':')));
+  return { tokenize: Number(rates.tokenize), detokenize: Number(rates.detokenize) };
 }
 
 export async function runHttpBench(): Promise<void> {
@@ -494,6 +510,20 @@ export async function runHttpBench(): Promise<void> {
       route(ROW.insert, ROW.insert, ceilings, '/insert', () => '{}'),
       route(ROW.detectInsert, ROW.detectInsert, ceilings, '/detect-insert', tokenizeBody),
     ];
+    const fixedRates = openLoopOnly();
+    if (fixedRates) {
+      for (const target of [tokenizeTargets[0], detokenizeTargets[0]]) {
+        target.prepare?.();
+        await load(target, { duration: WARMUP_SECONDS });
+      }
+      await printOpenLoop([
+        { rate: fixedRates.tokenize, target: tokenizeTargets[0] },
+        { rate: fixedRates.tokenize, target: ceilingTargets[2] },
+        { rate: fixedRates.detokenize, target: detokenizeTargets[0] },
+        { rate: fixedRates.detokenize, target: ceilingTargets[1] },
+      ]);
+      return;
+    }
     for (const target of [...ceilingTargets, ...tokenizeTargets, ...detokenizeTargets]) {
       target.prepare?.();
       await load(target, { duration: WARMUP_SECONDS });
@@ -502,9 +532,13 @@ export async function runHttpBench(): Promise<void> {
     const detokenize = await measureGroup(detokenizeTargets);
     const ceilingRows = await measureGroup(ceilingTargets);
     print([...ceilingRows, ...tokenize, ...detokenize]);
+    // Each route next to its ceiling at the same offered rate: what a bare Fastify + pg process
+    // shows at that rate is the tail this machine adds to any service.
     await printOpenLoop([
-      { row: tokenize[0], target: tokenizeTargets[0] },
-      { row: detokenize[0], target: detokenizeTargets[0] },
+      { rate: tokenize[0].rps / 2, target: tokenizeTargets[0] },
+      { rate: tokenize[0].rps / 2, target: ceilingTargets[2] },
+      { rate: detokenize[0].rps / 2, target: detokenizeTargets[0] },
+      { rate: detokenize[0].rps / 2, target: ceilingTargets[1] },
     ]);
   } finally {
     for (const running of processes.reverse()) await stopService(running);
