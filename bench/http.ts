@@ -12,6 +12,7 @@
  * DATABASE_URL optional; BENCH_OPEN_LOOP=tokenize:R,detokenize:R runs only the open-loop rows)
  */
 import { openLoop } from './lib/open-loop';
+import { histogramTotals, labelValue, meanMsBetween } from './lib/phase-split';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -214,7 +215,10 @@ const addDelta = (
     ? undefined
     : total + after - before;
 
-function load(target: Target, options: { duration?: number; amount?: number }) {
+function load(
+  target: Target,
+  options: { duration?: number; amount?: number; connections?: number },
+) {
   return autocannon({
     url: target.url,
     method: 'POST',
@@ -423,6 +427,87 @@ async function printOpenLoop(runs: { rate: number; target: Target }[]): Promise<
   }
 }
 
+/** Seconds per route of the one-connection split run. */
+const SPLIT_SECONDS = Number(process.env.BENCH_SPLIT_SECONDS ?? 8);
+
+const PHASE_NAMES: Record<string, string> = {
+  policy: 'policy (cached governing policy, caller checks)',
+  detect: 'detection',
+  blind_index: 'blind index (HMAC per distinct value)',
+  seal: 'token mint + AES-256-GCM encryption',
+  store: 'vault upsert (one statement, durable commit)',
+  link: 'linked name tokens',
+  parse: 'placeholder parsing',
+  lookup: 'vault lookup (one SELECT)',
+  decrypt: 'decryption',
+  budget: 'reveal budget',
+  audit: 'audit append (group commit, durable)',
+  assemble: 'answer assembly',
+};
+
+/**
+ * Where a request's time goes, at one connection so that no phase waits behind another request:
+ * the service's own phase histogram (pii_vault_token_phase_seconds) and its request latency, read
+ * from /metrics before and after, with service and PostgreSQL CPU per request from /proc.
+ */
+async function printSplit(url: string, targets: Target[]): Promise<void> {
+  const scrape = async () => {
+    const res = await fetch(`${url}/metrics`);
+    if (!res.ok) throw new Error(`/metrics: ${res.status}`);
+    const text = await res.text();
+    return {
+      phases: histogramTotals(text, 'pii_vault_token_phase_seconds'),
+      http: histogramTotals(text, 'pii_vault_http_request_duration_seconds'),
+    };
+  };
+  const columns: { name: string; cells: Map<string, string> }[] = [];
+  for (const target of targets) {
+    target.prepare?.();
+    const before = await scrape();
+    const cpu0 = { svc: cpuMs(target.pid), pg: postgresCpuMs() };
+    const result = await load(target, { duration: SPLIT_SECONDS, connections: 1 });
+    const cpu1 = { svc: cpuMs(target.pid), pg: postgresCpuMs() };
+    const after = await scrape();
+    const requests = result.requests.total;
+    const cells = new Map<string, string>();
+    let handler = 0;
+    for (const [labels, { ms }] of meanMsBetween(before.phases, after.phases)) {
+      const phase = labelValue(labels, 'phase') ?? '?';
+      cells.set(phase, ms.toFixed(3));
+      handler += ms;
+    }
+    const route = new URL(target.url).pathname;
+    const http = [...meanMsBetween(before.http, after.http)].find(
+      ([labels]) => labelValue(labels, 'status') === '200' && labelValue(labels, 'route') === route,
+    );
+    if (http) {
+      cells.set('outside', (http[1].ms - handler).toFixed(3));
+      cells.set('total', http[1].ms.toFixed(3));
+    }
+    cells.set('client', result.latency.p50.toFixed(1));
+    cells.set('svcCpu', perRequest(addDelta(0, cpu0.svc, cpu1.svc), requests)?.toFixed(3) ?? 'n/a');
+    cells.set('pgCpu', perRequest(addDelta(0, cpu0.pg, cpu1.pg), requests)?.toFixed(3) ?? 'n/a');
+    columns.push({ name: target.name, cells });
+  }
+  console.log(
+    `\nWhere the time goes: one connection, ${SPLIT_SECONDS} s per route, ms per request (service's own clock):`,
+  );
+  console.log(`| phase | ${columns.map((c) => c.name).join(' | ')} |`);
+  console.log(`|---|${columns.map(() => '---:').join('|')}|`);
+  const rows: [string, string][] = [
+    ...Object.entries(PHASE_NAMES),
+    ['outside', 'outside the handler: auth, validation, routing, logs, metrics, serialization'],
+    ['total', 'service total (request received to answer sent)'],
+    ['client', 'client-side latency p50'],
+    ['svcCpu', 'service CPU per request'],
+    ['pgCpu', 'PostgreSQL CPU per request'],
+  ];
+  for (const [key, name] of rows) {
+    if (!columns.some((c) => c.cells.has(key))) continue;
+    console.log(`| ${name} | ${columns.map((c) => c.cells.get(key) ?? '').join(' | ')} |`);
+  }
+}
+
 /**
  * BENCH_OPEN_LOOP=tokenize:340,detokenize:600 runs only the open-loop rows, at those rates (for
  * looking at tail latency without the throughput rows first).
@@ -510,6 +595,14 @@ export async function runHttpBench(): Promise<void> {
       route(ROW.insert, ROW.insert, ceilings, '/insert', () => '{}'),
       route(ROW.detectInsert, ROW.detectInsert, ceilings, '/detect-insert', tokenizeBody),
     ];
+    if (process.env.BENCH_SPLIT_ONLY) {
+      for (const target of [tokenizeTargets[0], detokenizeTargets[0]]) {
+        target.prepare?.();
+        await load(target, { duration: WARMUP_SECONDS });
+      }
+      await printSplit(url, [tokenizeTargets[0], detokenizeTargets[0]]);
+      return;
+    }
     const fixedRates = openLoopOnly();
     if (fixedRates) {
       for (const target of [tokenizeTargets[0], detokenizeTargets[0]]) {
@@ -532,6 +625,7 @@ export async function runHttpBench(): Promise<void> {
     const detokenize = await measureGroup(detokenizeTargets);
     const ceilingRows = await measureGroup(ceilingTargets);
     print([...ceilingRows, ...tokenize, ...detokenize]);
+    await printSplit(url, [tokenizeTargets[0], detokenizeTargets[0]]);
     // Each route next to its ceiling at the same offered rate: what a bare Fastify + pg process
     // shows at that rate is the tail this machine adds to any service.
     await printOpenLoop([

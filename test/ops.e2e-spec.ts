@@ -263,6 +263,21 @@ describe('metrics, logs and headers after a workload full of PII', () => {
     expect(body).toMatch(/pii_vault_audit_write_failures_total 0/);
   });
 
+  it('splits each answered tokenize and detokenize into handler phases, one observation each', async () => {
+    const { body } = await service.request<string>('GET', '/metrics', { key: METRICS_TOKEN });
+    const count = (operation: string, phase: string) =>
+      new RegExp(
+        `pii_vault_token_phase_seconds_count\\{operation="${operation}",phase="${phase}"\\} (\\d+)`,
+      ).exec(body)?.[1];
+    for (const phase of ['policy', 'detect', 'blind_index', 'seal', 'store', 'assemble']) {
+      expect([phase, count('tokenize', phase)]).toEqual([phase, '1']);
+    }
+    for (const phase of ['policy', 'parse', 'lookup', 'decrypt', 'budget', 'audit']) {
+      expect([phase, count('detokenize', phase)]).toEqual([phase, '2']);
+    }
+    expect(count('tokenize', 'lookup')).toBeUndefined();
+  });
+
   it('refuses /metrics without the metrics token when one is configured', async () => {
     expect((await service.request('GET', '/metrics', { key: null })).status).toBe(401);
     expect((await service.request('GET', '/metrics', { key: userKey })).status).toBe(401);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { selectRows } from '../common/sql';
+import type { PhaseClock } from './phase-clock';
 
 /** Entity types become label values only in this shape, and only this many of them. */
 const ENTITY_TYPE_LABEL = /^[A-Z][A-Z0-9_]{0,47}$/;
@@ -66,6 +67,16 @@ export class MetricsService {
     buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+
+  private readonly phases = new Histogram({
+    name: 'pii_vault_token_phase_seconds',
+    help: 'Handler time of tokenize and detokenize requests by phase (wall time, one observation per request and phase)',
+    labelNames: ['operation', 'phase'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  private readonly phaseSeries = new Map<string, { observe(seconds: number): void }>();
 
   private readonly auditFailures = new Counter({
     name: 'pii_vault_audit_write_failures_total',
@@ -149,6 +160,19 @@ export class MetricsService {
 
   observeDetection(seconds: number): void {
     this.detection.observe(seconds);
+  }
+
+  /** Operation and phase names are fixed sets (TokenOperation, TokenPhase). */
+  observePhases(operation: TokenOperation, clock: PhaseClock): void {
+    for (const [phase, ms] of clock.spent) {
+      const key = `${operation} ${phase}`;
+      let series = this.phaseSeries.get(key);
+      if (!series) {
+        series = this.phases.labels({ operation, phase });
+        this.phaseSeries.set(key, series);
+      }
+      series.observe(ms / 1000);
+    }
   }
 
   countAuditFailure(): void {

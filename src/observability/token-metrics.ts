@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { MetricsService } from './metrics.service';
+import { MetricsService, type TokenOperation } from './metrics.service';
+import type { PhaseClock } from './phase-clock';
 
 /**
  * Counts tokenized values and detokenized tokens by entity type and outcome, called by the token
@@ -23,5 +24,10 @@ export class TokenMetrics {
       const type = token.outcome === 'unknown' ? null : token.type;
       this.metrics.countToken('detokenize', type, token.outcome);
     }
+  }
+
+  /** A request's phase split (PhaseClock), into pii_vault_token_phase_seconds. */
+  phases(operation: TokenOperation, clock: PhaseClock): void {
+    this.metrics.observePhases(operation, clock);
   }
 }

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { VaultCipherService } from '../crypto/vault-cipher.service';
 import { revealLevelFor } from '../policy/policy-document';
 import { type GoverningPolicy, PolicyService } from '../policy/policy.service';
+import { PhaseClock } from '../observability/phase-clock';
 import { TokenMetrics } from '../observability/token-metrics';
 import type { DetokenizeRequestDto } from './dto/tokenize.dto';
 import { RevealBudget } from '../ratelimit/reveal-budget';
@@ -42,6 +43,8 @@ export interface DetokenizeRequest {
   allowedTokens?: ReadonlySet<string>;
   /** The gateway call a reveal belongs to, kept in its audit row. */
   gatewayCall?: { requestId: string; conversation: string | null };
+  /** Splits the handler's time into phases (pii_vault_token_phase_seconds). */
+  clock?: PhaseClock;
 }
 
 /** A mangled placeholder form text mode restored, and the token it named. */
@@ -78,6 +81,7 @@ export class DetokenizeService {
     caller: Principal,
     body: DetokenizeRequestDto,
   ): Promise<{ text?: string; tokens: TokenResolution[]; restoredForms?: RestoredForm[] }> {
+    const clock = new PhaseClock();
     if (body.policy !== undefined) await this.policies.resolveFor(caller, body.policy);
     const request: DetokenizeRequest = {
       caller,
@@ -85,11 +89,14 @@ export class DetokenizeService {
       formatPreserving: await this.policies.tenantUsesFormatPreserving(caller.tenantId),
       purpose: body.purpose,
       allowedTokens: await this.allowedTokensFor(caller, body),
+      clock,
     };
+    clock.lap('policy');
     const result = body.tokens
       ? { tokens: await this.resolveTokens(request, body.tokens) }
       : await this.detokenizeText(request, body.text!);
     this.tokenMetrics.detokenized(result.tokens);
+    this.tokenMetrics.phases('detokenize', clock);
     return result;
   }
 
@@ -117,15 +124,20 @@ export class DetokenizeService {
   ): Promise<TokenResolution[]> {
     const distinct = [...new Set(tokens)];
     this.assertWithinTokenCap(distinct.length);
+    request.clock?.lap('parse');
     const entries = await this.vault.findByTokens(
       request.caller.tenantId,
       distinct.filter((t) => isAllowed(request, t)),
     );
+    request.clock?.lap('lookup');
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveAllowed(request, t, entries.get(t))),
     );
+    request.clock?.lap('decrypt');
     await this.revealBudget.spend(request.caller, request.policy.document, resolutions);
+    request.clock?.lap('budget');
     await this.record(request, resolutions);
+    request.clock?.lap('audit');
     return resolutions;
   }
 
@@ -152,9 +164,11 @@ export class DetokenizeService {
       candidates.map((c) => c.value).filter((t) => isAllowed(request, t)),
     );
     for (const token of bracketTokens) candidateValues.delete(token);
+    request.clock?.lap('parse');
     const entries = await this.vault.findByTokens(request.caller.tenantId, [
       ...new Set([...bracketTokens, ...candidateValues].filter((t) => isAllowed(request, t))),
     ]);
+    request.clock?.lap('lookup');
     // A bracket token always counts (known or not); a candidate is replaced only if stored.
     const spans = [...occurrences, ...candidates.filter((c) => entries.has(c.value))].sort(
       (a, b) => a.start - b.start,
@@ -163,12 +177,15 @@ export class DetokenizeService {
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveAllowed(request, t, entries.get(t))),
     );
+    request.clock?.lap('decrypt');
     const unmatchedCandidates = [...candidateValues].filter((v) => !entries.has(v)).length;
     await this.revealBudget.spend(request.caller, request.policy.document, [
       ...resolutions,
       ...Array.from({ length: unmatchedCandidates }, () => ({ outcome: 'unknown' })),
     ]);
+    request.clock?.lap('budget');
     await this.record(request, resolutions, unmatchedCandidates);
+    request.clock?.lap('audit');
 
     const shown = new Map(resolutions.map((r) => [r.token, r.value]));
     let out = '';
@@ -179,11 +196,13 @@ export class DetokenizeService {
       out += text.slice(cursor, span.start) + value + suffixOf(span);
       cursor = span.end;
     }
-    return {
+    const answer = {
       text: out + text.slice(cursor),
       tokens: resolutions.map(({ value: _, ...rest }) => rest),
       restoredForms: restoredForms(text, occurrences, shown),
     };
+    request.clock?.lap('assemble');
+    return answer;
   }
 
   /** A token outside the request's allowed set is foreign: never read, never shown. */

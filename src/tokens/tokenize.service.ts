@@ -5,6 +5,7 @@ import { DetectedEntity } from '../detection';
 import { DetectionRunner } from '../detection-runtime/detection-runner';
 import { VaultCipherService } from '../crypto/vault-cipher.service';
 import type { Principal } from '../auth-context/principal';
+import { PhaseClock } from '../observability/phase-clock';
 import { TokenMetrics } from '../observability/token-metrics';
 import {
   detectOptionsFor,
@@ -70,10 +71,13 @@ export class TokenizeService {
     caller: Principal,
     request: TokenizeRequestDto,
   ): Promise<TokenizedText | { results: TokenizedText[] }> {
+    const clock = new PhaseClock();
     const policy = await this.policies.resolveFor(caller, request.policy);
+    clock.lap('policy');
     const texts = request.texts ?? [request.text!];
-    const results = await this.tokenize(caller.tenantId, policy, texts, request.scope);
+    const results = await this.tokenize(caller.tenantId, policy, texts, request.scope, clock);
     this.tokenMetrics.tokenized(results);
+    this.tokenMetrics.phases('tokenize', clock);
     return request.texts ? { results } : results[0];
   }
 
@@ -82,9 +86,11 @@ export class TokenizeService {
     policy: PolicyDocument,
     texts: readonly string[],
     scope = '',
+    clock = new PhaseClock(),
   ): Promise<TokenizedText[]> {
     const options = detectOptionsFor(policy);
     const detected = await this.detection.detectAll(texts, options);
+    clock.lap('detect');
     this.assertWithinValueCap(detected);
     const stored = new Map<string, DistinctValue>();
     const keys = new Map<DetectedEntity, string>();
@@ -111,14 +117,16 @@ export class TokenizeService {
       }
       keys.set(entity, key);
     }
+    clock.lap('blind_index');
     const tokens = new Map<string, string>();
     for (const [storageScope, values] of byStorageScope(scope, stored.values())) {
-      for (const [key, token] of await this.tokensFor(tenantId, storageScope, values))
+      for (const [key, token] of await this.tokensFor(tenantId, storageScope, values, clock))
         tokens.set(key, token);
     }
     await this.linkedTokens(tenantId, policy, scope, linked, keyOfValue, tokens, keys);
+    clock.lap('link');
 
-    return texts.map((text, i) => {
+    const results = texts.map((text, i) => {
       const entities: TokenizedEntity[] = [];
       let out = '';
       let cursor = 0;
@@ -138,6 +146,8 @@ export class TokenizeService {
       }
       return { text: out + text.slice(cursor), entities };
     });
+    clock.lap('assemble');
+    return results;
   }
 
   /**
@@ -212,12 +222,14 @@ export class TokenizeService {
     tenantId: string,
     scope: string,
     values: DistinctValue[],
+    clock?: PhaseClock,
   ): Promise<Map<string, string>> {
     const tokens = new Map<string, string>();
     let missing = values;
     for (let attempt = 0; missing.length > 0; attempt++) {
       if (attempt > MAX_TOKEN_CLASH_RETRIES) throw tokenSpaceExhausted(missing);
       const entries = await this.newEntries(tenantId, missing, attempt);
+      clock?.lap('seal');
       try {
         for (const [key, token] of await this.vault.upsert(tenantId, scope, entries))
           tokens.set(key, token);
@@ -230,6 +242,7 @@ export class TokenizeService {
         for (const [key, token] of await this.vault.renewExpired(tenantId, scope, expired)) {
           tokens.set(key, token);
         }
+        clock?.lap('store');
       } catch (error) {
         if (!isTokenClash(error)) throw error;
         continue;
