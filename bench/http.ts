@@ -427,6 +427,60 @@ async function printOpenLoop(runs: { rate: number; target: Target }[]): Promise<
   }
 }
 
+/**
+ * Scale-out on one machine: the same closed-loop load (CONNECTIONS in all) on one service process,
+ * then split over two processes serving the same database, in alternating slices. On two cores
+ * both share the same CPUs with PostgreSQL and the load generator, so "the same throughput" is
+ * what a second replica can show here; more needs more cores.
+ */
+async function printScaleOut(routes: { name: string; one: Target; two: [Target, Target] }[]) {
+  console.log(
+    `\nScale-out: ${CONNECTIONS} connections on one process vs ${CONNECTIONS / 2} + ${CONNECTIONS / 2} on two processes, one database, ${DURATION} s each in ${SLICES} alternating slices:`,
+  );
+  console.log(
+    '| route | one process req/s | two processes req/s | two / one | median of slice pairs |',
+  );
+  console.log('|---|---:|---:|---:|---:|');
+  const sliceSeconds = Math.max(1, Math.round(DURATION / SLICES));
+  for (const route of routes) {
+    route.two[1].prepare?.();
+    await load(route.two[1], { duration: WARMUP_SECONDS });
+    let one = 0;
+    let two = 0;
+    const pairs: number[] = [];
+    for (let slice = 0; slice < SLICES; slice++) {
+      const runOne = async () => {
+        route.one.prepare?.();
+        const r = await load(route.one, { duration: sliceSeconds });
+        return r.requests.total / r.duration;
+      };
+      const runTwo = async () => {
+        route.two[0].prepare?.();
+        const halves = await Promise.all(
+          route.two.map((t) => load(t, { duration: sliceSeconds, connections: CONNECTIONS / 2 })),
+        );
+        return halves.reduce((sum, r) => sum + r.requests.total / r.duration, 0);
+      };
+      let oneRps: number;
+      let twoRps: number;
+      if (slice % 2 === 0) {
+        oneRps = await runOne();
+        twoRps = await runTwo();
+      } else {
+        twoRps = await runTwo();
+        oneRps = await runOne();
+      }
+      one += oneRps;
+      two += twoRps;
+      pairs.push(twoRps / oneRps);
+    }
+    console.log(
+      `| ${route.name} | ${(one / SLICES).toFixed(0)} | ${(two / SLICES).toFixed(0)} | ` +
+        `${((100 * two) / one).toFixed(0)}% | ${(100 * median(pairs)).toFixed(0)}% |`,
+    );
+  }
+}
+
 /** Seconds per route of the one-connection split run. */
 const SPLIT_SECONDS = Number(process.env.BENCH_SPLIT_SECONDS ?? 8);
 
@@ -534,10 +588,12 @@ export async function runHttpBench(): Promise<void> {
   try {
     // The service first: it runs the migrations the variants then find done.
     const service = await started(startBenchService(databaseUrl, dataDir));
-    const [auditOff, opsOff, ceilings] = await Promise.all([
+    const [auditOff, opsOff, ceilings, replica] = await Promise.all([
       started(startBenchService(databaseUrl, dataDir, 'audit-off')),
       started(startBenchService(databaseUrl, dataDir, 'ops-off')),
       started(startCeilingServer(databaseUrl)),
+      // A second replica of the service on the same database, for the scale-out rows.
+      started(startBenchService(databaseUrl, dataDir)),
     ]);
     const { url } = service;
 
@@ -595,6 +651,22 @@ export async function runHttpBench(): Promise<void> {
       route(ROW.insert, ROW.insert, ceilings, '/insert', () => '{}'),
       route(ROW.detectInsert, ROW.detectInsert, ceilings, '/detect-insert', tokenizeBody),
     ];
+    const scaleOutRoutes: { name: string; one: Target; two: [Target, Target] }[] = [
+      {
+        name: ROW.tokenize,
+        one: tokenizeTargets[0],
+        two: [tokenizeTargets[0], tokenizeOf(ROW.tokenize, replica)],
+      },
+      {
+        name: ROW.detokenize,
+        one: detokenizeTargets[0],
+        two: [detokenizeTargets[0], detokenizeOf(ROW.detokenize, replica)],
+      },
+    ];
+    if (process.env.BENCH_SCALE_OUT_ONLY) {
+      await printScaleOut(scaleOutRoutes);
+      return;
+    }
     if (process.env.BENCH_SPLIT_ONLY) {
       for (const target of [tokenizeTargets[0], detokenizeTargets[0]]) {
         target.prepare?.();
@@ -626,6 +698,7 @@ export async function runHttpBench(): Promise<void> {
     const ceilingRows = await measureGroup(ceilingTargets);
     print([...ceilingRows, ...tokenize, ...detokenize]);
     await printSplit(url, [tokenizeTargets[0], detokenizeTargets[0]]);
+    await printScaleOut(scaleOutRoutes);
     // Each route next to its ceiling at the same offered rate: what a bare Fastify + pg process
     // shows at that rate is the tail this machine adds to any service.
     await printOpenLoop([

@@ -14,6 +14,13 @@ import { appendChained as appendRows, type StoredHead } from './audit.repository
 /** Events written per statement at most; the rest go in the next batch. */
 const MAX_BATCH = 500;
 
+/**
+ * Single statements tried after the head that audit_append answered, before taking the chain lock
+ * in a transaction. Two replicas appending to one tenant's chain move each other's head all the
+ * time; chaining after the head the refused statement returned usually wins the next time.
+ */
+const OPTIMISTIC_ATTEMPTS = 3;
+
 interface Waiter {
   event: NormalizedEvent;
   resolve(): void;
@@ -123,22 +130,24 @@ export class AuditWriter implements AuditSink {
   }
 
   /**
-   * One statement when the head this process last wrote is still the head (the usual case);
-   * otherwise a transaction that takes the chain lock, reads the head and appends after it.
-   * Returns the new head.
+   * One statement when the head this process last wrote is still the head (the usual case). When
+   * another writer moved it, audit_append answers the head it found: the batch is chained after
+   * that one and tried again, up to OPTIMISTIC_ATTEMPTS statements (each checks the head under the
+   * chain lock, so a stale guess writes nothing). Otherwise, and for this process's first write to
+   * the tenant, a transaction takes the chain lock, reads the head and appends after it. Returns
+   * the new head.
    */
   private async write(tenantId: string, events: NormalizedEvent[]): Promise<ChainHead> {
-    const last = this.heads.get(tenantId);
-    const chained = last && chainAfter(last, events, this.mac);
-    if (chained && (await appendChained(this.db, tenantId, chained)) === undefined) {
-      return chained.head;
+    let after: ChainHead | StoredHead | undefined = this.heads.get(tenantId);
+    for (let attempt = 0; after && attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      assertChainableAfter(after, events);
+      const chained = chainAfter(after, events, this.mac);
+      after = await appendChained(this.db, tenantId, chained);
+      if (after === undefined) return chained.head;
     }
     return this.db.transaction(async (tx) => {
       const current = await appendChained(tx, tenantId, chainAfter(UNKNOWN_HEAD, [], this.mac));
-      // Only the seal written at start-up may follow v1 rows (see UnkeyedChainHeadError).
-      if (current!.version === 1 && events[0].action !== 'audit.chain_keyed') {
-        throw new UnkeyedChainHeadError();
-      }
+      assertChainableAfter(current!, events);
       const rechained = chainAfter(current!, events, this.mac);
       // Cannot happen while this transaction holds the lock; refuse rather than guess.
       if ((await appendChained(tx, tenantId, rechained)) !== undefined) {
@@ -146,6 +155,13 @@ export class AuditWriter implements AuditSink {
       }
       return rechained.head;
     });
+  }
+}
+
+/** Only the seal written at start-up may follow v1 rows (see UnkeyedChainHeadError). */
+function assertChainableAfter(head: ChainHead | StoredHead, events: NormalizedEvent[]): void {
+  if ('version' in head && head.version === 1 && events[0].action !== 'audit.chain_keyed') {
+    throw new UnkeyedChainHeadError();
   }
 }
 
