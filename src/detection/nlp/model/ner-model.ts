@@ -50,6 +50,17 @@ interface WordEntry {
 }
 
 const PAD = '\u0000<s>';
+
+/**
+ * A cache key that holds only its own characters. V8 makes a substring of 13 or more characters a
+ * view into its parent string, so a word sliced out of a request and kept as a key would keep the
+ * whole request text alive (and its PII in memory) for as long as the word stays cached: about
+ * 2 KB per cached word here, 12 MB over 6,000 prompts (`node --expose-gc` over the bench
+ * prompts). Concatenating flattens into a fresh string; the slice is a view of that copy only.
+ */
+function ownCopy(text: string): string {
+  return text.length < 13 ? text : ` ${text}`.slice(1);
+}
 const CACHE_LIMIT = 60_000;
 
 export class NerModel {
@@ -169,7 +180,7 @@ export class NerModel {
       this.oldWords = this.words;
       this.words = new Map();
     }
-    this.words.set(text, e);
+    this.words.set(ownCopy(text), e);
     return e;
   }
 
@@ -201,7 +212,7 @@ export class NerModel {
       v = new Float32Array(TAG_COUNT);
       this.sum(v, 0, [`${prefix}${gapSignature(gap)}`]);
       if (cache.size > CACHE_LIMIT) cache.clear();
-      cache.set(gap, v);
+      cache.set(ownCopy(gap), v);
     }
     return v;
   }
