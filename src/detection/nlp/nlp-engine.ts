@@ -95,7 +95,12 @@ export interface ModelNlpOptions {
   modelOnly?: boolean;
   /** Score given to model spans. */
   modelScore?: number;
+  /** Types whose names found once are tagged again where they recur in the same text. */
+  repeatTypes?: ReadonlySet<string>;
 }
+
+/** Types repeated through the text by default (see repeatNames). */
+export const REPEAT_TYPES: ReadonlySet<string> = new Set(['PERSON']);
 
 export class ModelNlpEngine implements NlpEngine {
   readonly name = 'NerModel';
@@ -106,6 +111,8 @@ export class ModelNlpEngine implements NlpEngine {
   private readonly modelScore: number;
   private readonly alwaysFill: ReadonlySet<string>;
   private readonly modelOnly: boolean;
+  private readonly repeatTypes: ReadonlySet<string>;
+  private readonly g: Gazetteers;
 
   constructor(model?: NerModel, g: Gazetteers = gazetteers(), options: ModelNlpOptions = {}) {
     this.rules = new NamedEntityRecognizer(g);
@@ -114,6 +121,8 @@ export class ModelNlpEngine implements NlpEngine {
     this.modelScore = options.modelScore ?? 0.85;
     this.alwaysFill = options.alwaysFill ?? ALWAYS_FILL_RULES;
     this.modelOnly = options.modelOnly ?? false;
+    this.repeatTypes = options.repeatTypes ?? REPEAT_TYPES;
+    this.g = g;
   }
 
   analyze(text: string): Candidate[] {
@@ -202,7 +211,73 @@ export class ModelNlpEngine implements NlpEngine {
           speakerLabel(text, c.start, c.end));
       if (!covered && (replaces || fills || listed)) out.push(c);
     }
-    return dropped.size ? out.filter((c) => !dropped.has(c)) : out;
+    const kept = dropped.size ? out.filter((c) => !dropped.has(c)) : out;
+    return this.repeatTypes.size ? this.repeatNames(words, kept) : kept;
+  }
+
+  /**
+   * Document consistency: a name found once is the same name where it recurs in the text
+   * ("Kojima Minoru ... Kojima later"). A capitalised word of a PERSON span, or the whole text
+   * of a span of another repeated type, is tagged again at each later or earlier occurrence
+   * that no span covers. Words that are everyday words, or that spans of two types share, are
+   * not repeated.
+   */
+  private repeatNames(words: readonly Token[], found: Candidate[]): Candidate[] {
+    if (found.length === 0) return found;
+    const typeOf = new Map<string, string>();
+    const note = (key: string, type: string): void => {
+      const had = typeOf.get(key);
+      typeOf.set(key, had === undefined || had === type ? type : '');
+    };
+    const spans = [...found].sort((a, b) => a.start - b.start);
+    let j = 0;
+    for (const c of spans) {
+      if (!this.repeatTypes.has(c.type)) continue;
+      while (j > 0 && words[j - 1].end > c.start) j--;
+      while (j < words.length && words[j].start < c.start) j++;
+      // A full name ("Mahmoud Abbas") vouches for its parts; a one-word span is too often a
+      // misread place or brand to repeat.
+      if (j + 1 >= words.length || words[j + 1].end > c.end) continue;
+      for (let k = j; k < words.length && words[k].end <= c.end; k++) {
+        const w = words[k];
+        if (!w.capitalized || w.text.length < 2 || w.allCaps) continue;
+        if (this.g.commonWords.has(w.lower) || TITLES.has(w.lower)) continue;
+        note(w.text, c.type);
+      }
+    }
+    if (typeOf.size === 0) return found;
+    const out = [...found];
+    let s = 0;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      const type = typeOf.get(w.text);
+      if (!type) continue;
+      while (s < spans.length && spans[s].end <= w.start) s++;
+      if (s < spans.length && spans[s].start < w.end) continue;
+      let last = i;
+      while (
+        last + 1 < words.length &&
+        words[last + 1].gapBefore === ' ' &&
+        typeOf.get(words[last + 1].text) === type &&
+        !(s < spans.length && spans[s].start < words[last + 1].end)
+      ) {
+        last++;
+      }
+      out.push({
+        type,
+        start: w.start,
+        end: words[last].end,
+        score: this.modelScore,
+        recognizer: this.name,
+        explanation: {
+          pattern: 'ner_repeat',
+          baseScore: this.modelScore,
+          validation: 'not_applicable',
+        },
+      });
+      i = last;
+    }
+    return out;
   }
 }
 
