@@ -47,3 +47,23 @@ describe('ModelNlpEngine repeated names', () => {
     expect(found).not.toContain('grace');
   });
 });
+
+/** A name whose words are the pieces of an e-mail address in the same text. Made-up names. */
+describe('ModelNlpEngine names vouched for by an e-mail address', () => {
+  const engine = new ModelNlpEngine();
+  const persons = (text: string): string[] =>
+    engine
+      .analyze(text)
+      .filter((c) => c.type === 'PERSON')
+      .map((c) => text.slice(c.start, c.end));
+
+  it('finds the name in an e-mail header whose address spells it', () => {
+    const text =
+      'From: Orsolya Pennywhistle <orsolya.pennywhistle@example.org>\nTo: Ilvar Quennell <ilvar_quennell@example.net>\nSubject: renewal';
+    const found = persons(text);
+    expect(found).toContain('Ilvar Quennell');
+    // The model read "Orsolya" as a place; the address makes it a name (the rules read the
+    // first name alone here).
+    expect(found).toContain('Orsolya');
+  });
+});

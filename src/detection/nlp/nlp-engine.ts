@@ -151,6 +151,7 @@ export class ModelNlpEngine implements NlpEngine {
     // replaces them.
     const dropped = new Set<Candidate>();
     const model = out.length;
+    let mailParts: ReadonlySet<string> | undefined;
     for (const c of found) {
       let covered = false;
       let replaces = false;
@@ -164,8 +165,18 @@ export class ModelNlpEngine implements NlpEngine {
         if (out[mid].end <= c.start) lo = mid + 1;
         else hi = mid;
       }
+      // The rules' name, spelt by an e-mail address in the text: it replaces what the model
+      // made of the same words.
+      const vouched =
+        c.type === 'PERSON' &&
+        namedByEmail(text, c.start, c.end, () => (mailParts ??= emailParts(text)));
       for (let i = lo; i < model && out[i].start < c.end; i++) {
         const m = out[i];
+        if (vouched && c.start <= m.start && m.end <= c.end) {
+          dropped.add(m);
+          replaces = true;
+          continue;
+        }
         if (
           (CONTAINING_RULES.has(pattern) ||
             (c.type === 'PERSON' && m.type === 'PERSON' && c.score >= this.keepRuleScore)) &&
@@ -205,6 +216,7 @@ export class ModelNlpEngine implements NlpEngine {
             LIST_GAP.test(text.slice(c.end, out[lo].start))));
       const fills =
         c.score >= this.keepRuleScore ||
+        vouched ||
         this.alwaysFill.has(pattern) ||
         (c.type === 'PERSON' &&
           c.score >= SPEAKER_RULE_SCORE &&
@@ -279,6 +291,35 @@ export class ModelNlpEngine implements NlpEngine {
     }
     return out;
   }
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+
+/** The pieces of the e-mail addresses' local parts ("sosteneo_chimenti" → sosteneo,
+ * chimenti), lower case, three letters or more. */
+function emailParts(text: string): ReadonlySet<string> {
+  const out = new Set<string>();
+  if (!text.includes('@')) return out;
+  for (const m of text.matchAll(EMAIL)) {
+    const local = m[0].slice(0, m[0].indexOf('@')).toLowerCase();
+    for (const piece of local.split(/[._%+\-\d]+/)) if (piece.length >= 3) out.add(piece);
+  }
+  return out;
+}
+
+/** A rule name every word of which is a piece of an e-mail address in the same text ("To:
+ * Sosteneo Chimenti <sosteneo_chimenti@…>", "Les Spahnn" <les.spahnn@…>): the address
+ * vouches for the name. `parts` is computed once per text, on first use. */
+function namedByEmail(
+  text: string,
+  start: number,
+  end: number,
+  parts: () => ReadonlySet<string>,
+): boolean {
+  const p = parts();
+  if (p.size === 0) return false;
+  const words = text.slice(start, end).toLowerCase().split(/\s+/);
+  return words.every((w) => p.has(w.normalize('NFD').replace(/[\u0300-\u036f]/g, '')) || p.has(w));
 }
 
 /** Line-initial speaker label ("Sverre: hey", "[10:02] Sverre:", "Jinte (support):"), a name
