@@ -10,7 +10,11 @@
  * - combined: the detection engine with the model NLP engine (rule features, all recognizers).
  *
  * Run: npm run eval:ner-cv  [-- --folds 5 --epochs 8 --markdown]
+ * Development options (the folds stay the same): `--only combined` (or `model`) skips the other
+ * trained column; `--dump FILE` writes each record's combined predictions as JSONL, for error
+ * analysis.
  */
+import { writeFileSync } from 'node:fs';
 import { DetectionEngine } from '../src/detection';
 import { gazetteers } from '../src/detection/nlp/gazetteers';
 import { NerModel } from '../src/detection/nlp/model/ner-model';
@@ -36,6 +40,19 @@ const excluded = new Set(
     ? process.argv[process.argv.indexOf('--exclude-train') + 1].split(',')
     : [],
 );
+const only = process.argv.includes('--only')
+  ? process.argv[process.argv.indexOf('--only') + 1]
+  : undefined;
+const dumpFile = process.argv.includes('--dump')
+  ? process.argv[process.argv.indexOf('--dump') + 1]
+  : undefined;
+const dump: string[] = [];
+/** `--repeat none` or `--repeat PERSON,ORGANIZATION`: the combined engine's repeated types. */
+const repeatArg = process.argv.includes('--repeat')
+  ? process.argv[process.argv.indexOf('--repeat') + 1]
+  : undefined;
+const repeatTypes =
+  repeatArg === undefined ? undefined : new Set(repeatArg === 'none' ? [] : repeatArg.split(','));
 const g = gazetteers();
 
 const records: NerRecord[] = [];
@@ -63,6 +80,7 @@ for (const r of records)
   scoreRecord(scores[r.corpus].baseline, r, nerOnly(baseline.detect(r.text)));
 
 for (const useRules of [false, true]) {
+  if (only && only !== (useRules ? 'combined' : 'model')) continue;
   const t0 = Date.now();
   const x = extract(texts, g, useRules);
   process.stderr.write(`extracted ${x.names.length} features (${Date.now() - t0} ms)\n`);
@@ -79,6 +97,7 @@ for (const useRules of [false, true]) {
       useRules
         ? {
             keepRuleScore,
+            ...(repeatTypes ? { repeatTypes } : {}),
             ...(process.argv.includes('--no-always-fill') ? { alwaysFill: new Set<string>() } : {}),
           }
         : { modelOnly: true },
@@ -87,12 +106,20 @@ for (const useRules of [false, true]) {
     for (let i = 0; i < records.length; i++) {
       if (fold[i] !== k) continue;
       const r = records[i];
-      if (useRules) scoreRecord(scores[r.corpus].combined, r, nerOnly(engine.detect(r.text)));
-      else scoreRecord(scores[r.corpus].model, r, nlp.analyze(r.text));
+      if (useRules) {
+        const found = nerOnly(engine.detect(r.text));
+        scoreRecord(scores[r.corpus].combined, r, found);
+        if (dumpFile) {
+          const pred = found.map(({ type, start, end }) => ({ type, start, end }));
+          dump.push(JSON.stringify({ id: r.id, corpus: r.corpus, fold: k, pred }));
+        }
+      } else scoreRecord(scores[r.corpus].model, r, nlp.analyze(r.text));
     }
     process.stderr.write(`${useRules ? 'combined' : 'model'} fold ${k}: ${Date.now() - t1} ms\n`);
   }
 }
+
+if (dumpFile) writeFileSync(dumpFile, dump.join('\n') + '\n');
 
 const f = (v: number): string => v.toFixed(2);
 const cell = (s: Scores, t: string): string => {

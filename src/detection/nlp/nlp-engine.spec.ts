@@ -20,3 +20,50 @@ describe('ModelNlpEngine combination', () => {
     expect(found('Visitor (Brannagh Quill): hello')).not.toContain('ORGANIZATION:Brannagh');
   });
 });
+
+/** Document consistency: a full name found once vouches for its parts where they recur. Names
+ * made up for this test. */
+describe('ModelNlpEngine repeated names', () => {
+  const text =
+    'Tobit Harrowgate joined the board in May. Two years later Harrowgate resigned over the budget.';
+  const spans = (engine: ModelNlpEngine): string[] =>
+    engine.analyze(text).map((c) => `${c.type}:${text.slice(c.start, c.end)}`);
+
+  it('tags the surname again where it recurs alone', () => {
+    const found = spans(new ModelNlpEngine());
+    expect(found).toContain('PERSON:Tobit Harrowgate');
+    expect(found).toContain('PERSON:Harrowgate');
+  });
+
+  it('repeats nothing when switched off', () => {
+    const off = new ModelNlpEngine(undefined, undefined, { repeatTypes: new Set() });
+    const repeated = off.analyze(text).filter((c) => c.explanation.pattern === 'ner_repeat');
+    expect(repeated).toEqual([]);
+  });
+
+  it('does not repeat an everyday word that was part of a name', () => {
+    const t = 'Grace Hopper wrote the compiler. By grace of the committee, Hopper stayed.';
+    const found = new ModelNlpEngine().analyze(t).map((c) => t.slice(c.start, c.end));
+    expect(found).not.toContain('grace');
+  });
+});
+
+/** A name whose words are the pieces of an e-mail address in the same text. Made-up names. */
+describe('ModelNlpEngine names vouched for by an e-mail address', () => {
+  const engine = new ModelNlpEngine();
+  const persons = (text: string): string[] =>
+    engine
+      .analyze(text)
+      .filter((c) => c.type === 'PERSON')
+      .map((c) => text.slice(c.start, c.end));
+
+  it('finds the name in an e-mail header whose address spells it', () => {
+    const text =
+      'From: Orsolya Pennywhistle <orsolya.pennywhistle@example.org>\nTo: Ilvar Quennell <ilvar_quennell@example.net>\nSubject: renewal';
+    const found = persons(text);
+    expect(found).toContain('Ilvar Quennell');
+    // The model read "Orsolya" as a place; the address makes it a name (the rules read the
+    // first name alone here).
+    expect(found).toContain('Orsolya');
+  });
+});

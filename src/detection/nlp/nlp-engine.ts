@@ -95,7 +95,12 @@ export interface ModelNlpOptions {
   modelOnly?: boolean;
   /** Score given to model spans. */
   modelScore?: number;
+  /** Types whose names found once are tagged again where they recur in the same text. */
+  repeatTypes?: ReadonlySet<string>;
 }
+
+/** Types repeated through the text by default (see repeatNames). */
+export const REPEAT_TYPES: ReadonlySet<string> = new Set(['PERSON']);
 
 export class ModelNlpEngine implements NlpEngine {
   readonly name = 'NerModel';
@@ -106,6 +111,8 @@ export class ModelNlpEngine implements NlpEngine {
   private readonly modelScore: number;
   private readonly alwaysFill: ReadonlySet<string>;
   private readonly modelOnly: boolean;
+  private readonly repeatTypes: ReadonlySet<string>;
+  private readonly g: Gazetteers;
 
   constructor(model?: NerModel, g: Gazetteers = gazetteers(), options: ModelNlpOptions = {}) {
     this.rules = new NamedEntityRecognizer(g);
@@ -114,6 +121,8 @@ export class ModelNlpEngine implements NlpEngine {
     this.modelScore = options.modelScore ?? 0.85;
     this.alwaysFill = options.alwaysFill ?? ALWAYS_FILL_RULES;
     this.modelOnly = options.modelOnly ?? false;
+    this.repeatTypes = options.repeatTypes ?? REPEAT_TYPES;
+    this.g = g;
   }
 
   analyze(text: string): Candidate[] {
@@ -142,6 +151,7 @@ export class ModelNlpEngine implements NlpEngine {
     // replaces them.
     const dropped = new Set<Candidate>();
     const model = out.length;
+    let mailParts: ReadonlySet<string> | undefined;
     for (const c of found) {
       let covered = false;
       let replaces = false;
@@ -155,8 +165,18 @@ export class ModelNlpEngine implements NlpEngine {
         if (out[mid].end <= c.start) lo = mid + 1;
         else hi = mid;
       }
+      // The rules' name, spelt by an e-mail address in the text: it replaces what the model
+      // made of the same words.
+      const vouched =
+        c.type === 'PERSON' &&
+        namedByEmail(text, c.start, c.end, () => (mailParts ??= emailParts(text)));
       for (let i = lo; i < model && out[i].start < c.end; i++) {
         const m = out[i];
+        if (vouched && c.start <= m.start && m.end <= c.end) {
+          dropped.add(m);
+          replaces = true;
+          continue;
+        }
         if (
           (CONTAINING_RULES.has(pattern) ||
             (c.type === 'PERSON' && m.type === 'PERSON' && c.score >= this.keepRuleScore)) &&
@@ -196,14 +216,110 @@ export class ModelNlpEngine implements NlpEngine {
             LIST_GAP.test(text.slice(c.end, out[lo].start))));
       const fills =
         c.score >= this.keepRuleScore ||
+        vouched ||
         this.alwaysFill.has(pattern) ||
         (c.type === 'PERSON' &&
           c.score >= SPEAKER_RULE_SCORE &&
           speakerLabel(text, c.start, c.end));
       if (!covered && (replaces || fills || listed)) out.push(c);
     }
-    return dropped.size ? out.filter((c) => !dropped.has(c)) : out;
+    const kept = dropped.size ? out.filter((c) => !dropped.has(c)) : out;
+    return this.repeatTypes.size ? this.repeatNames(words, kept) : kept;
   }
+
+  /**
+   * Document consistency: a name found once is the same name where it recurs in the text
+   * ("Kojima Minoru ... Kojima later"). A capitalised word of a PERSON span, or the whole text
+   * of a span of another repeated type, is tagged again at each later or earlier occurrence
+   * that no span covers. Words that are everyday words, or that spans of two types share, are
+   * not repeated.
+   */
+  private repeatNames(words: readonly Token[], found: Candidate[]): Candidate[] {
+    if (found.length === 0) return found;
+    const typeOf = new Map<string, string>();
+    const note = (key: string, type: string): void => {
+      const had = typeOf.get(key);
+      typeOf.set(key, had === undefined || had === type ? type : '');
+    };
+    const spans = [...found].sort((a, b) => a.start - b.start);
+    let j = 0;
+    for (const c of spans) {
+      if (!this.repeatTypes.has(c.type)) continue;
+      while (j > 0 && words[j - 1].end > c.start) j--;
+      while (j < words.length && words[j].start < c.start) j++;
+      // A full name ("Mahmoud Abbas") vouches for its parts; a one-word span is too often a
+      // misread place or brand to repeat.
+      if (j + 1 >= words.length || words[j + 1].end > c.end) continue;
+      for (let k = j; k < words.length && words[k].end <= c.end; k++) {
+        const w = words[k];
+        if (!w.capitalized || w.text.length < 2 || w.allCaps) continue;
+        if (this.g.commonWords.has(w.lower) || TITLES.has(w.lower)) continue;
+        note(w.text, c.type);
+      }
+    }
+    if (typeOf.size === 0) return found;
+    const out = [...found];
+    let s = 0;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      const type = typeOf.get(w.text);
+      if (!type) continue;
+      while (s < spans.length && spans[s].end <= w.start) s++;
+      if (s < spans.length && spans[s].start < w.end) continue;
+      let last = i;
+      while (
+        last + 1 < words.length &&
+        words[last + 1].gapBefore === ' ' &&
+        typeOf.get(words[last + 1].text) === type &&
+        !(s < spans.length && spans[s].start < words[last + 1].end)
+      ) {
+        last++;
+      }
+      out.push({
+        type,
+        start: w.start,
+        end: words[last].end,
+        score: this.modelScore,
+        recognizer: this.name,
+        explanation: {
+          pattern: 'ner_repeat',
+          baseScore: this.modelScore,
+          validation: 'not_applicable',
+        },
+      });
+      i = last;
+    }
+    return out;
+  }
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+
+/** The pieces of the e-mail addresses' local parts ("sosteneo_chimenti" → sosteneo,
+ * chimenti), lower case, three letters or more. */
+function emailParts(text: string): ReadonlySet<string> {
+  const out = new Set<string>();
+  if (!text.includes('@')) return out;
+  for (const m of text.matchAll(EMAIL)) {
+    const local = m[0].slice(0, m[0].indexOf('@')).toLowerCase();
+    for (const piece of local.split(/[._%+\-\d]+/)) if (piece.length >= 3) out.add(piece);
+  }
+  return out;
+}
+
+/** A rule name every word of which is a piece of an e-mail address in the same text ("To:
+ * Sosteneo Chimenti <sosteneo_chimenti@…>", "Les Spahnn" <les.spahnn@…>): the address
+ * vouches for the name. `parts` is computed once per text, on first use. */
+function namedByEmail(
+  text: string,
+  start: number,
+  end: number,
+  parts: () => ReadonlySet<string>,
+): boolean {
+  const p = parts();
+  if (p.size === 0) return false;
+  const words = text.slice(start, end).toLowerCase().split(/\s+/);
+  return words.every((w) => p.has(w.normalize('NFD').replace(/[\u0300-\u036f]/g, '')) || p.has(w));
 }
 
 /** Line-initial speaker label ("Sverre: hey", "[10:02] Sverre:", "Jinte (support):"), a name
