@@ -56,9 +56,9 @@ describe('LLM gateway: format-preserving tokens and the conversation cap, over r
   async function fpTokenOf(card: string, conversation?: string): Promise<string> {
     fake.reply = () => ({ content: 'ok' });
     await ask(client(ADMIN_KEY, conversation), `Card ${card}.`);
-    const [token] = lastPrompt().match(FP_CARD) ?? [];
-    expect(token).toBeDefined();
-    return token;
+    const tokens = lastPrompt().match(FP_CARD) ?? [];
+    expect(tokens).toHaveLength(1);
+    return tokens[0]!;
   }
 
   beforeAll(async () => {

@@ -15,6 +15,7 @@ import {
 import { DetokenizeService } from '../tokens/detokenize.service';
 import { typeNamesFor } from '../tokens/placeholder-grammar';
 import { TokenizeService } from '../tokens/tokenize.service';
+import type { StoredVaultEntry } from '../tokens/vault.repository';
 import {
   addChatInstruction,
   addResponsesInstruction,
@@ -97,6 +98,11 @@ export class GatewayService {
     const sent = await this.tokenizeRequest(endpoint, caller, policy, body, ref);
     if (ref) await this.conversations.remember(ref, sent.tokens);
     const literals = await this.literalTokens(caller, ref, sent.formatPreserving);
+    const own = [...sent.tokens, ...literals];
+    // The answer most likely shows these: their rows are read while the upstream answers.
+    const prefetched = this.detokenizer
+      .prefetch(caller.tenantId, own)
+      .catch(() => new Map<string, StoredVaultEntry>());
     const upstream = await this.callUpstream(endpoint, caller, target, body);
     const session = new RevealSession(
       this.detokenizer,
@@ -106,7 +112,7 @@ export class GatewayService {
         formatPreserving: false,
         gatewayCall: { requestId: call.requestId, conversation },
       },
-      this.sentTokens(ref, [...sent.tokens, ...literals]),
+      this.sentTokens(ref, own, prefetched),
     );
     return this.answer(endpoint, upstream, session, policy, new LiteralTokens(literals));
   }
@@ -127,10 +133,15 @@ export class GatewayService {
   }
 
   /** This call's tokens, and (with a conversation) a lookup of those it sent before. */
-  private sentTokens(ref: ConversationRef | null, own: readonly string[]): SentTokens {
+  private sentTokens(
+    ref: ConversationRef | null,
+    own: readonly string[],
+    prefetched: Promise<ReadonlyMap<string, StoredVaultEntry>>,
+  ): SentTokens {
     const conversations = this.conversations;
     return {
       own,
+      prefetched,
       sentEarlier: (tokens) =>
         ref === null ? Promise.resolve(new Set()) : conversations.sentAmong(ref, tokens),
     };

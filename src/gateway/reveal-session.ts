@@ -1,4 +1,5 @@
 import type { DetokenizeRequest, DetokenizeService } from '../tokens/detokenize.service';
+import type { StoredVaultEntry } from '../tokens/vault.repository';
 import type { Segment } from './stream-restorer';
 
 /**
@@ -11,6 +12,8 @@ export interface SentTokens {
   readonly own: readonly string[];
   /** Which of these the conversation sent earlier (none without a conversation). */
   sentEarlier(tokens: readonly string[]): Promise<ReadonlySet<string>>;
+  /** The vault rows of `own`, read while the upstream answers (empty if that read failed). */
+  prefetched: Promise<ReadonlyMap<string, StoredVaultEntry>>;
 }
 
 /**
@@ -55,7 +58,12 @@ export class RevealSession {
     if (fresh.size === 0) return;
     for (const token of fresh) this.shown.set(token, undefined);
     const request = { ...this.request, allowedTokens: this.allowed };
-    for (const resolution of await this.detokenizer.resolveTokens(request, [...fresh])) {
+    const prefetched = await this.sent.prefetched;
+    for (const resolution of await this.detokenizer.resolveTokens(
+      request,
+      [...fresh],
+      prefetched,
+    )) {
       this.shown.set(resolution.token, resolution.value);
       this.outcomes.set(resolution.outcome, (this.outcomes.get(resolution.outcome) ?? 0) + 1);
     }

@@ -27,7 +27,11 @@ function session(allowed: string[]): { session: RevealSession; asked: string[][]
     policy: { name: 'default', version: null, document: {} },
     formatPreserving: false,
   } as DetokenizeRequest;
-  const sent = { own: allowed, sentEarlier: () => Promise.resolve(new Set<string>()) };
+  const sent = {
+    own: allowed,
+    sentEarlier: () => Promise.resolve(new Set<string>()),
+    prefetched: Promise.resolve(new Map()),
+  };
   return { session: new RevealSession(detokenizer, request, sent), asked };
 }
 
