@@ -99,9 +99,10 @@ export class GatewayService {
     if (ref) await this.conversations.remember(ref, sent.tokens);
     const literals = await this.literalTokens(caller, ref, sent.formatPreserving);
     const own = [...sent.tokens, ...literals];
-    // The answer most likely shows these: their rows are read while the upstream answers.
+    // The answer most likely shows this call's tokens: their rows are read while the upstream
+    // answers (not the conversation's earlier ones, which may be thousands).
     const prefetched = this.detokenizer
-      .prefetch(caller.tenantId, own)
+      .prefetch(caller.tenantId, sent.tokens)
       .catch(() => new Map<string, StoredVaultEntry>());
     const upstream = await this.callUpstream(endpoint, caller, target, body);
     const session = new RevealSession(
