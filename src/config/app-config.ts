@@ -254,6 +254,13 @@ export class AppConfig {
   @Max(30 * 86_400, { message: 'PII_VAULT_CONVERSATION_TTL_SECONDS must be <= 2592000 (30 days)' })
   PII_VAULT_CONVERSATION_TTL_SECONDS: number = 86_400;
 
+  /** Tokens one gateway conversation remembers; past it, the ones sent longest ago are dropped. */
+  @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_CONVERSATION_MAX_TOKENS must be an integer' })
+  @Min(100, { message: 'PII_VAULT_CONVERSATION_MAX_TOKENS must be >= 100' })
+  @Max(1_000_000, { message: 'PII_VAULT_CONVERSATION_MAX_TOKENS must be <= 1000000' })
+  PII_VAULT_CONVERSATION_MAX_TOKENS: number = 5_000;
+
   @IsOptional()
   @IsString()
   TLS_CERT_FILE?: string;
@@ -320,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_GATEWAY_INSTRUCTION',
     'PII_VAULT_GATEWAY_ALLOWED_UPSTREAMS',
     'PII_VAULT_CONVERSATION_TTL_SECONDS',
+    'PII_VAULT_CONVERSATION_MAX_TOKENS',
   ] as const satisfies readonly (keyof AppConfig)[];
   const picked: Record<string, string> = {};
   for (const name of known) {

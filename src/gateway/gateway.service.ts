@@ -5,11 +5,17 @@ import { ErrorCode, statusFor, VaultError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import { TokenMetrics } from '../observability/token-metrics';
+import { tokenRuleFor } from '../policy/policy-document';
 import { type GoverningPolicy, PolicyService } from '../policy/policy.service';
-import { CONVERSATION_ID_PATTERN, ConversationTokens } from '../tokens/conversation-tokens';
+import {
+  CONVERSATION_ID_PATTERN,
+  ConversationRef,
+  ConversationTokens,
+} from '../tokens/conversation-tokens';
 import { DetokenizeService } from '../tokens/detokenize.service';
 import { typeNamesFor } from '../tokens/placeholder-grammar';
 import { TokenizeService } from '../tokens/tokenize.service';
+import type { StoredVaultEntry } from '../tokens/vault.repository';
 import {
   addChatInstruction,
   addResponsesInstruction,
@@ -22,7 +28,8 @@ import {
   responsesResponseSlots,
   SlotSet,
 } from './openai-shapes';
-import { RevealSession } from './reveal-session';
+import { LiteralTokens } from './literal-tokens';
+import { RevealSession, SentTokens } from './reveal-session';
 import { restoreEventStream } from './sse-restorer';
 import { renderSegments, segmentText } from './stream-restorer';
 import { postUpstream, UpstreamAnswer, UpstreamTarget } from './upstream';
@@ -82,33 +89,63 @@ export class GatewayService {
   ): Promise<GatewayAnswer> {
     const target = await this.upstreams.targetFor(caller.tenantId);
     const conversation = checkedConversation(call.conversation);
+    const ref =
+      conversation === null
+        ? null
+        : { tenantId: caller.tenantId, keyId: caller.keyId, conversation };
     const body = requireObject(rawBody);
     const policy = await this.policies.governing(caller.tenantId);
-    const sent = await this.tokenizeRequest(endpoint, caller, policy, body);
-    const allowed = await this.allowedTokens(caller, conversation, sent);
+    const sent = await this.tokenizeRequest(endpoint, caller, policy, body, ref);
+    if (ref) await this.conversations.remember(ref, sent.tokens);
+    const literals = await this.literalTokens(caller, ref, sent.formatPreserving);
+    const own = [...sent.tokens, ...literals];
+    // The answer most likely shows this call's tokens: their rows are read while the upstream
+    // answers (not the conversation's earlier ones, which may be thousands).
+    const prefetched = this.detokenizer
+      .prefetch(caller.tenantId, sent.tokens)
+      .catch(() => new Map<string, StoredVaultEntry>());
     const upstream = await this.callUpstream(endpoint, caller, target, body);
-    const session = new RevealSession(this.detokenizer, {
-      caller,
-      policy,
-      formatPreserving: false,
-      allowedTokens: allowed,
-      gatewayCall: { requestId: call.requestId, conversation },
-    });
-    return this.answer(endpoint, upstream, session, policy);
+    const session = new RevealSession(
+      this.detokenizer,
+      {
+        caller,
+        policy,
+        formatPreserving: false,
+        gatewayCall: { requestId: call.requestId, conversation },
+      },
+      this.sentTokens(ref, own, prefetched),
+    );
+    return this.answer(endpoint, upstream, session, policy, new LiteralTokens(literals));
   }
 
-  /** This call's tokens, and (with a conversation) every token it sent before; remembers these. */
-  private async allowedTokens(
+  /**
+   * The format-preserving tokens an answer may restore: this call's, and (for a tenant that mints
+   * them) those its conversation sent before.
+   */
+  private async literalTokens(
     caller: Principal,
-    conversation: string | null,
-    sent: readonly string[],
-  ): Promise<Set<string>> {
-    if (conversation === null) return new Set(sent);
-    const ref = { tenantId: caller.tenantId, keyId: caller.keyId, conversation };
-    await this.conversations.remember(ref, sent);
-    const allowed = await this.conversations.tokensOf(ref);
-    for (const token of sent) allowed.add(token);
-    return allowed;
+    ref: ConversationRef | null,
+    own: readonly string[],
+  ): Promise<string[]> {
+    if (ref === null || !(await this.policies.tenantUsesFormatPreserving(caller.tenantId))) {
+      return [...own];
+    }
+    return [...new Set([...own, ...(await this.conversations.formatPreservingTokens(ref))])];
+  }
+
+  /** This call's tokens, and (with a conversation) a lookup of those it sent before. */
+  private sentTokens(
+    ref: ConversationRef | null,
+    own: readonly string[],
+    prefetched: Promise<ReadonlyMap<string, StoredVaultEntry>>,
+  ): SentTokens {
+    const conversations = this.conversations;
+    return {
+      own,
+      prefetched,
+      sentEarlier: (tokens) =>
+        ref === null ? Promise.resolve(new Set()) : conversations.sentAmong(ref, tokens),
+    };
   }
 
   private async callUpstream(
@@ -137,28 +174,47 @@ export class GatewayService {
     return upstream;
   }
 
-  /** Tokenizes the request in place; returns the tokens it sent. */
+  /**
+   * Tokenizes the request in place; returns the tokens it sent (stored ones: masks and
+   * redactions are no tokens), the format-preserving ones apart.
+   */
   private async tokenizeRequest(
     endpoint: GatewayEndpoint,
     caller: Principal,
     policy: GoverningPolicy,
     body: JsonObject,
-  ): Promise<string[]> {
+    ref: ConversationRef | null,
+  ): Promise<{ tokens: string[]; formatPreserving: string[] }> {
     const slots = ENDPOINTS[endpoint].request(body);
-    if (slots.slots.length === 0) return [];
+    if (slots.slots.length === 0) return { tokens: [], formatPreserving: [] };
     const texts = slots.slots.map((s) => s.text);
-    const results = await this.tokenizer.tokenize(caller.tenantId, policy.document, texts);
+    // Names link to those earlier requests of the conversation sent (README "linked name tokens").
+    const context = ref ? { earlierNames: () => this.conversations.personTokens(ref) } : {};
+    const results = await this.tokenizer.tokenize(
+      caller.tenantId,
+      policy.document,
+      texts,
+      '',
+      context,
+    );
     results.forEach((result, i) => slots.slots[i].write(result.text));
     slots.commit();
     this.tokenMetrics.tokenized(results);
-    const sent = results.flatMap((r) => r.entities.map((e) => e.token));
-    this.metrics.countGatewayTokens(caller.keyId, 'tokenized', sent.length);
+    const tokens: string[] = [];
+    const formatPreserving: string[] = [];
+    for (const entity of results.flatMap((r) => r.entities)) {
+      const format = tokenRuleFor(policy.document, entity.type).format;
+      if (format === 'placeholder' || format === 'format_preserving') tokens.push(entity.token);
+      if (format === 'format_preserving') formatPreserving.push(entity.token);
+    }
+    const count = results.reduce((n, r) => n + r.entities.length, 0);
+    this.metrics.countGatewayTokens(caller.keyId, 'tokenized', count);
     const instruction = this.config.PII_VAULT_GATEWAY_INSTRUCTION;
-    if (sent.length > 0 && instruction !== 'off') {
+    if (count > 0 && instruction !== 'off') {
       if (endpoint === 'chat') addChatInstruction(body, instruction);
       if (endpoint === 'responses') addResponsesInstruction(body, instruction);
     }
-    return sent;
+    return { tokens, formatPreserving };
   }
 
   private async answer(
@@ -166,11 +222,12 @@ export class GatewayService {
     upstream: UpstreamAnswer,
     session: RevealSession,
     policy: GoverningPolicy,
+    literals: LiteralTokens,
   ): Promise<GatewayAnswer> {
     const restore = ENDPOINTS[endpoint].answer;
     const ok = upstream.status >= 200 && upstream.status < 300;
     if (ok && restore && /^text\/event-stream\b/i.test(upstream.contentType)) {
-      return this.stream(endpoint, upstream, session, policy);
+      return this.stream(endpoint, upstream, session, policy, literals);
     }
     const text = await upstream.text();
     const headers: Record<string, string> = {
@@ -192,7 +249,7 @@ export class GatewayService {
     }
     const slots = restore(parsed);
     const names = typeNamesFor(policy.document);
-    const segmented = slots.slots.map((slot) => segmentText(slot.text, names));
+    const segmented = slots.slots.map((slot) => segmentText(slot.text, names, literals));
     await session.decide(segmented.flat());
     segmented.forEach((segments, i) =>
       slots.slots[i].write(renderSegments(segments, session.value)),
@@ -211,6 +268,7 @@ export class GatewayService {
     upstream: UpstreamAnswer,
     session: RevealSession,
     policy: GoverningPolicy,
+    literals: LiteralTokens,
   ): GatewayAnswer {
     const out = new PassThrough();
     // The caller may go away mid-stream: writes then go nowhere, and the pump must not wait.
@@ -228,6 +286,7 @@ export class GatewayService {
       chunks: upstream.chunks(),
       session,
       names: typeNamesFor(policy.document),
+      literals,
       write,
     }).finally(() => {
       this.countOutcomes(session);

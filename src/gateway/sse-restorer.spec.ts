@@ -26,9 +26,13 @@ function session(allowed: string[]): { session: RevealSession; asked: string[][]
     caller: { keyId: 'k', tenantId: 't', tenantName: 't', roles: ['admin'] },
     policy: { name: 'default', version: null, document: {} },
     formatPreserving: false,
-    allowedTokens: new Set(allowed),
-  } as DetokenizeRequest & { allowedTokens: ReadonlySet<string> };
-  return { session: new RevealSession(detokenizer, request), asked };
+  } as DetokenizeRequest;
+  const sent = {
+    own: allowed,
+    sentEarlier: () => Promise.resolve(new Set<string>()),
+    prefetched: Promise.resolve(new Map()),
+  };
+  return { session: new RevealSession(detokenizer, request, sent), asked };
 }
 
 function chatStream(content: string[], args: string[]): string {

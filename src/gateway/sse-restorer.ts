@@ -1,6 +1,7 @@
 import { VaultError } from '../common/errors';
 import type { EntityTypeNames } from '../tokens/placeholder-grammar';
 import { isObject, JsonObject, responsesEventSlots } from './openai-shapes';
+import type { LiteralTokens } from './literal-tokens';
 import type { RevealSession } from './reveal-session';
 import { renderSegments, Segment, segmentText, StreamRestorer } from './stream-restorer';
 
@@ -9,6 +10,8 @@ export interface EventStreamRestore {
   chunks: AsyncIterable<Uint8Array>;
   session: RevealSession;
   names: EntityTypeNames;
+  /** Format-preserving tokens the call may restore (they have no placeholder syntax). */
+  literals?: LiteralTokens;
   /** Resolves once the text is handed on (waits while the caller's socket is full). */
   write(text: string): Promise<void>;
 }
@@ -105,7 +108,7 @@ abstract class RestoredStream {
   protected restorer(key: string): StreamRestorer {
     let restorer = this.restorers.get(key);
     if (!restorer) {
-      restorer = new StreamRestorer(this.options.names);
+      restorer = new StreamRestorer(this.options.names, this.options.literals);
       this.restorers.set(key, restorer);
     }
     return restorer;
@@ -240,7 +243,9 @@ class ResponsesStream extends RestoredStream {
     const out: string[] = [];
     if (DONE_OF[type] !== undefined) out.push(...(await this.heldDelta(payload, DONE_OF[type])));
     const slots = responsesEventSlots(payload);
-    const segmented = slots.slots.map((slot) => segmentText(slot.text, this.options.names));
+    const segmented = slots.slots.map((slot) =>
+      segmentText(slot.text, this.options.names, this.options.literals),
+    );
     await this.render(
       segmented.map((segments, i) => ({ segments, write: (t) => slots.slots[i].write(t) })),
     );

@@ -1,5 +1,6 @@
 import { BUILTIN_ENTITY_TYPES } from '../detection';
 import { EntityTypeNames, findPlaceholders } from '../tokens/placeholder-grammar';
+import { LiteralTokens } from './literal-tokens';
 import { renderSegments, Segment, segmentText, StreamRestorer } from './stream-restorer';
 
 const types = new EntityTypeNames(BUILTIN_ENTITY_TYPES);
@@ -98,5 +99,42 @@ describe('StreamRestorer', () => {
     expect(restorer.pending).toBe(0);
     // A bracket that turns out to be prose is released as soon as it cannot be a placeholder.
     expect(renderSegments(restorer.push(' [1] x'), shown)).toBe(' [1] x');
+  });
+});
+
+describe('StreamRestorer with format-preserving tokens the call sent', () => {
+  const FP: Record<string, string> = {
+    '9994 1234 5678 9010': '4111 1111 1111 1111',
+    'k3v9q2m7zt@vault.invalid': 'jane.roe@example.com',
+  };
+  const literals = new LiteralTokens(Object.keys(FP));
+  const show = (token: string) => FP[token] ?? VALUES[token];
+
+  function streamedFp(text: string, cuts: number[]): string {
+    const restorer = new StreamRestorer(types, literals);
+    const segments: Segment[] = [];
+    let last = 0;
+    for (const cut of [...cuts, text.length]) {
+      segments.push(...restorer.push(text.slice(last, cut)));
+      last = cut;
+    }
+    segments.push(...restorer.end());
+    return renderSegments(segments, show);
+  }
+
+  it.each([
+    'Card 9994 1234 5678 9010, mail k3v9q2m7zt@vault.invalid, [PERSON_7QX2KD9M].',
+    'Not these: 9994 1234 5678 90101, x9994 1234 5678 9010, 9994 1234 5678 9011 end 9994',
+  ])('restores %p only where a sent token stands whole, at every split point', (text) => {
+    const whole = renderSegments(segmentText(text, types, literals), show);
+    for (let cut = 0; cut <= text.length; cut++) expect(streamedFp(text, [cut])).toBe(whole);
+  });
+
+  it('restores a sent token as a whole word and leaves look-alike numbers as written', () => {
+    const text =
+      'Card 9994 1234 5678 9010 paid; 9994 1234 5678 90101 and 1234 5678 are not tokens.';
+    expect(renderSegments(segmentText(text, types, literals), show)).toBe(
+      'Card 4111 1111 1111 1111 paid; 9994 1234 5678 90101 and 1234 5678 are not tokens.',
+    );
   });
 });

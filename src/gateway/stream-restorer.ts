@@ -5,6 +5,7 @@ import {
   MAX_PLACEHOLDER_LENGTH,
   PlaceholderMatch,
 } from '../tokens/placeholder-grammar';
+import { LiteralTokens, NO_LITERAL_TOKENS } from './literal-tokens';
 
 /** A piece of restored output: plain text, or a placeholder (in the form the model wrote it). */
 export type Segment =
@@ -23,7 +24,10 @@ export class StreamRestorer {
   /** The last character released, which decides whether a word may begin at the buffer's start. */
   private before = '';
 
-  constructor(private readonly types: EntityTypeNames) {}
+  constructor(
+    private readonly types: EntityTypeNames,
+    private readonly literals: LiteralTokens = NO_LITERAL_TOKENS,
+  ) {}
 
   push(chunk: string): Segment[] {
     this.buffer += chunk;
@@ -41,13 +45,14 @@ export class StreamRestorer {
   }
 
   private holdFrom(): number {
-    const from = Math.max(0, this.buffer.length - MAX_PLACEHOLDER_LENGTH);
+    const longest = Math.max(MAX_PLACEHOLDER_LENGTH, this.literals.maxLength);
+    const from = Math.max(0, this.buffer.length - longest);
     for (let i = from; i < this.buffer.length; i++) {
       const previous = i > 0 ? this.buffer[i - 1] : this.before;
       const atWordStart = previous === '' || !WORD_CHAR.test(previous);
-      if (couldBePlaceholderStart(this.buffer.slice(i), atWordStart, this.types.isKnownPrefix)) {
-        return i;
-      }
+      const tail = this.buffer.slice(i);
+      if (couldBePlaceholderStart(tail, atWordStart, this.types.isKnownPrefix)) return i;
+      if (atWordStart && this.literals.couldStart(tail)) return i;
     }
     return this.buffer.length;
   }
@@ -55,7 +60,7 @@ export class StreamRestorer {
   private release(upTo: number): Segment[] {
     if (upTo === 0) return [];
     const offset = this.before.length;
-    const matches = findPlaceholders(this.before + this.buffer, this.types.isKnown)
+    const matches = findMatches(this.before + this.buffer, this.types, this.literals)
       .map((m) => ({ ...m, start: m.start - offset, end: m.end - offset }))
       .filter((m) => m.start >= 0 && m.end <= upTo);
     const released = this.buffer.slice(0, upTo);
@@ -66,8 +71,26 @@ export class StreamRestorer {
 }
 
 /** The whole text at once: the same segments a stream of it gives. */
-export function segmentText(text: string, types: EntityTypeNames): Segment[] {
-  return segmentsOf(text, findPlaceholders(text, types.isKnown));
+export function segmentText(
+  text: string,
+  types: EntityTypeNames,
+  literals: LiteralTokens = NO_LITERAL_TOKENS,
+): Segment[] {
+  return segmentsOf(text, findMatches(text, types, literals));
+}
+
+/** Placeholders, and format-preserving tokens the call knows (where no placeholder stands). */
+function findMatches(
+  text: string,
+  types: EntityTypeNames,
+  literals: LiteralTokens,
+): PlaceholderMatch[] {
+  const placeholders = findPlaceholders(text, types.isKnown);
+  if (literals.size === 0) return placeholders;
+  const free = literals
+    .find(text)
+    .filter((l) => !placeholders.some((p) => l.start < p.end && p.start < l.end));
+  return [...placeholders, ...free].sort((a, b) => a.start - b.start);
 }
 
 function segmentsOf(text: string, matches: readonly PlaceholderMatch[]): Segment[] {

@@ -118,17 +118,30 @@ export class DetokenizeService {
     return allowed;
   }
 
+  /**
+   * The vault rows of tokens a caller is likely to resolve soon (the gateway: its own tokens,
+   * read while the upstream answers). Reads only; nothing is decided, revealed or audited.
+   */
+  prefetch(tenantId: string, tokens: readonly string[]): Promise<Map<string, StoredVaultEntry>> {
+    return this.vault.findByTokens(tenantId, [...new Set(tokens)]);
+  }
+
+  /** `prefetched`: rows read earlier by prefetch; only tokens missing from it are read now. */
   async resolveTokens(
     request: DetokenizeRequest,
     tokens: readonly string[],
+    prefetched?: ReadonlyMap<string, StoredVaultEntry>,
   ): Promise<TokenResolution[]> {
     const distinct = [...new Set(tokens)];
     this.assertWithinTokenCap(distinct.length);
     request.clock?.lap('parse');
-    const entries = await this.vault.findByTokens(
-      request.caller.tenantId,
-      distinct.filter((t) => isAllowed(request, t)),
-    );
+    const allowed = distinct.filter((t) => isAllowed(request, t));
+    const missing = prefetched ? allowed.filter((t) => !prefetched.has(t)) : allowed;
+    const entries = await this.vault.findByTokens(request.caller.tenantId, missing);
+    for (const token of allowed) {
+      const entry = prefetched?.get(token);
+      if (entry) entries.set(token, entry);
+    }
     request.clock?.lap('lookup');
     const resolutions = await Promise.all(
       distinct.map((t) => this.resolveAllowed(request, t, entries.get(t))),

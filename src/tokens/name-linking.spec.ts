@@ -65,3 +65,32 @@ describe('linkedToken', () => {
     expect(bare.token).toBe('[PERSON_M4T8ZA00~7QX2KDAB]');
   });
 });
+
+describe('linkNames after the names earlier requests of a conversation sent', () => {
+  it('links a given name and a relative to an earlier full name, as if the history were resent', () => {
+    const earlier = ["Margaret O'Connell"];
+    const links = linkNames(['Margaret', "Daniel O'Connell"], earlier);
+    expect(links.get('Margaret')).toEqual({
+      value: 'Margaret',
+      anchor: "Margaret O'Connell",
+      kind: 'given',
+    });
+    expect(links.get("Daniel O'Connell")).toMatchObject({
+      anchor: "Margaret O'Connell",
+      kind: 'relative',
+    });
+  });
+
+  it('gives a mention the same link it got earlier, and no second form the same link', () => {
+    const earlier = ["Margaret O'Connell", 'Margaret', "Daniel O'Connell"];
+    const links = linkNames(["Daniel O'Connell", 'MARGARET', 'Margaret'], earlier);
+    expect(links.get("Daniel O'Connell")?.kind).toBe('relative');
+    expect(links.get('Margaret')?.kind).toBe('given');
+    // `Margaret` took the given-name link earlier: `MARGARET` stays unlinked (no token clash).
+    expect(links.has('MARGARET')).toBe(false);
+  });
+
+  it('links nothing without earlier names', () => {
+    expect(linkNames(['Margaret', "Daniel O'Connell"], []).size).toBe(0);
+  });
+});

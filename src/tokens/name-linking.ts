@@ -1,6 +1,6 @@
 /**
  * Context-preserving names (issue #15 item 4; README "SPEC addendum: linked name tokens"). Pure:
- * no I/O. Within one request, a PERSON mention that is part of a full name seen earlier links to
+ * no I/O. Within one request (or gateway conversation), a PERSON mention that is part of a full name seen earlier links to
  * it, and a full name sharing the family name of an earlier full name links to that one:
  *
  *   [PERSON_7QX2KD]          "Margaret O'Connell"  (the anchor: its own token, as before)
@@ -37,14 +37,20 @@ const fold = (word: string): string => word.normalize('NFC').toLocaleLowerCase('
  * full name is an anchor unless its family name already belongs to an earlier full name (then it
  * is a `relative` of that one). A one-word mention links to the first earlier full name whose
  * given name (else family name) it equals, case-insensitively. Anything else stays unlinked.
+ * `earlier` are the PERSON values earlier requests of the same conversation sent (full names and
+ * linked forms, in the order first sent): they come first, as if the request resent them, so a
+ * mention links to them and gets the same links it got then.
  */
-export function linkNames(mentions: readonly string[]): Map<string, NameLink> {
+export function linkNames(
+  mentions: readonly string[],
+  earlier: readonly string[] = [],
+): Map<string, NameLink> {
   const links = new Map<string, NameLink>();
   const fullNames: { value: string; given: string; family: string }[] = [];
   const familyAnchor = new Map<string, string>();
   const seen = new Set<string>();
   const taken = new Set<string>();
-  for (const value of mentions) {
+  for (const value of [...earlier, ...mentions]) {
     if (seen.has(value)) continue;
     seen.add(value);
     const words = nameWords(value);

@@ -46,6 +46,22 @@ interface DistinctValue {
 
 const MAX_TOKEN_CLASH_RETRIES = 4;
 
+/** What a tokenize call may know beyond its texts. */
+export interface TokenizeContext {
+  /**
+   * The PERSON tokens earlier requests of the same gateway conversation sent, in the order first
+   * sent; asked for only when the texts hold a PERSON mention that could link. Their values are
+   * decrypted in memory to link this request's names to them, never returned or stored anew.
+   */
+  earlierNames?: () => Promise<readonly string[]>;
+}
+
+/** A name an earlier request of the conversation sent, and its token. */
+interface EarlierName {
+  value: string;
+  token: string;
+}
+
 /**
  * Detects values under a policy and replaces each with its replacement: a stored token
  * (placeholder or format-preserving; the value is stored encrypted) or an irreversible mask or
@@ -75,7 +91,7 @@ export class TokenizeService {
     const policy = await this.policies.resolveFor(caller, request.policy);
     clock.lap('policy');
     const texts = request.texts ?? [request.text!];
-    const results = await this.tokenize(caller.tenantId, policy, texts, request.scope, clock);
+    const results = await this.tokenize(caller.tenantId, policy, texts, request.scope, {}, clock);
     this.tokenMetrics.tokenized(results);
     this.tokenMetrics.phases('tokenize', clock);
     return request.texts ? { results } : results[0];
@@ -86,6 +102,7 @@ export class TokenizeService {
     policy: PolicyDocument,
     texts: readonly string[],
     scope = '',
+    context: TokenizeContext = {},
     clock = new PhaseClock(),
   ): Promise<TokenizedText[]> {
     const options = detectOptionsFor(policy);
@@ -96,7 +113,7 @@ export class TokenizeService {
     const keys = new Map<DetectedEntity, string>();
     // One blind index per distinct value, however often the text repeats it.
     const keyOfValue = new Map<string, string>();
-    const links = nameLinksOf(policy, detected);
+    const { links, earlier } = await this.nameLinks(tenantId, policy, detected, context);
     const linked = new Map<DetectedEntity, NameLink>();
     for (const entity of detected.flat()) {
       const rule = tokenRuleFor(policy, entity.type);
@@ -123,7 +140,8 @@ export class TokenizeService {
       for (const [key, token] of await this.tokensFor(tenantId, storageScope, values, clock))
         tokens.set(key, token);
     }
-    await this.linkedTokens(tenantId, policy, scope, linked, keyOfValue, tokens, keys);
+    for (const name of earlier) tokens.set(earlierKey(name), name.token);
+    await this.linkedTokens(tenantId, policy, scope, linked, keyOfValue, tokens, keys, earlier);
     clock.lap('link');
 
     const results = texts.map((text, i) => {
@@ -164,8 +182,11 @@ export class TokenizeService {
     keyOfValue: Map<string, string>,
     tokens: Map<string, string>,
     keys: Map<DetectedEntity, string>,
+    earlier: readonly EarlierName[],
   ): Promise<void> {
     if (linked.size === 0) return;
+    // An anchor only an earlier request sent is known by its token (tokenize put it under earlierKey).
+    const earlierKeys = new Map(earlier.map((name) => [name.value, earlierKey(name)]));
     const rule = tokenRuleFor(policy, 'PERSON');
     const byValue = new Map<string, NameLink>();
     for (const link of linked.values()) byValue.set(link.value, link);
@@ -176,7 +197,8 @@ export class TokenizeService {
     for (const round of rounds) {
       const values: DistinctValue[] = [];
       for (const link of round) {
-        const anchorKey = keyOfValue.get(`PERSON\u0000${link.anchor}`);
+        const anchorKey =
+          keyOfValue.get(`PERSON\u0000${link.anchor}`) ?? earlierKeys.get(link.anchor);
         const anchorToken = anchorKey === undefined ? undefined : tokens.get(anchorKey);
         if (anchorToken === undefined) throw new Error('tokenize: a name link has no anchor');
         const blindIndex = await this.cipher.blindIndex(tenantId, 'PERSON', linkedIndexValue(link));
@@ -193,6 +215,58 @@ export class TokenizeService {
     }
     for (const [entity, link] of linked)
       keys.set(entity, keyOfValue.get(`PERSON\u0000${link.value}`)!);
+  }
+
+  /**
+   * Name links among the request's PERSON values (after the conversation's earlier names, if
+   * any), when PERSON gets placeholder tokens (a format-preserving or irreversible PERSON has no
+   * id to link by).
+   */
+  private async nameLinks(
+    tenantId: string,
+    policy: PolicyDocument,
+    detected: readonly DetectedEntity[][],
+    context: TokenizeContext,
+  ): Promise<{ links: Map<string, NameLink>; earlier: EarlierName[] }> {
+    if (tokenRuleFor(policy, 'PERSON').format !== 'placeholder') {
+      return { links: new Map(), earlier: [] };
+    }
+    const people = detected
+      .flat()
+      .filter((e) => e.type === 'PERSON')
+      .map((e) => e.text);
+    const earlier =
+      people.length > 0 && context.earlierNames
+        ? await this.earlierNames(tenantId, await context.earlierNames())
+        : [];
+    return {
+      links: linkNames(
+        people,
+        earlier.map((name) => name.value),
+      ),
+      earlier,
+    };
+  }
+
+  /**
+   * The live values behind earlier PERSON tokens, in their order, decrypted in memory only: full
+   * names, and linked forms (which keep their link). A one-word plain mention links to nothing.
+   */
+  private async earlierNames(tenantId: string, tokens: readonly string[]): Promise<EarlierName[]> {
+    const entries = await this.vault.findByTokens(tenantId, tokens);
+    const names: EarlierName[] = [];
+    for (const token of tokens) {
+      const entry = entries.get(token);
+      if (!entry?.sealed || entry.entityType !== 'PERSON') continue;
+      if (entry.expiresAt && entry.expiresAt.getTime() <= Date.now()) continue;
+      const value = await this.cipher.decrypt(
+        { tenantId, token, entityType: 'PERSON' },
+        entry.sealed,
+      );
+      const linkedForm = /\.(given|family)\]$/.test(token);
+      if (linkedForm || /\S\s+\S/u.test(value.trim())) names.push({ value, token });
+    }
+    return names;
   }
 
   /**
@@ -328,17 +402,9 @@ function tokenSpaceExhausted(values: readonly DistinctValue[]): VaultError {
   );
 }
 
-/**
- * Name links among the request's PERSON values, in document order, when PERSON gets placeholder
- * tokens (a format-preserving or irreversible PERSON has no id to link by).
- */
-function nameLinksOf(
-  policy: PolicyDocument,
-  detected: readonly DetectedEntity[][],
-): Map<string, NameLink> {
-  if (tokenRuleFor(policy, 'PERSON').format !== 'placeholder') return new Map();
-  const people = detected.flat().filter((e) => e.type === 'PERSON');
-  return linkNames(people.map((e) => e.text));
+/** Where tokenize keeps the token of a name only an earlier request sent (no blind index). */
+function earlierKey(name: EarlierName): string {
+  return `PERSON:earlier:${name.token}`;
 }
 
 /** `mask` keeps a type-aware hint of the value; `redact` leaves only the type. Nothing is stored. */

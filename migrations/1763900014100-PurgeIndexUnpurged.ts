@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * unpurged entries it took 0.09 ms (EXPLAIN ANALYZE of the purge statement, PostgreSQL 18). A
  * purged entry leaves the index when the purge sets purged_at.
  */
-export class PurgeIndexUnpurged1763900014000 implements MigrationInterface {
-  name = 'PurgeIndexUnpurged1763900014000';
+export class PurgeIndexUnpurged1763900014100 implements MigrationInterface {
+  name = 'PurgeIndexUnpurged1763900014100';
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX vault_entries_expiry_idx`);
