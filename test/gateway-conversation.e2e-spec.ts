@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { randomBytes, randomInt } from 'node:crypto';
+import { askChat } from './support/openai-chat';
 import { FakeUpstream, tokensIn } from './support/fake-upstream';
 import { luhnComplete } from './support/luhn';
 import { ADMIN_KEY, createDatabase, createKey, newMasterKey, Service } from './support/service';
@@ -28,24 +29,6 @@ describe('LLM gateway: format-preserving tokens and the conversation cap, over r
       defaultHeaders: conversation ? { 'X-PII-Vault-Conversation': conversation } : {},
     });
 
-  async function ask(openai: OpenAI, content: string, cuts?: number[]): Promise<string> {
-    if (cuts === undefined) {
-      const completion = await openai.chat.completions.create({
-        model: 'fake',
-        messages: [{ role: 'user', content }],
-      });
-      return completion.choices[0].message.content ?? '';
-    }
-    const stream = await openai.chat.completions.create({
-      model: 'fake',
-      stream: true,
-      messages: [{ role: 'user', content }],
-    });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
-    return text;
-  }
-
   /** The last user message the model got. */
   const lastPrompt = (): string => {
     const messages = fake.last().body.messages as { role: string; content: string }[];
@@ -55,7 +38,7 @@ describe('LLM gateway: format-preserving tokens and the conversation cap, over r
   /** A card's format-preserving token, minted by tokenizing it through the gateway. */
   async function fpTokenOf(card: string, conversation?: string): Promise<string> {
     fake.reply = () => ({ content: 'ok' });
-    await ask(client(ADMIN_KEY, conversation), `Card ${card}.`);
+    await askChat(client(ADMIN_KEY, conversation), `Card ${card}.`);
     const tokens = lastPrompt().match(FP_CARD) ?? [];
     expect(tokens).toHaveLength(1);
     return tokens[0]!;
@@ -100,7 +83,7 @@ describe('LLM gateway: format-preserving tokens and the conversation cap, over r
       const [token] = messages[messages.length - 1].content.match(FP_CARD) ?? [];
       return { content: `Refunded ${token}, not ${foreign}.` };
     };
-    expect(await ask(client(ADMIN_KEY), `Refund card ${card}.`)).toBe(
+    expect(await askChat(client(ADMIN_KEY), `Refund card ${card}.`)).toBe(
       `Refunded ${card}, not ${foreign}.`,
     );
     expect(fake.everything).not.toContain(card);
@@ -108,7 +91,7 @@ describe('LLM gateway: format-preserving tokens and the conversation cap, over r
     const answer = `Refunded ${sent}, not ${foreign}.`;
     for (let cut = 1; cut < answer.length; cut++) {
       fake.reply = () => ({ content: answer, cuts: [cut] });
-      expect(await ask(client(ADMIN_KEY), `Refund card ${card}.`, [])).toBe(
+      expect(await askChat(client(ADMIN_KEY), `Refund card ${card}.`, true)).toBe(
         `Refunded ${card}, not ${foreign}.`,
       );
     }
@@ -124,7 +107,7 @@ describe('LLM gateway: format-preserving tokens and the conversation cap, over r
       const messages = body.messages as { content: string }[];
       return { content: `Echo: ${messages[messages.length - 1].content}` };
     };
-    const text = await ask(client(supportKey), `Card ${card}.`);
+    const text = await askChat(client(supportKey), `Card ${card}.`);
     expect(text).toMatch(/^Echo: Card 999\d{13}\.$/);
     expect(text).not.toContain(card);
   });
@@ -134,13 +117,13 @@ describe('LLM gateway: format-preserving tokens and the conversation cap, over r
     const conversation = `fp-${randomBytes(4).toString('hex')}`;
     const token = await fpTokenOf(card, conversation);
     fake.reply = () => ({ content: `Your card ${token} is refunded.` });
-    expect(await ask(client(ADMIN_KEY, conversation), 'Is it done?')).toBe(
+    expect(await askChat(client(ADMIN_KEY, conversation), 'Is it done?')).toBe(
       `Your card ${card} is refunded.`,
     );
-    expect(await ask(client(ADMIN_KEY, conversation), 'Is it done?', [])).toBe(
+    expect(await askChat(client(ADMIN_KEY, conversation), 'Is it done?', true)).toBe(
       `Your card ${card} is refunded.`,
     );
-    expect(await ask(client(ADMIN_KEY, `${conversation}-other`), 'Is it done?')).toBe(
+    expect(await askChat(client(ADMIN_KEY, `${conversation}-other`), 'Is it done?')).toBe(
       `Your card ${token} is refunded.`,
     );
   });
@@ -153,7 +136,7 @@ describe('LLM gateway: format-preserving tokens and the conversation cap, over r
     const sent: string[] = [];
     fake.reply = () => ({ content: 'ok' });
     for (const batch of [emails(0), emails(60)]) {
-      await ask(client(ADMIN_KEY, conversation), `Write to ${batch.join(', ')}.`);
+      await askChat(client(ADMIN_KEY, conversation), `Write to ${batch.join(', ')}.`);
       const tokens = tokensIn(lastPrompt());
       expect(tokens).toHaveLength(60);
       sent.push(...tokens);
@@ -169,7 +152,7 @@ describe('LLM gateway: format-preserving tokens and the conversation cap, over r
     expect(outcomes.slice(20).every((o) => o === 'revealed')).toBe(true);
 
     // Sending a dropped token again brings it back (and drops the next oldest).
-    await ask(client(ADMIN_KEY, conversation), `Write to ${emails(0)[0]}.`);
+    await askChat(client(ADMIN_KEY, conversation), `Write to ${emails(0)[0]}.`);
     const again = await service.post<{ tokens: { token: string; outcome: string }[] }>(
       '/v1/detokenize',
       { tokens: [sent[0], sent[20]], conversation },

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { askChat } from './support/openai-chat';
 import { FakeUpstream } from './support/fake-upstream';
 import { ADMIN_KEY, createDatabase, newMasterKey, Service } from './support/service';
 
@@ -104,31 +105,13 @@ describe('LLM gateway: linked name tokens, official openai client, real HTTP', (
       return seen;
     };
 
-    async function ask(openai: OpenAI, content: string, stream = false): Promise<string> {
-      if (!stream) {
-        const completion = await openai.chat.completions.create({
-          model: 'fake',
-          messages: [{ role: 'user', content }],
-        });
-        return completion.choices[0].message.content ?? '';
-      }
-      const chunks = await openai.chat.completions.create({
-        model: 'fake',
-        stream: true,
-        messages: [{ role: 'user', content }],
-      });
-      let text = '';
-      for await (const chunk of chunks) text += chunk.choices[0]?.delta?.content ?? '';
-      return text;
-    }
-
     const FIRST = 'Eleanor Whitfield opened a ticket about her invoice.';
     const SECOND = 'Later Eleanor wrote that Thomas Whitfield would pay it.';
 
     it('a later request links a given name and a relative to the full name an earlier one sent', async () => {
       const seen = echoWithTokens();
       const conversation = client(ADMIN_KEY, 'ticket-4711');
-      expect(await ask(conversation, FIRST)).toBe(`Echo: ${FIRST}`);
+      expect(await askChat(conversation, FIRST)).toBe(`Echo: ${FIRST}`);
       const first = /^\[PERSON_(\w{8})\] opened a ticket/.exec(seen.prompts[0]);
       expect(first).not.toBeNull();
       const fullId = first![1];
@@ -141,7 +124,7 @@ describe('LLM gateway: linked name tokens, official openai client, real HTTP', (
         seen.prompts.push(prompt);
         return { content: `Echo: ${prompt} (re [PERSON_${fullId}])` };
       };
-      expect(await ask(conversation, SECOND)).toBe(`Echo: ${SECOND} (re Eleanor Whitfield)`);
+      expect(await askChat(conversation, SECOND)).toBe(`Echo: ${SECOND} (re Eleanor Whitfield)`);
       expect(seen.prompts[1]).toMatch(
         new RegExp(
           `^Later \\[PERSON_${fullId}\\.given\\] wrote that \\[PERSON_\\w{8}~${fullId}\\] would pay it\\.$`,
@@ -151,15 +134,15 @@ describe('LLM gateway: linked name tokens, official openai client, real HTTP', (
 
       // Streamed, split inside the linked tokens: the same tokens go up, the names come back.
       const streamed = echoWithTokens([17, 30]);
-      expect(await ask(conversation, SECOND, true)).toBe(`Echo: ${SECOND}`);
+      expect(await askChat(conversation, SECOND, true)).toBe(`Echo: ${SECOND}`);
       expect(streamed.prompts[0]).toBe(seen.prompts[1]);
     });
 
     it('another conversation, or the same conversation id under another key, links nothing', async () => {
       const seen = echoWithTokens();
       const linked = client(ADMIN_KEY, 'ticket-4711');
-      await ask(linked, FIRST);
-      await ask(linked, SECOND);
+      await askChat(linked, FIRST);
+      await askChat(linked, SECOND);
       const linkedTokens = seen.prompts[1].match(PERSON_TOKEN) ?? [];
       expect(linkedTokens).toHaveLength(2);
 
@@ -171,7 +154,7 @@ describe('LLM gateway: linked name tokens, official openai client, real HTTP', (
         client(ADMIN_KEY, 'ticket-4712'),
         client(otherKey.body.key, 'ticket-4711'),
       ]) {
-        expect(await ask(other, SECOND)).toBe(`Echo: ${SECOND}`);
+        expect(await askChat(other, SECOND)).toBe(`Echo: ${SECOND}`);
         const prompt = seen.prompts[seen.prompts.length - 1];
         const tokens = prompt.match(PERSON_TOKEN) ?? [];
         expect(tokens).toHaveLength(2);

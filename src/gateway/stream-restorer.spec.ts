@@ -15,8 +15,8 @@ const VALUES: Record<string, string> = {
 };
 const shown = (token: string) => VALUES[token];
 
-function streamed(text: string, cuts: number[]): { out: string; segments: Segment[] } {
-  const restorer = new StreamRestorer(types);
+/** The segments a restorer gives for the text pushed in pieces cut at `cuts`. */
+function segmentsOf(restorer: StreamRestorer, text: string, cuts: number[]): Segment[] {
   const segments: Segment[] = [];
   let last = 0;
   for (const cut of [...cuts, text.length]) {
@@ -24,6 +24,11 @@ function streamed(text: string, cuts: number[]): { out: string; segments: Segmen
     last = cut;
   }
   segments.push(...restorer.end());
+  return segments;
+}
+
+function streamed(text: string, cuts: number[]): { out: string; segments: Segment[] } {
+  const segments = segmentsOf(new StreamRestorer(types), text, cuts);
   return { out: renderSegments(segments, shown), segments };
 }
 
@@ -111,15 +116,7 @@ describe('StreamRestorer with format-preserving tokens the call sent', () => {
   const show = (token: string) => FP[token] ?? VALUES[token];
 
   function streamedFp(text: string, cuts: number[]): string {
-    const restorer = new StreamRestorer(types, literals);
-    const segments: Segment[] = [];
-    let last = 0;
-    for (const cut of [...cuts, text.length]) {
-      segments.push(...restorer.push(text.slice(last, cut)));
-      last = cut;
-    }
-    segments.push(...restorer.end());
-    return renderSegments(segments, show);
+    return renderSegments(segmentsOf(new StreamRestorer(types, literals), text, cuts), show);
   }
 
   it.each([
