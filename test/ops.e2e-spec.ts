@@ -257,7 +257,9 @@ describe('metrics, logs and headers after a workload full of PII', () => {
     expect(body).toMatch(
       /pii_vault_tokens_total\{operation="detokenize",entity_type="none",outcome="unknown"\} 1/,
     );
-    expect(body).toMatch(/pii_vault_detection_duration_seconds_count [1-9]/);
+    // Detection ran on the detection thread (PII_VAULT_DETECT_THREADS defaults to 1), not the loop.
+    expect(body).toMatch(/pii_vault_detection_duration_seconds_count\{lane="threads"\} [1-9]/);
+    expect(body).not.toMatch(/pii_vault_detection_duration_seconds_count\{lane="loop"\}/);
     expect(body).toMatch(new RegExp(`pii_vault_vault_entries ${tokens.length}\n`));
     expect(body).toMatch(/pii_vault_db_pool_connections\{state="max"\} 16/);
     expect(body).toMatch(/pii_vault_audit_write_failures_total 0/);

@@ -173,6 +173,12 @@ export class AppConfig {
   PII_VAULT_DETECT_OFFLOAD_BYTES: number = 32 * 1024;
 
   @Transform(toInt)
+  @IsInt({ message: 'PII_VAULT_DETECT_THREADS must be an integer' })
+  @Min(0, { message: 'PII_VAULT_DETECT_THREADS must be >= 0 (0 detects on the event loop)' })
+  @Max(64, { message: 'PII_VAULT_DETECT_THREADS must be <= 64' })
+  PII_VAULT_DETECT_THREADS: number = 1;
+
+  @Transform(toInt)
   @IsInt({ message: 'PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR must be an integer' })
   @Min(1, { message: 'PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR must be >= 1' })
   PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR: number = 200;
@@ -310,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'PII_VAULT_MAX_VALUES_PER_REQUEST',
     'PII_VAULT_MAX_TOKENS_PER_REQUEST',
     'PII_VAULT_DETECT_OFFLOAD_BYTES',
+    'PII_VAULT_DETECT_THREADS',
     'PII_VAULT_UNKNOWN_TOKENS_ALERT_PER_HOUR',
     'TLS_CERT_FILE',
     'TLS_KEY_FILE',

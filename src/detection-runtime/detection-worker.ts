@@ -1,36 +1,55 @@
-/** Worker-thread entry of DetectionRunner: one engine per thread, entities back as columns. */
-import { DetectionEngine, DetectOptions } from '../detection';
+/**
+ * Worker-thread entry of DetectionRunner: one engine per thread, entities back as columns. The
+ * thread's workerData (DetectThreadData) says whether it runs at background priority.
+ */
+import { DetectionEngine } from '../detection';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import Piscina from 'piscina';
 import { detectResultJson } from './detect-result';
-import type { EntityColumns } from './detection-runner';
+import type { DetectJob, DetectThreadData, EntityColumns } from './detection-runner';
 
-const THREAD_NICE = 10;
+const BACKGROUND_NICE = 10;
 
 const engine = new DetectionEngine();
-lowerThreadPriority();
+if ((Piscina.workerData as DetectThreadData | undefined)?.background) lowerThreadPriority();
 
 /**
- * On Linux a thread has its own nice value: this one yields the CPU to the event loop (health
- * checks, small requests) whenever both want it. Elsewhere the thread keeps the default.
+ * On Linux a thread has its own nice value: the bulk thread yields the CPU to the event loop
+ * (health checks, small requests) whenever both want it. Elsewhere it keeps the default.
  */
 function lowerThreadPriority(): void {
   try {
     // /proc/thread-self names this thread, not the process: `<pid>/task/<tid>`.
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid)) setPriority(tid, THREAD_NICE);
+    if (Number.isInteger(tid)) setPriority(tid, BACKGROUND_NICE);
   } catch {
     // not Linux, or not allowed: run at normal priority
   }
+}
+
+/** Each text's entities, and the seconds its detection took on this thread. */
+export interface DetectedColumns {
+  columns: EntityColumns[];
+  seconds: Float64Array;
 }
 
 /**
  * Tens of thousands of entity objects would cost the event loop hundreds of milliseconds to
  * deserialize; typed arrays and one list of type names cost almost nothing to move.
  */
-export default function detect(job: { text: string; options: DetectOptions }): EntityColumns {
-  const found = engine.detect(job.text, job.options);
+export default function detect(job: DetectJob): DetectedColumns {
+  const seconds = new Float64Array(job.texts.length);
+  const columns = job.texts.map((text, t) => {
+    const started = process.hrtime.bigint();
+    const found = engine.detect(text, job.options);
+    seconds[t] = Number(process.hrtime.bigint() - started) / 1e9;
+    return columnsOf(found);
+  });
+  return { columns, seconds };
+}
+
+function columnsOf(found: ReturnType<DetectionEngine['detect']>): EntityColumns {
   const types = new NameTable();
   const recognizers = new NameTable();
   const columns: EntityColumns = {
@@ -67,10 +86,13 @@ class NameTable {
   }
 }
 
-/** POST /v1/detect's whole answer, serialized here and moved (not copied) to the event loop. */
-export function detectAsJson(job: { text: string; options: DetectOptions }): unknown {
+/**
+ * POST /v1/detect's whole answer for one large text, serialized here and moved (not copied) to
+ * the event loop.
+ */
+export function detectAsJson(job: DetectJob): unknown {
   // TextEncoder gives the bytes a buffer of their own (Buffer.from may share a pool slab).
   return Piscina.move(
-    new TextEncoder().encode(detectResultJson(engine.detect(job.text, job.options))),
+    new TextEncoder().encode(detectResultJson(engine.detect(job.texts[0], job.options))),
   );
 }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DetectionEngine } from '../detection';
 import { MetricsModule } from '../observability/metrics.module';
-import { DetectionRunner } from './detection-runner';
+import { DetectionRunner, LazyDetectionEngine } from './detection-runner';
 
 /**
  * The one shared detection engine of the process and the runner that feeds it (on the event loop,
@@ -9,10 +8,7 @@ import { DetectionRunner } from './detection-runner';
  */
 @Module({
   imports: [MetricsModule],
-  providers: [
-    { provide: DetectionEngine, useFactory: () => new DetectionEngine() },
-    DetectionRunner,
-  ],
-  exports: [DetectionEngine, DetectionRunner],
+  providers: [LazyDetectionEngine, DetectionRunner],
+  exports: [DetectionRunner],
 })
 export class DetectionModule {}

@@ -66,9 +66,10 @@ export async function webhookReceiver(): Promise<{
   return { url: `http://127.0.0.1:${port}/alert`, bodies, close: () => server.close() };
 }
 
-/** The value of an unlabelled counter on /metrics (0 while it has no sample). */
+/** The value of a counter series on /metrics, `name` or `name{label="value"}` (0 while it has no sample). */
 export async function counter(service: Service, name: string): Promise<number> {
   const res = await service.request<string>('GET', '/metrics', { key: null });
-  const match = new RegExp(`^${name} (\\d+)`, 'm').exec(res.body);
+  const escaped = name.replace(/[{}]/g, '\\$&');
+  const match = new RegExp(`^${escaped} (\\d+)`, 'm').exec(res.body);
   return match ? Number(match[1]) : 0;
 }
