@@ -37,17 +37,10 @@ export class ConversationTokens {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  /** The whole live set (POST /v1/detokenize with `conversation`). */
-  async tokensOf(ref: ConversationRef): Promise<Set<string>> {
-    const rows = await selectRows<{ token: string }>(
-      this.db,
-      `SELECT token FROM conversation_tokens WHERE ${LIVE}`,
-      [ref.tenantId, ref.keyId, ref.conversation],
-    );
-    return new Set(rows.map((r) => r.token));
-  }
-
-  /** Which of these tokens the conversation sent (the gateway asks only after what it meets). */
+  /**
+   * Which of these tokens the conversation sent: the gateway and POST /v1/detokenize ask only
+   * after the tokens they meet, never for a conversation's whole set.
+   */
   async sentAmong(ref: ConversationRef, tokens: readonly string[]): Promise<Set<string>> {
     if (tokens.length === 0) return new Set();
     const rows = await selectRows<{ token: string }>(

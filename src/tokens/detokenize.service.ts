@@ -16,7 +16,7 @@ import { maskValue } from './formats/masking';
 import { tokenType } from './token-format';
 import { findPlaceholders, typeNamesFor } from './placeholder-grammar';
 import { StoredVaultEntry, VaultRepository } from './vault.repository';
-import { ConversationTokens } from './conversation-tokens';
+import { ConversationTokens, type ConversationRef } from './conversation-tokens';
 
 export type DetokenizeOutcome =
   'revealed' | 'masked' | 'denied' | 'unknown' | 'expired' | 'foreign';
@@ -41,6 +41,11 @@ export interface DetokenizeRequest {
    * and is audited as a `foreign_token` event (the gateway: tokens its conversation sent).
    */
   allowedTokens?: ReadonlySet<string>;
+  /**
+   * Tokens this conversation sent are allowed too (POST /v1/detokenize with `conversation`):
+   * asked for only among the tokens the request looks up, never as the conversation's whole set.
+   */
+  conversation?: ConversationRef;
   /** The gateway call a reveal belongs to, kept in its audit row. */
   gatewayCall?: { requestId: string; conversation: string | null };
   /** Splits the handler's time into phases (pii_vault_token_phase_seconds). */
@@ -88,7 +93,7 @@ export class DetokenizeService {
       policy: await this.policies.governing(caller.tenantId),
       formatPreserving: await this.policies.tenantUsesFormatPreserving(caller.tenantId),
       purpose: body.purpose,
-      allowedTokens: await this.allowedTokensFor(caller, body),
+      ...this.allowedTokensFor(caller, body),
       clock,
     };
     clock.lap('policy');
@@ -100,22 +105,36 @@ export class DetokenizeService {
     return result;
   }
 
-  /** `allowedTokens` and a `conversation`'s tokens together; undefined when neither is given. */
-  private async allowedTokensFor(
+  /**
+   * `allowedTokens`, and the conversation whose tokens are allowed too; no restriction when
+   * neither is given.
+   */
+  private allowedTokensFor(
     caller: Principal,
     body: DetokenizeRequestDto,
-  ): Promise<Set<string> | undefined> {
-    if (body.allowedTokens === undefined && body.conversation === undefined) return undefined;
-    const allowed = new Set(body.allowedTokens ?? []);
-    if (body.conversation !== undefined) {
-      const ref = {
-        tenantId: caller.tenantId,
-        keyId: caller.keyId,
-        conversation: body.conversation,
-      };
-      for (const token of await this.conversations.tokensOf(ref)) allowed.add(token);
+  ): Pick<DetokenizeRequest, 'allowedTokens' | 'conversation'> {
+    if (body.allowedTokens === undefined && body.conversation === undefined) return {};
+    const allowedTokens = new Set(body.allowedTokens ?? []);
+    if (body.conversation === undefined) return { allowedTokens };
+    const conversation = {
+      tenantId: caller.tenantId,
+      keyId: caller.keyId,
+      conversation: body.conversation,
+    };
+    return { allowedTokens, conversation };
+  }
+
+  /** Allows those of `tokens` the request's conversation sent (one read of just these). */
+  private async admitConversationTokens(
+    request: DetokenizeRequest,
+    tokens: readonly string[],
+  ): Promise<void> {
+    if (!request.conversation) return;
+    const allowed = new Set(request.allowedTokens);
+    for (const token of await this.conversations.sentAmong(request.conversation, tokens)) {
+      allowed.add(token);
     }
-    return allowed;
+    request.allowedTokens = allowed;
   }
 
   /**
@@ -135,6 +154,7 @@ export class DetokenizeService {
     const distinct = [...new Set(tokens)];
     this.assertWithinTokenCap(distinct.length);
     request.clock?.lap('parse');
+    await this.admitConversationTokens(request, distinct);
     const allowed = distinct.filter((t) => isAllowed(request, t));
     const missing = prefetched ? allowed.filter((t) => !prefetched.has(t)) : allowed;
     const entries = await this.vault.findByTokens(request.caller.tenantId, missing);
@@ -172,12 +192,16 @@ export class DetokenizeService {
     const candidates = request.formatPreserving
       ? this.candidatesWithinCap(text, occurrences, bracketTokens.size)
       : [];
+    request.clock?.lap('parse');
+    await this.admitConversationTokens(request, [
+      ...bracketTokens,
+      ...candidates.map((c) => c.value),
+    ]);
     // Only candidates the request may see are looked up (and so charged); others stay text.
     const candidateValues = new Set(
       candidates.map((c) => c.value).filter((t) => isAllowed(request, t)),
     );
     for (const token of bracketTokens) candidateValues.delete(token);
-    request.clock?.lap('parse');
     const entries = await this.vault.findByTokens(request.caller.tenantId, [
       ...new Set([...bracketTokens, ...candidateValues].filter((t) => isAllowed(request, t))),
     ]);
