@@ -110,10 +110,14 @@ function startBenchService(
   );
 }
 
-/** The bare Fastify + pg ceilings, on the bench's own table (created here, dropped at the end). */
-async function startCeilingServer(databaseUrl: string): Promise<BenchService> {
-  await withDatabase(databaseUrl, (c) => c.query(CREATE_CEILING_TABLE));
-  return startService({ DATABASE_URL: databaseUrl }, [CEILING_SERVER]);
+/**
+ * A bare Fastify + pg ceiling process, on the bench's own table (created before, dropped at the
+ * end): `detect` holds the detection engine for /detect-insert; the other process does not.
+ */
+function startCeilingServer(databaseUrl: string, detect: boolean): Promise<BenchService> {
+  return startService({ DATABASE_URL: databaseUrl, CEILING_DETECT: detect ? '1' : '0' }, [
+    CEILING_SERVER,
+  ]);
 }
 
 async function withDatabase<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
@@ -588,10 +592,12 @@ export async function runHttpBench(): Promise<void> {
   try {
     // The service first: it runs the migrations the variants then find done.
     const service = await started(startBenchService(databaseUrl, dataDir));
-    const [auditOff, opsOff, ceilings, replica] = await Promise.all([
+    await withDatabase(databaseUrl, (c) => c.query(CREATE_CEILING_TABLE));
+    const [auditOff, opsOff, ceilings, detectCeiling, replica] = await Promise.all([
       started(startBenchService(databaseUrl, dataDir, 'audit-off')),
       started(startBenchService(databaseUrl, dataDir, 'ops-off')),
-      started(startCeilingServer(databaseUrl)),
+      started(startCeilingServer(databaseUrl, false)),
+      started(startCeilingServer(databaseUrl, true)),
       // A second replica of the service on the same database, for the scale-out rows.
       started(startBenchService(databaseUrl, dataDir)),
     ]);
@@ -649,7 +655,7 @@ export async function runHttpBench(): Promise<void> {
     const ceilingTargets = [
       route(ROW.noop, ROW.insert, ceilings, '/noop', () => '{}'),
       route(ROW.insert, ROW.insert, ceilings, '/insert', () => '{}'),
-      route(ROW.detectInsert, ROW.detectInsert, ceilings, '/detect-insert', tokenizeBody),
+      route(ROW.detectInsert, ROW.detectInsert, detectCeiling, '/detect-insert', tokenizeBody),
     ];
     const scaleOutRoutes: { name: string; one: Target; two: [Target, Target] }[] = [
       {
@@ -677,7 +683,7 @@ export async function runHttpBench(): Promise<void> {
     }
     const fixedRates = openLoopOnly();
     if (fixedRates) {
-      for (const target of [tokenizeTargets[0], detokenizeTargets[0]]) {
+      for (const target of [tokenizeTargets[0], detokenizeTargets[0], ...ceilingTargets]) {
         target.prepare?.();
         await load(target, { duration: WARMUP_SECONDS });
       }
