@@ -1,3 +1,4 @@
+import { Agent, type Dispatcher, request } from 'undici';
 import { ErrorCode, VaultError } from '../common/errors';
 
 /** Where a gateway call goes: an OpenAI-compatible API's base URL (ending in /v1) and its key. */
@@ -21,9 +22,17 @@ export interface UpstreamAnswer {
 class UpstreamTimeout extends Error {}
 
 /**
+ * Keep-alive connections to the upstream hosts, shared by every call, through undici's own
+ * request API: `fetch` (WHATWG streams, Request and Response objects) cost 0.33-0.41 ms of client
+ * CPU per call here, warm, against 0.05 ms for `request`, on the event loop that serves every
+ * other route too (`node dist/bench/upstream-client.js`).
+ */
+const upstreamAgent = new Agent({ keepAliveTimeout: 30_000 });
+
+/**
  * POSTs JSON to the upstream. No answer (headers) within `timeoutMs` → 504 upstream_timeout;
  * no connection → 502 upstream_unreachable. Neither error carries anything of the request.
- * While the body streams, silence longer than `timeoutMs` ends it.
+ * While the body streams, silence longer than `timeoutMs` ends it. Redirects are not followed.
  */
 export async function postUpstream(
   target: UpstreamTarget,
@@ -38,14 +47,17 @@ export async function postUpstream(
     accept: 'application/json, text/event-stream',
   };
   if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
-  let response: Response;
+  let response: Dispatcher.ResponseData;
   try {
-    response = await fetch(`${target.baseUrl.replace(/\/+$/, '')}${path}`, {
+    response = await request(`${target.baseUrl.replace(/\/+$/, '')}${path}`, {
+      dispatcher: upstreamAgent,
       method: 'POST',
       headers,
       body: JSON.stringify(body),
       signal: controller.signal,
-      redirect: 'manual',
+      // The timer above is the one deadline; undici's own would answer with other errors.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
   } catch (error) {
     clearTimeout(timer);
@@ -57,27 +69,32 @@ export async function postUpstream(
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(new UpstreamTimeout()), timeoutMs);
   };
+  const stream = response.body;
   async function* chunks(): AsyncGenerator<Uint8Array> {
-    if (!response.body) return;
-    const reader = response.body.getReader();
+    const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let ended = false;
     try {
       for (;;) {
         rearm();
-        const { done, value } = await reader.read();
-        if (done) return;
+        const { done, value } = await iterator.next();
+        if (done) {
+          ended = true;
+          return;
+        }
         yield value;
       }
     } catch (error) {
       throw upstreamError(error, controller.signal);
     } finally {
       clearTimeout(timer);
-      reader.releaseLock();
+      // Left before the end (the reader stopped or failed): free the connection.
+      if (!ended) stream.destroy();
     }
   }
   return {
-    status: response.status,
-    contentType: response.headers.get('content-type') ?? '',
-    retryAfter: response.headers.get('retry-after'),
+    status: response.statusCode,
+    contentType: headerValue(response.headers['content-type']) ?? '',
+    retryAfter: headerValue(response.headers['retry-after']) ?? null,
     chunks,
     async text() {
       const decoder = new TextDecoder();
@@ -88,8 +105,13 @@ export async function postUpstream(
     cancel() {
       clearTimeout(timer);
       controller.abort();
+      stream.destroy();
     },
   };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function upstreamError(error: unknown, signal: AbortSignal): VaultError {
