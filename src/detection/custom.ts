@@ -27,12 +27,17 @@ export function validateCustomPattern(pattern: string): string | null {
 
 /** Checks a whole custom recognizer config; returns an error message, or null when valid. */
 export function validateCustomRecognizer(config: CustomRecognizerConfig): string | null {
+  return validateFields(config) ?? validateCustomPattern(config.pattern);
+}
+
+/** Everything but the pattern: cheap enough to check on every call. */
+function validateFields(config: CustomRecognizerConfig): string | null {
   if (!TYPE_NAME.test(config.type)) return 'type must be an UPPER_SNAKE name';
   if (!(config.score >= 0 && config.score <= 1)) return 'score must be between 0 and 1';
   if (config.context && !config.context.every((w) => typeof w === 'string' && w.trim() !== '')) {
     return 'context words must be non-empty strings';
   }
-  return validateCustomPattern(config.pattern);
+  return null;
 }
 
 /** Compiled RE2 programs by pattern; compilation is the costly part and patterns repeat per tenant. */
@@ -55,8 +60,12 @@ export function runCustomRecognizers(
 ): Candidate[] {
   const out: Candidate[] = [];
   for (const config of configs) {
-    if (validateCustomRecognizer(config) !== null) continue;
-    const re = compile(config.pattern);
+    if (validateFields(config) !== null) continue;
+    // A cached program passed validateCustomPattern when it was compiled: not compiled twice.
+    const re =
+      compiled.get(config.pattern) ??
+      (validateCustomPattern(config.pattern) === null ? compile(config.pattern) : undefined);
+    if (!re) continue;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
