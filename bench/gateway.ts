@@ -14,6 +14,7 @@ import path from 'node:path';
 import { Agent, request } from 'undici';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { benchPrompt } from './http';
+import { openLoop } from './lib/open-loop';
 import { BenchService, SERVICE_MAIN, startService, stopService } from './lib/service';
 
 const FAKE_MODEL = path.join(__dirname, 'fake-model-server.js');
@@ -122,6 +123,7 @@ export async function runGatewayBench(): Promise<void> {
     if (!(check.total > 0)) throw new Error('gateway check failed');
 
     const table: string[] = [];
+    const openLoopTable: string[] = [];
     for (const stream of [false, true]) {
       const rows = {
         direct: {
@@ -155,6 +157,24 @@ export async function runGatewayBench(): Promise<void> {
       table.push(
         `| added by the gateway${stream ? ', streamed' : ''} (difference of the rows' percentiles) | | ${added(0.5, (s) => s.total)} | ${added(0.99, (s) => s.total)} | ${added(0.5, (s) => s.ttfb)} | ${added(0.99, (s) => s.ttfb)} | |`,
       );
+      // Closed-loop connections at saturation measure mostly the queue; an open loop at half the
+      // gateway's rate measures what one call adds when the service keeps up.
+      const rate = rows.gateway.samples.length / SECONDS / 2;
+      const open = async (url: string) =>
+        openLoop({ url, headers, body: bodyOf(stream), rate, seconds: SECONDS / 2 });
+      const [directOpen, gatewayOpen] = [await open(direct), await open(gateway)];
+      const kind = stream ? 'streamed' : 'JSON';
+      for (const [name, r] of [
+        [`direct, ${kind}`, directOpen],
+        [`through the gateway, ${kind}`, gatewayOpen],
+      ] as const) {
+        openLoopTable.push(
+          `| ${name} | ${rate.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.ttfbP50.toFixed(1)} | ${r.ttfbP99.toFixed(1)} | ${r.errors} |`,
+        );
+      }
+      openLoopTable.push(
+        `| added by the gateway, ${kind} | | ${(gatewayOpen.p50 - directOpen.p50).toFixed(1)} | ${(gatewayOpen.p99 - directOpen.p99).toFixed(1)} | ${(gatewayOpen.ttfbP50 - directOpen.ttfbP50).toFixed(1)} | ${(gatewayOpen.ttfbP99 - directOpen.ttfbP99).toFixed(1)} | |`,
+      );
     }
     console.log(
       `\nLLM gateway: ${CONNECTIONS} closed-loop connections, ${SECONDS} s per row in ${SLICES} alternating slices, ` +
@@ -165,6 +185,14 @@ export async function runGatewayBench(): Promise<void> {
     );
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const line of table) console.log(line);
+    console.log(
+      `\nOpen loop at half the gateway's closed-loop rate, evenly spaced, ${SECONDS / 2} s each, latency from each request's due time:\n`,
+    );
+    console.log(
+      '| row | req/s offered | total p50 ms | total p99 ms | TTFB p50 ms | TTFB p99 ms | errors |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const line of openLoopTable) console.log(line);
   } finally {
     for (const running of processes.reverse()) await stopService(running);
     await database?.stop();

@@ -7,6 +7,9 @@ export interface OpenLoopResult {
   p50: number;
   p99: number;
   max: number;
+  /** Time to the first byte of the answer's body, from the due time: p50 and p99, ms. */
+  ttfbP50: number;
+  ttfbP99: number;
   /** Largest number of requests in flight at once. */
   maxInFlight: number;
   /**
@@ -39,6 +42,7 @@ export async function openLoop(options: {
   const target = new URL(url);
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
+  const firstBytes: number[] = [];
   const sendLags: number[] = [];
   let errors = 0;
   let inFlightNow = 0;
@@ -64,7 +68,11 @@ export async function openLoop(options: {
           headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
         },
         (res) => {
-          res.on('data', () => undefined);
+          let first = true;
+          res.on('data', () => {
+            if (first) firstBytes.push(performance.now() - due);
+            first = false;
+          });
           res.on('end', () => done((res.statusCode ?? 500) >= 400));
           res.on('error', () => done(true));
         },
@@ -103,6 +111,8 @@ export async function openLoop(options: {
     p50: at(0.5),
     p99: at(0.99),
     max: at(1),
+    ttfbP50: quantile(firstBytes, 0.5),
+    ttfbP99: quantile(firstBytes, 0.99),
     maxInFlight,
     sendLagP99: quantile(sendLags, 0.99),
   };
