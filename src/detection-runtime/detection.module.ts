@@ -3,8 +3,9 @@ import { MetricsModule } from '../observability/metrics.module';
 import { DetectionRunner, LazyDetectionEngine } from './detection-runner';
 
 /**
- * The one shared detection engine of the process and the runner that feeds it (on the event loop,
- * or on a worker thread for large texts). Any module that detects imports this one.
+ * The runner that detects for every route: on the detection threads (each with its own engine),
+ * the bulk thread for large requests, or a lazily built engine on the event loop when
+ * PII_VAULT_DETECT_THREADS=0. Any module that detects imports this one.
  */
 @Module({
   imports: [MetricsModule],
