@@ -20,6 +20,7 @@ export const TRAIN_DEFAULTS = {
   minCount: 2,
   prune: 0.05,
   keepRuleScore: KEEP_RULE_SCORE,
+  decoder: 'greedy' as 'greedy' | 'viterbi',
 };
 
 function main(): void {
@@ -35,7 +36,14 @@ function main(): void {
     texts.map((_, i) => i),
     TRAIN_DEFAULTS,
   );
-  const file = toWeightsFile(x, avg, true, TRAIN_DEFAULTS.prune);
+  const file = toWeightsFile(
+    x,
+    avg,
+    true,
+    TRAIN_DEFAULTS.prune,
+    1000,
+    TRAIN_DEFAULTS.decoder,
+  );
   const out = join(__dirname, '..', '..', 'src', 'detection', 'nlp', 'model', WEIGHTS_FILE);
   const json = JSON.stringify(file);
   writeFileSync(out, json + '\n');

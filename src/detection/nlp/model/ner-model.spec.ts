@@ -1,7 +1,13 @@
 import { gazetteers } from '../gazetteers';
 import { wordsOf } from '../named-entity-recognizer';
 import { ModelNlpEngine } from '../nlp-engine';
-import { allowed, gapSignature, shapeOf, spansToTags, TAGS } from './features';
+import {
+  allowed,
+  gapSignature,
+  shapeOf,
+  spansToTags,
+  TAGS,
+} from './features';
 import { NerModel, type NerWeightsFile } from './ner-model';
 
 describe('named-entity model features', () => {
@@ -71,6 +77,32 @@ describe('NerModel', () => {
     expect(spans).toEqual([
       ['B-PER', 'Ada Lovelace'],
       ['B-LOC', 'Paris'],
+    ]);
+  });
+
+  it('decodes the best whole sequence with the viterbi decoder', () => {
+    // Greedy takes "Ada" as B-LOC (5 > 4), then "Lovelace" as B-LOC (3; I-PER cannot follow);
+    // the best whole sequence is B-PER I-PER (4 + 10 = 14 against 5 + 3 = 8).
+    const file: NerWeightsFile = {
+      version: 1,
+      tags: [...TAGS],
+      scale: 1,
+      ruleFeatures: false,
+      decoder: 'viterbi',
+      features: {
+        '0w=ada': [1, 4, 3, 5],
+        '0w=lovelace': [3, 3, 1, 0],
+        't1=B-PER': [2, 10],
+      },
+    };
+    const text = 'Ada Lovelace';
+    const words = wordsOf(text);
+    const read = (m: NerModel): string[][] =>
+      m.tag(words).map((s) => [TAGS[s.tag], text.slice(words[s.first].start, words[s.last].end)]);
+    expect(read(new NerModel(file, g))).toEqual([['B-PER', 'Ada Lovelace']]);
+    expect(read(new NerModel({ ...file, decoder: 'greedy' }, g))).toEqual([
+      ['B-LOC', 'Ada'],
+      ['B-LOC', 'Lovelace'],
     ]);
   });
 
