@@ -94,7 +94,12 @@ for (const useRules of [false, true]) {
     const trainIds = records
       .map((_, i) => i)
       .filter((i) => fold[i] !== k && !excluded.has(records[i].corpus));
-    const avg = train(x, [...trainIds, ...syntheticIds], { ...TRAIN_DEFAULTS, epochs, decoder, seed });
+    const avg = train(x, [...trainIds, ...syntheticIds], {
+      ...TRAIN_DEFAULTS,
+      epochs,
+      decoder,
+      seed,
+    });
     const model = new NerModel(
       toWeightsFile(x, avg, useRules, TRAIN_DEFAULTS.prune, 1000, decoder),
       g,

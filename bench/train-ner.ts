@@ -15,12 +15,12 @@ import { syntheticTexts } from './lib/ner-synthetic';
 import { extract, toWeightsFile, train, type LabelledText } from './lib/ner-train';
 
 export const TRAIN_DEFAULTS = {
-  epochs: 8,
+  epochs: 12,
   seed: 20261205,
   minCount: 2,
   prune: 0.05,
   keepRuleScore: KEEP_RULE_SCORE,
-  decoder: 'greedy' as 'greedy' | 'viterbi',
+  decoder: 'viterbi' as 'greedy' | 'viterbi',
 };
 
 function main(): void {
@@ -36,14 +36,7 @@ function main(): void {
     texts.map((_, i) => i),
     TRAIN_DEFAULTS,
   );
-  const file = toWeightsFile(
-    x,
-    avg,
-    true,
-    TRAIN_DEFAULTS.prune,
-    1000,
-    TRAIN_DEFAULTS.decoder,
-  );
+  const file = toWeightsFile(x, avg, true, TRAIN_DEFAULTS.prune, 1000, TRAIN_DEFAULTS.decoder);
   const out = join(__dirname, '..', '..', 'src', 'detection', 'nlp', 'model', WEIGHTS_FILE);
   const json = JSON.stringify(file);
   writeFileSync(out, json + '\n');

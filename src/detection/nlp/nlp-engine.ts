@@ -131,8 +131,11 @@ export class ModelNlpEngine implements NlpEngine {
     const tags = this.model.ruleFeatures ? ruleTagsOf(words, found) : undefined;
     const out: Candidate[] = [];
     for (const s of this.model.tag(words, tags)) {
-      for (const [first, last] of splitAtBreaks(words, s.first, s.last)) {
+      for (const [from, last] of splitAtBreaks(words, s.first, s.last)) {
         const type = TAG_TYPES[s.tag];
+        // "Dr. Patel": the title before a name is not part of it.
+        let first = from;
+        while (type === 'PERSON' && first < last && TITLES.has(words[first].lower)) first++;
         if (!plausible(text, words, first, last, type)) continue;
         const score = this.modelScore;
         out.push({

@@ -1,13 +1,7 @@
 import { gazetteers } from '../gazetteers';
 import { wordsOf } from '../named-entity-recognizer';
 import { ModelNlpEngine } from '../nlp-engine';
-import {
-  allowed,
-  gapSignature,
-  shapeOf,
-  spansToTags,
-  TAGS,
-} from './features';
+import { allowed, gapSignature, shapeOf, spansToTags, TAGS } from './features';
 import { NerModel, type NerWeightsFile } from './ner-model';
 
 describe('named-entity model features', () => {
