@@ -58,6 +58,8 @@ interface WordEntry {
   vec: Float32Array;
   shapeId: number;
   shape: string;
+  /** The shape's transition scores (Viterbi decoding), looked up on first use. */
+  transitions?: Float32Array;
 }
 
 const PAD = '\u0000<s>';
@@ -221,11 +223,11 @@ export class NerModel {
     let delta = new Float64Array(T);
     let next = new Float64Array(T);
     {
-      const tr = this.transition(entries[0].shapeId);
+      const tr = this.transitionsOf(entries[0]);
       for (let t = 0; t < T; t++) delta[t] = em[t] + tr[t];
     }
     for (let i = 1; i < n; i++) {
-      const tr = this.transition(entries[i].shapeId);
+      const tr = this.transitionsOf(entries[i]);
       const o = i * T;
       for (let t = 0; t < T; t++) {
         let best = -Infinity;
@@ -252,10 +254,15 @@ export class NerModel {
     let open: TaggedSpan | undefined;
     for (let i = 0; i < n; i++) {
       const tag = path[i];
+      if (tag === 0) {
+        if (open) spans.push(open);
+        open = undefined;
+        continue;
+      }
       // How sure: this word's score of its tag over the best other allowed tag, given the
       // previous tag of the path.
       const prev = i > 0 ? path[i - 1] : 0;
-      const tr = this.transition(entries[i].shapeId);
+      const tr = this.transitionsOf(entries[i]);
       const o = i * T;
       const own = em[o + tag] + tr[prev * T + tag];
       let second = -Infinity;
@@ -263,9 +270,9 @@ export class NerModel {
         if (t !== tag) second = Math.max(second, em[o + t] + tr[prev * T + t]);
       }
       const margin = own - second;
-      if (tag === 0 || tag % 2 === 1) {
+      if (tag % 2 === 1) {
         if (open) spans.push(open);
-        open = tag === 0 ? undefined : { first: i, last: i, tag, margin };
+        open = { first: i, last: i, tag, margin };
       } else if (open) {
         open.last = i;
         open.margin = Math.min(open.margin, margin);
@@ -273,6 +280,10 @@ export class NerModel {
     }
     if (open) spans.push(open);
     return spans;
+  }
+
+  private transitionsOf(e: WordEntry): Float32Array {
+    return (e.transitions ??= this.transition(e.shapeId));
   }
 
   private transition(shapeId: number): Float32Array {
