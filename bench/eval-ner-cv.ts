@@ -11,7 +11,9 @@
  *
  * Run: npm run eval:ner-cv  [-- --folds 5 --epochs 8 --markdown]
  * Development options (the folds stay the same): `--only combined` (or `model`) skips the other
- * trained column; `--decimals 3` prints more digits; `--dump FILE` writes each record's combined predictions as JSONL, for error
+ * trained column; `--decimals 3` prints more digits; `--decoder greedy|viterbi`, `--seed N`,
+ * `--prune W` and `--synthetic N` (generated training texts) override the training defaults;
+ * `--dump FILE` writes each record's combined predictions as JSONL, for error
  * analysis.
  */
 import { writeFileSync } from 'node:fs';
@@ -69,7 +71,7 @@ for (const corpus of CORPORA) {
     fold.push(foldOf(i, rs.length, folds));
   });
 }
-const synthetic = syntheticTexts(seed);
+const synthetic = syntheticTexts(seed, arg('synthetic', 2500));
 const texts: LabelledText[] = [...records, ...synthetic];
 const syntheticIds = synthetic.map((_, i) => records.length + i);
 
@@ -101,7 +103,7 @@ for (const useRules of [false, true]) {
       seed,
     });
     const model = new NerModel(
-      toWeightsFile(x, avg, useRules, TRAIN_DEFAULTS.prune, 1000, decoder),
+      toWeightsFile(x, avg, useRules, arg('prune', TRAIN_DEFAULTS.prune), 1000, decoder),
       g,
     );
     const nlp = new ModelNlpEngine(
