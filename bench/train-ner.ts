@@ -21,6 +21,8 @@ export const TRAIN_DEFAULTS = {
   prune: 0.05,
   keepRuleScore: KEEP_RULE_SCORE,
   decoder: 'viterbi' as 'greedy' | 'viterbi',
+  /** Update on pieces of 15 words or more rather than whole texts (cross-validated). */
+  chunk: 15,
 };
 
 function main(): void {

@@ -159,8 +159,11 @@ export interface TrainOptions {
   /** Features seen fewer times than this in the training texts are left out. */
   minCount: number;
   /** greedy (default): per-word updates along the model's own greedy tags; viterbi: the
-   * structured perceptron, one update per text from its best whole tag sequence. */
+   * structured perceptron, one update per text (or piece) from its best whole tag sequence. */
   decoder?: 'greedy' | 'viterbi';
+  /** Structured training only: update on pieces of at least this many words (cut where the
+   * gold tags are O) instead of on whole texts; 0 or absent: whole texts. */
+  chunk?: number;
 }
 
 /** Trains on the texts whose indices are given; returns averaged weights per feature id. */
@@ -302,10 +305,11 @@ function activeFeatures(x: Extracted, textIds: readonly number[], minCount: numb
 }
 
 /**
- * Structured perceptron (Collins 2002) with first-order Viterbi decoding, averaged. Each text is
- * decoded whole with the current weights; where its best sequence differs from the gold one,
- * the gold sequence's features gain and the decoded one's lose, word by word and transition by
- * transition. Decoding in NerModel (decoder "viterbi") searches the same way.
+ * Structured perceptron (Collins 2002) with first-order Viterbi decoding, averaged. Each text (or
+ * each piece of `chunk` words or more, cut before a word where the gold tags run O) is decoded
+ * whole with the current weights; where its best sequence differs from the gold one, the gold
+ * sequence's features gain and the decoded one's lose, word by word and transition by
+ * transition. Decoding in NerModel (decoder "viterbi") searches the same way, over whole texts.
  */
 function trainStructured(
   x: Extracted,
@@ -352,77 +356,96 @@ function trainStructured(
       [order[i], order[j]] = [order[j], order[i]];
     }
     for (const d of order) {
-      const first = x.textStart[d];
-      const n = x.textStart[d + 1] - first;
-      if (n === 0) continue;
-      for (let i = 0; i < n; i++) {
-        const tok = first + i;
-        const o = i * T;
-        for (let t = 0; t < T; t++) em[o + t] = 0;
-        for (let p = x.tokenStart[tok]; p < x.tokenStart[tok + 1]; p++) {
-          const f = x.ids[p];
-          if (!active[f]) continue;
-          const base = f * T;
-          for (let t = 0; t < T; t++) em[o + t] += w[base + t];
-        }
-        const s = x.shape[tok];
-        for (let p = 0; p < T; p++) {
-          const row = (i * T + p) * T;
-          for (let t = 0; t < T; t++) tr[row + t] = 0;
-          for (const f of transFor(p, s)) {
-            const base = f * T;
-            for (let t = 0; t < T; t++) tr[row + t] += w[base + t];
-          }
-        }
-      }
-      for (let t = 0; t < T; t++) delta[t] = allowed(0, t) ? em[t] + tr[t] : -Infinity;
-      for (let i = 1; i < n; i++) {
-        for (let t = 0; t < T; t++) {
-          let best = -Infinity;
-          let arg = 0;
-          for (let p = 0; p < T; p++) {
-            if (!allowed(p, t)) continue;
-            const v = delta[p] + tr[(i * T + p) * T + t];
-            if (v > best) {
-              best = v;
-              arg = p;
-            }
-          }
-          next[t] = best + em[i * T + t];
-          back[i * T + t] = arg;
-        }
-        const swap = delta;
-        delta = next;
-        next = swap;
-      }
-      let last = 0;
-      for (let t = 1; t < T; t++) if (delta[t] > delta[last]) last = t;
-      path[n - 1] = last;
-      for (let i = n - 1; i > 0; i--) path[i - 1] = back[i * T + path[i]];
-      for (let i = 0; i < n; i++) {
-        const tok = first + i;
-        const gold = x.gold[tok];
-        const pred = path[i];
-        const gPrev = i > 0 ? x.gold[tok - 1] : 0;
-        const pPrev = i > 0 ? path[i - 1] : 0;
-        if (gold !== pred) {
+      for (const [first, n] of chunksOf(x, d, opts.chunk ?? 0)) {
+        if (n === 0) continue;
+        for (let i = 0; i < n; i++) {
+          const tok = first + i;
+          const o = i * T;
+          for (let t = 0; t < T; t++) em[o + t] = 0;
           for (let p = x.tokenStart[tok]; p < x.tokenStart[tok + 1]; p++) {
             const f = x.ids[p];
             if (!active[f]) continue;
-            update(f, gold, 1);
-            update(f, pred, -1);
+            const base = f * T;
+            for (let t = 0; t < T; t++) em[o + t] += w[base + t];
+          }
+          const s = x.shape[tok];
+          for (let p = 0; p < T; p++) {
+            const row = (i * T + p) * T;
+            for (let t = 0; t < T; t++) tr[row + t] = 0;
+            for (const f of transFor(p, s)) {
+              const base = f * T;
+              for (let t = 0; t < T; t++) tr[row + t] += w[base + t];
+            }
           }
         }
-        if (gold !== pred || gPrev !== pPrev) {
-          const s = x.shape[tok];
-          for (const f of transFor(gPrev, s)) update(f, gold, 1);
-          for (const f of transFor(pPrev, s)) update(f, pred, -1);
+        for (let t = 0; t < T; t++) delta[t] = allowed(0, t) ? em[t] + tr[t] : -Infinity;
+        for (let i = 1; i < n; i++) {
+          for (let t = 0; t < T; t++) {
+            let best = -Infinity;
+            let arg = 0;
+            for (let p = 0; p < T; p++) {
+              if (!allowed(p, t)) continue;
+              const v = delta[p] + tr[(i * T + p) * T + t];
+              if (v > best) {
+                best = v;
+                arg = p;
+              }
+            }
+            next[t] = best + em[i * T + t];
+            back[i * T + t] = arg;
+          }
+          const swap = delta;
+          delta = next;
+          next = swap;
         }
+        let last = 0;
+        for (let t = 1; t < T; t++) if (delta[t] > delta[last]) last = t;
+        path[n - 1] = last;
+        for (let i = n - 1; i > 0; i--) path[i - 1] = back[i * T + path[i]];
+        for (let i = 0; i < n; i++) {
+          const tok = first + i;
+          const gold = x.gold[tok];
+          const pred = path[i];
+          const gPrev = i > 0 ? x.gold[tok - 1] : 0;
+          const pPrev = i > 0 ? path[i - 1] : 0;
+          if (gold !== pred) {
+            for (let p = x.tokenStart[tok]; p < x.tokenStart[tok + 1]; p++) {
+              const f = x.ids[p];
+              if (!active[f]) continue;
+              update(f, gold, 1);
+              update(f, pred, -1);
+            }
+          }
+          if (gold !== pred || gPrev !== pPrev) {
+            const s = x.shape[tok];
+            for (const f of transFor(gPrev, s)) update(f, gold, 1);
+            for (const f of transFor(pPrev, s)) update(f, pred, -1);
+          }
+        }
+        clock++;
       }
-      clock++;
     }
   }
   const avg = new Float32Array(nf * T);
   for (let k = 0; k < avg.length; k++) avg[k] = (acc[k] + (clock - stamp[k]) * w[k]) / clock;
   return avg;
+}
+
+/** A text's tokens as [first, count] pieces of at least `size` words, cut only before a word
+ * that starts no span after an O (so the gold sequence of each piece starts as a text does). */
+function chunksOf(x: Extracted, d: number, size: number): [number, number][] {
+  const first = x.textStart[d];
+  const end = x.textStart[d + 1];
+  if (size <= 0) return [[first, end - first]];
+  const out: [number, number][] = [];
+  let start = first;
+  for (let i = first + 1; i < end; i++) {
+    const g = x.gold[i];
+    if (i - start >= size && x.gold[i - 1] === 0 && (g === 0 || g % 2 === 1)) {
+      out.push([start, i - start]);
+      start = i;
+    }
+  }
+  out.push([start, end - start]);
+  return out;
 }

@@ -62,9 +62,9 @@ describe('ModelNlpEngine names vouched for by an e-mail address', () => {
       'From: Orsolya Pennywhistle <orsolya.pennywhistle@example.org>\nTo: Ilvar Quennell <ilvar_quennell@example.net>\nSubject: renewal';
     const found = persons(text);
     expect(found).toContain('Ilvar Quennell');
-    // The model read "Orsolya" as a place; the address makes it a name (the rules read the
-    // first name alone here).
-    expect(found).toContain('Orsolya');
+    // The model read "Orsolya Pennywhistle" as a place; the address spells both words, so it
+    // is a name.
+    expect(found).toContain('Orsolya Pennywhistle');
   });
 });
 

@@ -155,6 +155,14 @@ export class ModelNlpEngine implements NlpEngine {
     const dropped = new Set<Candidate>();
     const model = out.length;
     let mailParts: ReadonlySet<string> | undefined;
+    const parts = (): ReadonlySet<string> => (mailParts ??= emailParts(text));
+    // "From: Orsolya Pennywhistle <orsolya.pennywhistle@…>" read as a place: a model span of two
+    // words or more that an e-mail address in the text spells is a person's name.
+    for (let i = 0; i < model; i++) {
+      const m = out[i];
+      if (m.type === 'PERSON' || !text.slice(m.start, m.end).includes(' ')) continue;
+      if (namedByEmail(text, m.start, m.end, parts)) out[i] = { ...m, type: 'PERSON' };
+    }
     for (const c of found) {
       let covered = false;
       let replaces = false;
@@ -170,9 +178,7 @@ export class ModelNlpEngine implements NlpEngine {
       }
       // The rules' name, spelt by an e-mail address in the text: it replaces what the model
       // made of the same words.
-      const vouched =
-        c.type === 'PERSON' &&
-        namedByEmail(text, c.start, c.end, () => (mailParts ??= emailParts(text)));
+      const vouched = c.type === 'PERSON' && namedByEmail(text, c.start, c.end, parts);
       for (let i = lo; i < model && out[i].start < c.end; i++) {
         const m = out[i];
         if (vouched && c.start <= m.start && m.end <= c.end) {
