@@ -11,7 +11,9 @@
  *
  * Run: npm run eval:ner-cv  [-- --folds 5 --epochs 8 --markdown]
  * Development options (the folds stay the same): `--only combined` (or `model`) skips the other
- * trained column; `--dump FILE` writes each record's combined predictions as JSONL, for error
+ * trained column; `--decimals 3` prints more digits; `--decoder greedy|viterbi`, `--seed N`,
+ * `--prune W` and `--synthetic N` (generated training texts) override the training defaults;
+ * `--dump FILE` writes each record's combined predictions as JSONL, for error
  * analysis.
  */
 import { writeFileSync } from 'node:fs';
@@ -33,7 +35,12 @@ function arg(name: string, fallback: number): number {
 
 const folds = arg('folds', 5);
 const epochs = arg('epochs', TRAIN_DEFAULTS.epochs);
+/** `--seed N`: another shuffle and generated set, to see how much the scores move by chance. */
+const seed = arg('seed', TRAIN_DEFAULTS.seed);
 const markdown = process.argv.includes('--markdown');
+const decoder = process.argv.includes('--decoder')
+  ? (process.argv[process.argv.indexOf('--decoder') + 1] as 'greedy' | 'viterbi')
+  : TRAIN_DEFAULTS.decoder;
 const keepRuleScore = arg('keep-rules', TRAIN_DEFAULTS.keepRuleScore);
 const excluded = new Set(
   process.argv.includes('--exclude-train')
@@ -64,7 +71,7 @@ for (const corpus of CORPORA) {
     fold.push(foldOf(i, rs.length, folds));
   });
 }
-const synthetic = syntheticTexts(TRAIN_DEFAULTS.seed);
+const synthetic = syntheticTexts(seed, arg('synthetic', 2500));
 const texts: LabelledText[] = [...records, ...synthetic];
 const syntheticIds = synthetic.map((_, i) => records.length + i);
 
@@ -89,8 +96,16 @@ for (const useRules of [false, true]) {
     const trainIds = records
       .map((_, i) => i)
       .filter((i) => fold[i] !== k && !excluded.has(records[i].corpus));
-    const avg = train(x, [...trainIds, ...syntheticIds], { ...TRAIN_DEFAULTS, epochs });
-    const model = new NerModel(toWeightsFile(x, avg, useRules, TRAIN_DEFAULTS.prune), g);
+    const avg = train(x, [...trainIds, ...syntheticIds], {
+      ...TRAIN_DEFAULTS,
+      epochs,
+      decoder,
+      seed,
+    });
+    const model = new NerModel(
+      toWeightsFile(x, avg, useRules, arg('prune', TRAIN_DEFAULTS.prune), 1000, decoder),
+      g,
+    );
     const nlp = new ModelNlpEngine(
       model,
       g,
@@ -121,7 +136,8 @@ for (const useRules of [false, true]) {
 
 if (dumpFile) writeFileSync(dumpFile, dump.join('\n') + '\n');
 
-const f = (v: number): string => v.toFixed(2);
+const decimals = arg('decimals', 2);
+const f = (v: number): string => v.toFixed(decimals);
 const cell = (s: Scores, t: string): string => {
   const o = prf(s[t].overlap);
   return `${f(o.p)} / ${f(o.r)} / **${f(o.f1)}**`;

@@ -4,7 +4,9 @@
  * prompts from the evaluation set, on the development corpora (entity-dense real text) and per
  * call on 100-character texts. The two engines alternate, best of `--passes` each.
  *
- * Run: npm run build && node dist/bench/ner-speed.js [--passes 5]
+ * Run: npm run build && node dist/bench/ner-speed.js [--passes 5] [--compare WEIGHTS.json]
+ * `--compare` adds a third engine, the model with other weights (e.g. an earlier commit's), in the
+ * same alternation.
  */
 import { DetectionEngine } from '../src/detection';
 import { gazetteers } from '../src/detection/nlp/gazetteers';
@@ -32,6 +34,14 @@ const engines: [string, DetectionEngine][] = [
   ['rules (before)', new DetectionEngine([...PATTERN_RECOGNIZERS, new RuleNlpEngine(g)])],
   ['model (now)', new DetectionEngine([...PATTERN_RECOGNIZERS, new ModelNlpEngine(model, g)])],
 ];
+const c = process.argv.indexOf('--compare');
+if (c >= 0) {
+  const other = NerModel.load(g, process.argv[c + 1]);
+  engines.push([
+    `model (${process.argv[c + 1]})`,
+    new DetectionEngine([...PATTERN_RECOGNIZERS, new ModelNlpEngine(other, g)]),
+  ]);
+}
 
 function prompts(texts: readonly string[], size: number): string[] {
   const out: string[] = [];

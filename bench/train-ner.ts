@@ -15,11 +15,14 @@ import { syntheticTexts } from './lib/ner-synthetic';
 import { extract, toWeightsFile, train, type LabelledText } from './lib/ner-train';
 
 export const TRAIN_DEFAULTS = {
-  epochs: 8,
+  epochs: 12,
   seed: 20261205,
   minCount: 2,
   prune: 0.05,
   keepRuleScore: KEEP_RULE_SCORE,
+  decoder: 'viterbi' as 'greedy' | 'viterbi',
+  /** Update on pieces of 15 words or more rather than whole texts (cross-validated). */
+  chunk: 15,
 };
 
 function main(): void {
@@ -35,7 +38,7 @@ function main(): void {
     texts.map((_, i) => i),
     TRAIN_DEFAULTS,
   );
-  const file = toWeightsFile(x, avg, true, TRAIN_DEFAULTS.prune);
+  const file = toWeightsFile(x, avg, true, TRAIN_DEFAULTS.prune, 1000, TRAIN_DEFAULTS.decoder);
   const out = join(__dirname, '..', '..', 'src', 'detection', 'nlp', 'model', WEIGHTS_FILE);
   const json = JSON.stringify(file);
   writeFileSync(out, json + '\n');

@@ -269,6 +269,20 @@ const TEMPLATES: string[] = [
   'Flight to {L} booked for {P}.',
   'We are expanding from {L} into {L} with {O}.',
   'Reviewer {P} rated the {L} branch of {O} four stars.',
+  // A first name alone, where prompts carry one: greetings, thanks, sign-offs, chat speakers,
+  // notes that open with the person.
+  'Thanks {F}! Your parcel from {O} should arrive on Thursday.',
+  'Hi {F},\nthe {L} office is closed on Monday.\nBest,\n{F}',
+  '{F}: is the {O} demo still on?\n{F}: yes, at 3pm',
+  '[14:20] {F}: my card was charged twice\n[14:22] {F}: refunded now',
+  'Please send the signed form back to me. Cheers, {F}',
+  'The keys are under the mat. — {F}',
+  '{F} reports less pain since the visit to {O}.',
+  '{F} mentioned that {O} may open an office in {L}.',
+  'Sorry for the wait, {F}. I have escalated it to {O}.',
+  'Good morning {F}, your appointment at {O} is confirmed.',
+  'Yesterday {F} told me the {L} store is closing.',
+  'Thank you, {F}.',
 ];
 
 function pick<T>(random: () => number, list: readonly T[]): T {
@@ -282,21 +296,69 @@ function org(random: () => number): string {
   return `${pick(random, ORG_WORDS)} ${pick(random, ORG_SUFFIX)}`;
 }
 
+const ONSETS = [
+  'b',
+  'br',
+  'd',
+  'f',
+  'g',
+  'h',
+  'j',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  'st',
+  't',
+  'tr',
+  'v',
+  'z',
+  'ch',
+  'sh',
+  'th',
+  '',
+];
+const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'io', 'y'];
+const CODAS = ['', '', 'n', 'r', 'l', 's', 'th', 'x', 'nd', 'rk'];
+
+/** Share of first names and surnames invented from syllables: names no list holds, so the
+ * model learns the contexts people are named in, not only the names it has seen. */
+const INVENTED = 0.2;
+
+function invented(random: () => number): string {
+  const syllables = 2 + Math.floor(random() * 2);
+  let w = '';
+  for (let i = 0; i < syllables; i++) w += pick(random, ONSETS) + pick(random, VOWELS);
+  w += pick(random, CODAS);
+  return w[0].toUpperCase() + w.slice(1);
+}
+
+function firstName(random: () => number): string {
+  return random() < INVENTED ? invented(random) : pick(random, FIRST);
+}
+
+function surname(random: () => number): string {
+  return random() < INVENTED ? invented(random) : pick(random, LAST);
+}
+
 function value(random: () => number, slot: Slot): { text: string; type: string } {
   switch (slot) {
     case 'P': {
-      const first = pick(random, FIRST);
+      const first = firstName(random);
       const r = random();
       const name =
         r < 0.15
           ? first
           : r < 0.25
-            ? `${first[0].toUpperCase()}. ${pick(random, LAST)}`
-            : `${first} ${pick(random, LAST)}`;
+            ? `${first[0].toUpperCase()}. ${surname(random)}`
+            : `${first} ${surname(random)}`;
       return { text: name, type: 'PERSON' };
     }
     case 'F':
-      return { text: pick(random, FIRST), type: 'PERSON' };
+      return { text: firstName(random), type: 'PERSON' };
     case 'L':
       return {
         text: random() < 0.75 ? pick(random, CITIES) : pick(random, REGIONS),

@@ -1,6 +1,8 @@
 /**
- * Training of the named-entity model (averaged perceptron, greedy left-to-right decoding with
- * the model's own previous tags, seeded shuffling). Features come from
+ * Training of the named-entity model: an averaged perceptron, seeded shuffling. Two ways:
+ * `viterbi` (the shipped one), the structured perceptron that decodes each text whole and
+ * updates on the difference between the best sequence and the gold one; `greedy`, per-word
+ * updates along the model's own greedy left-to-right tags. Features come from
  * src/detection/nlp/model/features.ts, the same code decoding uses.
  */
 import type { Gazetteers } from '../../src/detection/nlp/gazetteers';
@@ -14,6 +16,7 @@ import {
   spansToTags,
   TAG_COUNT,
   TAGS,
+  transitionFeatures,
   WINDOW,
   wordFeatures,
 } from '../../src/detection/nlp/model/features';
@@ -122,6 +125,8 @@ export function extract(
   const histId = (t1: number, t2: number, s: number): number[] =>
     historyFeatures(t1, t2, shapes[s]).map((f) => index.get(f) as number);
   historyIds = histId;
+  transitionIds = (t1: number, s: number): number[] =>
+    transitionFeatures(t1, shapes[s]).map((f) => index.get(f) as number);
   return {
     names,
     textStart: Int32Array.from(textStart),
@@ -134,6 +139,7 @@ export function extract(
 }
 
 let historyIds: (t1: number, t2: number, s: number) => number[] = () => [];
+let transitionIds: (t1: number, s: number) => number[] = () => [];
 
 /** mulberry32: a small seeded generator, so every training run shuffles the same way. */
 export function mulberry32(seed: number): () => number {
@@ -152,10 +158,17 @@ export interface TrainOptions {
   seed: number;
   /** Features seen fewer times than this in the training texts are left out. */
   minCount: number;
+  /** greedy (default): per-word updates along the model's own greedy tags; viterbi: the
+   * structured perceptron, one update per text (or piece) from its best whole tag sequence. */
+  decoder?: 'greedy' | 'viterbi';
+  /** Structured training only: update on pieces of at least this many words (cut where the
+   * gold tags are O) instead of on whole texts; 0 or absent: whole texts. */
+  chunk?: number;
 }
 
 /** Trains on the texts whose indices are given; returns averaged weights per feature id. */
 export function train(x: Extracted, textIds: readonly number[], opts: TrainOptions): Float32Array {
+  if (opts.decoder === 'viterbi') return trainStructured(x, textIds, opts);
   const nf = x.names.length;
   const count = new Int32Array(nf);
   for (const d of textIds) {
@@ -256,6 +269,7 @@ export function toWeightsFile(
   useRules: boolean,
   prune: number,
   scale = 1000,
+  decoder: 'greedy' | 'viterbi' = 'greedy',
 ): NerWeightsFile {
   const features: Record<string, number[]> = {};
   for (let f = 0; f < x.names.length; f++) {
@@ -266,5 +280,172 @@ export function toWeightsFile(
     }
     if (pairs.length > 0) features[x.names[f]] = pairs;
   }
-  return { version: 1, tags: [...TAGS], scale, ruleFeatures: useRules, features };
+  return {
+    version: 1,
+    tags: [...TAGS],
+    scale,
+    ruleFeatures: useRules,
+    ...(decoder === 'viterbi' ? { decoder } : {}),
+    features,
+  };
+}
+
+/** Features active for training: seen at least minCount times in the training texts. */
+function activeFeatures(x: Extracted, textIds: readonly number[], minCount: number): Uint8Array {
+  const nf = x.names.length;
+  const count = new Int32Array(nf);
+  for (const d of textIds) {
+    for (let p = x.tokenStart[x.textStart[d]]; p < x.tokenStart[x.textStart[d + 1]]; p++) {
+      count[x.ids[p]]++;
+    }
+  }
+  const active = new Uint8Array(nf);
+  for (let f = 0; f < nf; f++) active[f] = count[f] >= minCount ? 1 : 0;
+  return active;
+}
+
+/**
+ * Structured perceptron (Collins 2002) with first-order Viterbi decoding, averaged. Each text (or
+ * each piece of `chunk` words or more, cut before a word where the gold tags run O) is decoded
+ * whole with the current weights; where its best sequence differs from the gold one, the gold
+ * sequence's features gain and the decoded one's lose, word by word and transition by
+ * transition. Decoding in NerModel (decoder "viterbi") searches the same way, over whole texts.
+ */
+function trainStructured(
+  x: Extracted,
+  textIds: readonly number[],
+  opts: TrainOptions,
+): Float32Array {
+  const T = TAG_COUNT;
+  const nf = x.names.length;
+  const active = activeFeatures(x, textIds, opts.minCount);
+  const trans = new Map<number, number[]>();
+  const transFor = (t1: number, s: number): number[] => {
+    const key = t1 + T * s;
+    let h = trans.get(key);
+    if (!h) {
+      h = transitionIds(t1, s);
+      for (const f of h) active[f] = 1;
+      trans.set(key, h);
+    }
+    return h;
+  };
+  const w = new Float64Array(nf * T);
+  const acc = new Float64Array(nf * T);
+  const stamp = new Int32Array(nf * T);
+  let clock = 1;
+  const update = (f: number, t: number, d: number): void => {
+    const k = f * T + t;
+    acc[k] += (clock - stamp[k]) * w[k];
+    stamp[k] = clock;
+    w[k] += d;
+  };
+  const random = mulberry32(opts.seed);
+  const order = [...textIds];
+  let maxLen = 0;
+  for (const d of order) maxLen = Math.max(maxLen, x.textStart[d + 1] - x.textStart[d]);
+  const em = new Float64Array(maxLen * T);
+  const tr = new Float64Array(maxLen * T * T);
+  const back = new Uint8Array(maxLen * T);
+  const path = new Uint8Array(maxLen);
+  let delta = new Float64Array(T);
+  let next = new Float64Array(T);
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const d of order) {
+      for (const [first, n] of chunksOf(x, d, opts.chunk ?? 0)) {
+        if (n === 0) continue;
+        for (let i = 0; i < n; i++) {
+          const tok = first + i;
+          const o = i * T;
+          for (let t = 0; t < T; t++) em[o + t] = 0;
+          for (let p = x.tokenStart[tok]; p < x.tokenStart[tok + 1]; p++) {
+            const f = x.ids[p];
+            if (!active[f]) continue;
+            const base = f * T;
+            for (let t = 0; t < T; t++) em[o + t] += w[base + t];
+          }
+          const s = x.shape[tok];
+          for (let p = 0; p < T; p++) {
+            const row = (i * T + p) * T;
+            for (let t = 0; t < T; t++) tr[row + t] = 0;
+            for (const f of transFor(p, s)) {
+              const base = f * T;
+              for (let t = 0; t < T; t++) tr[row + t] += w[base + t];
+            }
+          }
+        }
+        for (let t = 0; t < T; t++) delta[t] = allowed(0, t) ? em[t] + tr[t] : -Infinity;
+        for (let i = 1; i < n; i++) {
+          for (let t = 0; t < T; t++) {
+            let best = -Infinity;
+            let arg = 0;
+            for (let p = 0; p < T; p++) {
+              if (!allowed(p, t)) continue;
+              const v = delta[p] + tr[(i * T + p) * T + t];
+              if (v > best) {
+                best = v;
+                arg = p;
+              }
+            }
+            next[t] = best + em[i * T + t];
+            back[i * T + t] = arg;
+          }
+          const swap = delta;
+          delta = next;
+          next = swap;
+        }
+        let last = 0;
+        for (let t = 1; t < T; t++) if (delta[t] > delta[last]) last = t;
+        path[n - 1] = last;
+        for (let i = n - 1; i > 0; i--) path[i - 1] = back[i * T + path[i]];
+        for (let i = 0; i < n; i++) {
+          const tok = first + i;
+          const gold = x.gold[tok];
+          const pred = path[i];
+          const gPrev = i > 0 ? x.gold[tok - 1] : 0;
+          const pPrev = i > 0 ? path[i - 1] : 0;
+          if (gold !== pred) {
+            for (let p = x.tokenStart[tok]; p < x.tokenStart[tok + 1]; p++) {
+              const f = x.ids[p];
+              if (!active[f]) continue;
+              update(f, gold, 1);
+              update(f, pred, -1);
+            }
+          }
+          if (gold !== pred || gPrev !== pPrev) {
+            const s = x.shape[tok];
+            for (const f of transFor(gPrev, s)) update(f, gold, 1);
+            for (const f of transFor(pPrev, s)) update(f, pred, -1);
+          }
+        }
+        clock++;
+      }
+    }
+  }
+  const avg = new Float32Array(nf * T);
+  for (let k = 0; k < avg.length; k++) avg[k] = (acc[k] + (clock - stamp[k]) * w[k]) / clock;
+  return avg;
+}
+
+/** A text's tokens as [first, count] pieces of at least `size` words, cut only before a word
+ * that starts no span after an O (so the gold sequence of each piece starts as a text does). */
+function chunksOf(x: Extracted, d: number, size: number): [number, number][] {
+  const first = x.textStart[d];
+  const end = x.textStart[d + 1];
+  if (size <= 0) return [[first, end - first]];
+  const out: [number, number][] = [];
+  let start = first;
+  for (let i = first + 1; i < end; i++) {
+    const g = x.gold[i];
+    if (i - start >= size && x.gold[i - 1] === 0 && (g === 0 || g % 2 === 1)) {
+      out.push([start, i - start]);
+      start = i;
+    }
+  }
+  out.push([start, end - start]);
+  return out;
 }

@@ -8,7 +8,8 @@
  *   membership), used at offsets -2..+2 around the word being tagged;
  * - gap features: the characters between two words (punctuation, "@", "#", line breaks, digits);
  * - position features: sentence start, shouting line, possessive, and the rule recognizer's tag;
- * - history features: the two tags decoded before this one.
+ * - history features: the two tags decoded before this one (greedy decoding); Viterbi decoding
+ *   scores the first-order part, the previous tag alone and with the shape (transitionFeatures).
  */
 import {
   ORG_CUES_BEFORE,
@@ -162,6 +163,11 @@ export function positionFeatures(f: PositionFacts, shape: string): string[] {
 
 export function historyFeatures(t1: number, t2: number, shape: string): string[] {
   return [`t1=${TAGS[t1]}`, `t2=${TAGS[t2]}|${TAGS[t1]}`, `t1|sh=${TAGS[t1]}|${shape}`];
+}
+
+/** The first-order part of historyFeatures: what Viterbi decoding scores a transition with. */
+export function transitionFeatures(t1: number, shape: string): string[] {
+  return [`t1=${TAGS[t1]}`, `t1|sh=${TAGS[t1]}|${shape}`];
 }
 
 /** The word features in effect at `offset` (-2..2) from the tagged word. */

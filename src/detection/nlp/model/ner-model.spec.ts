@@ -74,6 +74,32 @@ describe('NerModel', () => {
     ]);
   });
 
+  it('decodes the best whole sequence with the viterbi decoder', () => {
+    // Greedy takes "Ada" as B-LOC (5 > 4), then "Lovelace" as B-LOC (3; I-PER cannot follow);
+    // the best whole sequence is B-PER I-PER (4 + 10 = 14 against 5 + 3 = 8).
+    const file: NerWeightsFile = {
+      version: 1,
+      tags: [...TAGS],
+      scale: 1,
+      ruleFeatures: false,
+      decoder: 'viterbi',
+      features: {
+        '0w=ada': [1, 4, 3, 5],
+        '0w=lovelace': [3, 3, 1, 0],
+        't1=B-PER': [2, 10],
+      },
+    };
+    const text = 'Ada Lovelace';
+    const words = wordsOf(text);
+    const read = (m: NerModel): string[][] =>
+      m.tag(words).map((s) => [TAGS[s.tag], text.slice(words[s.first].start, words[s.last].end)]);
+    expect(read(new NerModel(file, g))).toEqual([['B-PER', 'Ada Lovelace']]);
+    expect(read(new NerModel({ ...file, decoder: 'greedy' }, g))).toEqual([
+      ['B-LOC', 'Ada'],
+      ['B-LOC', 'Lovelace'],
+    ]);
+  });
+
   it('refuses weights of another model version', () => {
     const file = {
       version: 1,

@@ -1,7 +1,9 @@
 /**
- * Decoding of the trained named-entity model: an averaged perceptron over BIO tags, decoded
- * greedily left to right (see features.ts for what it looks at, bench/train-ner.ts for how it
- * is trained). The weights are data in ner-weights.json, read once per process (or thread).
+ * Decoding of the trained named-entity model: an averaged perceptron over BIO tags (see
+ * features.ts for what it looks at, bench/train-ner.ts for how it is trained). The shipped
+ * weights are decoded with Viterbi over first-order tag transitions (structured training); files
+ * without a `decoder` field are decoded greedily left to right, as the first models were. The
+ * weights are data in ner-weights.json, read once per process (or thread).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import {
   gapSignature,
   historyFeatures,
   OFFSETS,
+  transitionFeatures,
   positionFeatures,
   shapeOf,
   TAG_COUNT,
@@ -27,8 +30,16 @@ export interface NerWeightsFile {
   scale: number;
   /** Whether the model was trained with the rule recognizer's tags as features. */
   ruleFeatures: boolean;
+  /**
+   * How the tags are chosen: `greedy` (absent: the first files) takes the best tag per word left
+   * to right given the two before; `viterbi` takes the best whole sequence under first-order
+   * transitions (the weights then come from structured training, see bench/lib/ner-train.ts).
+   */
+  decoder?: Decoder;
   features: Record<string, readonly number[]>;
 }
+
+export type Decoder = 'greedy' | 'viterbi';
 
 export const WEIGHTS_FILE = 'ner-weights.json';
 
@@ -47,6 +58,8 @@ interface WordEntry {
   vec: Float32Array;
   shapeId: number;
   shape: string;
+  /** The shape's transition scores (Viterbi decoding), looked up on first use. */
+  transitions?: Float32Array;
 }
 
 const PAD = '\u0000<s>';
@@ -66,6 +79,10 @@ const CACHE_LIMIT = 60_000;
 
 export class NerModel {
   readonly ruleFeatures: boolean;
+  readonly decoder: Decoder;
+  /** Per shape: first-order transition scores, TAG_COUNT rows (previous tag) of TAG_COUNT;
+   * -Infinity where the BIO scheme forbids the transition. */
+  private readonly transitions = new Map<number, Float32Array>();
   private readonly weights = new Map<string, Float32Array>();
   /** Word features by their name without the offset: one row of TAG_COUNT per offset. */
   private readonly wordRows = new Map<string, Float32Array>();
@@ -87,6 +104,7 @@ export class NerModel {
       throw new Error('named-entity weights do not match this model version');
     }
     this.ruleFeatures = file.ruleFeatures;
+    this.decoder = file.decoder ?? 'greedy';
     for (const [name, pairs] of Object.entries(file.features)) {
       // Word features are named "<offset><feature>" (offsetFeatures); the rest start with a letter.
       const offset = /^-?[0-9]/.exec(name)
@@ -121,6 +139,7 @@ export class NerModel {
    * model was trained with it. Returns the spans.
    */
   tag(tokens: readonly Token[], rules?: Uint8Array): TaggedSpan[] {
+    if (this.decoder === 'viterbi') return this.viterbi(tokens, rules);
     const n = tokens.length;
     const spans: TaggedSpan[] = [];
     if (n === 0) return spans;
@@ -169,6 +188,117 @@ export class NerModel {
     }
     if (open) spans.push(open);
     return spans;
+  }
+
+  /**
+   * The best tag sequence under first-order transitions (t1 and t1|shape weights; the greedy
+   * decoder's two-back feature is not used). Each word's own scores are summed once, as in
+   * greedy decoding; the search adds TAG_COUNT² steps per word.
+   */
+  private viterbi(tokens: readonly Token[], rules?: Uint8Array): TaggedSpan[] {
+    const n = tokens.length;
+    const spans: TaggedSpan[] = [];
+    if (n === 0) return spans;
+    const T = TAG_COUNT;
+    const entries: WordEntry[] = new Array<WordEntry>(n);
+    for (let i = 0; i < n; i++) entries[i] = this.word(tokens[i].text);
+    // Emission scores per word and tag.
+    const em = new Float32Array(n * T);
+    for (let i = 0; i < n; i++) {
+      const o = i * T;
+      for (let k = -WINDOW; k <= WINDOW; k++) {
+        const e = i + k >= 0 && i + k < n ? entries[i + k] : this.pad;
+        const base = (k + WINDOW) * T;
+        const vec = e.vec;
+        for (let t = 0; t < T; t++) em[o + t] += vec[base + t];
+      }
+      const token = tokens[i];
+      const gb = this.gap(this.gapsBefore, 'gb=', token.gapBefore);
+      const ga = this.gap(this.gapsAfter, 'ga=', i + 1 < n ? tokens[i + 1].gapBefore : '\n');
+      const pos = this.position(tokens, i, entries[i].shapeId, rules);
+      for (let t = 0; t < T; t++) em[o + t] += gb[t] + ga[t] + pos[t];
+    }
+    // delta: best score of a path ending in each tag; back: its previous tag.
+    const back = new Uint8Array(n * T);
+    let delta = new Float64Array(T);
+    let next = new Float64Array(T);
+    {
+      const tr = this.transitionsOf(entries[0]);
+      for (let t = 0; t < T; t++) delta[t] = em[t] + tr[t];
+    }
+    for (let i = 1; i < n; i++) {
+      const tr = this.transitionsOf(entries[i]);
+      const o = i * T;
+      for (let t = 0; t < T; t++) {
+        let best = -Infinity;
+        let arg = 0;
+        for (let p = 0; p < T; p++) {
+          const v = delta[p] + tr[p * T + t];
+          if (v > best) {
+            best = v;
+            arg = p;
+          }
+        }
+        next[t] = best + em[o + t];
+        back[o + t] = arg;
+      }
+      const swap = delta;
+      delta = next;
+      next = swap;
+    }
+    const path = new Uint8Array(n);
+    let last = 0;
+    for (let t = 1; t < T; t++) if (delta[t] > delta[last]) last = t;
+    path[n - 1] = last;
+    for (let i = n - 1; i > 0; i--) path[i - 1] = back[i * T + path[i]];
+    let open: TaggedSpan | undefined;
+    for (let i = 0; i < n; i++) {
+      const tag = path[i];
+      if (tag === 0) {
+        if (open) spans.push(open);
+        open = undefined;
+        continue;
+      }
+      // How sure: this word's score of its tag over the best other allowed tag, given the
+      // previous tag of the path.
+      const prev = i > 0 ? path[i - 1] : 0;
+      const tr = this.transitionsOf(entries[i]);
+      const o = i * T;
+      const own = em[o + tag] + tr[prev * T + tag];
+      let second = -Infinity;
+      for (let t = 0; t < T; t++) {
+        if (t !== tag) second = Math.max(second, em[o + t] + tr[prev * T + t]);
+      }
+      const margin = own - second;
+      if (tag % 2 === 1) {
+        if (open) spans.push(open);
+        open = { first: i, last: i, tag, margin };
+      } else if (open) {
+        open.last = i;
+        open.margin = Math.min(open.margin, margin);
+      }
+    }
+    if (open) spans.push(open);
+    return spans;
+  }
+
+  private transitionsOf(e: WordEntry): Float32Array {
+    return (e.transitions ??= this.transition(e.shapeId));
+  }
+
+  private transition(shapeId: number): Float32Array {
+    let v = this.transitions.get(shapeId);
+    if (!v) {
+      v = new Float32Array(TAG_COUNT * TAG_COUNT);
+      const shape = this.shapes[shapeId];
+      for (let p = 0; p < TAG_COUNT; p++) {
+        this.sum(v, p * TAG_COUNT, transitionFeatures(p, shape));
+        // A transition the BIO scheme forbids never wins.
+        for (let t = 0; t < TAG_COUNT; t++) if (!allowed(p, t)) v[p * TAG_COUNT + t] = -Infinity;
+      }
+      this.transitions.set(shapeId, v);
+    }
+    return v;
   }
 
   /** Two generations: when the young one fills up it becomes the old one, so words in use
