@@ -89,8 +89,11 @@ const MEMO_LIMIT = 20_000;
 const BATCH_MAX_LEAF = 512;
 const BATCH_MAX_CHARS = 8_192;
 const BATCH_MAX_LEAVES = 128;
-/** Between batched leaves: a paragraph break, which no recognizer reads across. */
-const SEPARATOR = '\n\n';
+/**
+ * Between batched leaves: a blank line around U+2029 PARAGRAPH SEPARATOR, which no pattern reads
+ * across and where the name model starts afresh, so each leaf reads as it would alone.
+ */
+const SEPARATOR = '\n\u2029\n';
 
 interface Part {
   /** Where the leaf's text (after its label) starts and ends in the batch text. */

@@ -7,7 +7,7 @@
 import type { Candidate, Recognizer } from '../types';
 import { gazetteers, type Gazetteers } from './gazetteers';
 import { spansToTags, TAG_TYPES } from './model/features';
-import { NerModel } from './model/ner-model';
+import { NerModel, type TaggedSpan } from './model/ner-model';
 import {
   NAME_CONNECTORS,
   NAME_PARTICLES,
@@ -25,6 +25,11 @@ import {
 import { NOT_ORGANIZATIONS } from './organizations';
 import type { Token } from './tokens';
 
+/**
+ * U+2029 PARAGRAPH SEPARATOR: where the name model starts afresh (see tagByParagraph). Plain
+ * blank lines do not split: the model reads a letter's greeting and body as one text.
+ */
+const PARAGRAPH_SEPARATOR = '\u2029';
 export const NLP_TYPES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
 
 /** Finds named entities (PERSON, LOCATION, ORGANIZATION) in a text. Stateless between calls. */
@@ -125,12 +130,30 @@ export class ModelNlpEngine implements NlpEngine {
     this.g = g;
   }
 
+  /**
+   * The model's spans, decoded separately on each side of a U+2029 paragraph separator: no
+   * feature window or tag transition crosses one, so texts joined by it (discovery batches a
+   * column's short values that way) read as each would alone.
+   */
+  private tagByParagraph(words: readonly Token[], tags?: Uint8Array): TaggedSpan[] {
+    const spans: TaggedSpan[] = [];
+    let from = 0;
+    for (let i = 1; i <= words.length; i++) {
+      if (i < words.length && !words[i].gapBefore.includes(PARAGRAPH_SEPARATOR)) continue;
+      for (const s of this.model.tag(words.slice(from, i), tags?.subarray(from, i))) {
+        spans.push({ ...s, first: s.first + from, last: s.last + from });
+      }
+      from = i;
+    }
+    return spans;
+  }
+
   analyze(text: string): Candidate[] {
     const words = wordsOf(text);
     const found = this.rules.analyzeWords(text, words);
     const tags = this.model.ruleFeatures ? ruleTagsOf(words, found) : undefined;
     const out: Candidate[] = [];
-    for (const s of this.model.tag(words, tags)) {
+    for (const s of this.tagByParagraph(words, tags)) {
       for (const [from, last] of splitAtBreaks(words, s.first, s.last)) {
         const type = TAG_TYPES[s.tag];
         // "Dr. Patel": the title before a name is not part of it.
