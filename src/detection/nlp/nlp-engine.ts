@@ -30,6 +30,7 @@ import type { Token } from './tokens';
  * blank lines do not split: the model reads a letter's greeting and body as one text.
  */
 const PARAGRAPH_SEPARATOR = '\u2029';
+
 export const NLP_TYPES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
 
 /** Finds named entities (PERSON, LOCATION, ORGANIZATION) in a text. Stateless between calls. */
