@@ -42,6 +42,42 @@ export interface Extracted {
   shapes: string[];
 }
 
+/**
+ * Perceptron weights (feature x tag) with lazy averaging: each weight's sum over the updates so
+ * far is brought up to date only when it changes, and once at the end.
+ */
+class AveragedWeights {
+  readonly w: Float64Array;
+  private readonly acc: Float64Array;
+  private readonly stamp: Int32Array;
+  private clock = 1;
+
+  constructor(size: number) {
+    this.w = new Float64Array(size);
+    this.acc = new Float64Array(size);
+    this.stamp = new Int32Array(size);
+  }
+
+  update(k: number, d: number): void {
+    const { w, acc, stamp } = this;
+    acc[k] += (this.clock - stamp[k]) * w[k];
+    stamp[k] = this.clock;
+    w[k] += d;
+  }
+
+  /** One training step done. */
+  tick(): void {
+    this.clock++;
+  }
+
+  averaged(): Float32Array {
+    const { w, acc, stamp, clock } = this;
+    const avg = new Float32Array(w.length);
+    for (let k = 0; k < avg.length; k++) avg[k] = (acc[k] + (clock - stamp[k]) * w[k]) / clock;
+    return avg;
+  }
+}
+
 export function extract(
   texts: readonly LabelledText[],
   g: Gazetteers,
@@ -191,16 +227,9 @@ export function train(x: Extracted, textIds: readonly number[], opts: TrainOptio
     return h;
   };
 
-  const w = new Float64Array(nf * TAG_COUNT);
-  const acc = new Float64Array(nf * TAG_COUNT);
-  const stamp = new Int32Array(nf * TAG_COUNT);
-  let clock = 1;
-  const update = (f: number, t: number, d: number): void => {
-    const k = f * TAG_COUNT + t;
-    acc[k] += (clock - stamp[k]) * w[k];
-    stamp[k] = clock;
-    w[k] += d;
-  };
+  const weights = new AveragedWeights(nf * TAG_COUNT);
+  const w = weights.w;
+  const update = (f: number, t: number, d: number): void => weights.update(f * TAG_COUNT + t, d);
   const random = mulberry32(opts.seed);
   const order = [...textIds];
   const scores = new Float64Array(TAG_COUNT);
@@ -249,17 +278,13 @@ export function train(x: Extracted, textIds: readonly number[], opts: TrainOptio
             update(f, best, -1);
           }
         }
-        clock++;
+        weights.tick();
         t2 = t1;
         t1 = best;
       }
     }
   }
-  const avg = new Float32Array(nf * TAG_COUNT);
-  for (let k = 0; k < avg.length; k++) {
-    avg[k] = (acc[k] + (clock - stamp[k]) * w[k]) / clock;
-  }
-  return avg;
+  return weights.averaged();
 }
 
 /** Weights as the committed file: features whose largest weight is below `prune` are dropped. */
@@ -330,16 +355,9 @@ function trainStructured(
     }
     return h;
   };
-  const w = new Float64Array(nf * T);
-  const acc = new Float64Array(nf * T);
-  const stamp = new Int32Array(nf * T);
-  let clock = 1;
-  const update = (f: number, t: number, d: number): void => {
-    const k = f * T + t;
-    acc[k] += (clock - stamp[k]) * w[k];
-    stamp[k] = clock;
-    w[k] += d;
-  };
+  const weights = new AveragedWeights(nf * T);
+  const w = weights.w;
+  const update = (f: number, t: number, d: number): void => weights.update(f * T + t, d);
   const random = mulberry32(opts.seed);
   const order = [...textIds];
   let maxLen = 0;
@@ -422,13 +440,11 @@ function trainStructured(
             for (const f of transFor(pPrev, s)) update(f, pred, -1);
           }
         }
-        clock++;
+        weights.tick();
       }
     }
   }
-  const avg = new Float32Array(nf * T);
-  for (let k = 0; k < avg.length; k++) avg[k] = (acc[k] + (clock - stamp[k]) * w[k]) / clock;
-  return avg;
+  return weights.averaged();
 }
 
 /** A text's tokens as [first, count] pieces of at least `size` words, cut only before a word
