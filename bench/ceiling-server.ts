@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   const pool = new Pool({
     connectionString: databaseUrl,
     max: POOL_SIZE,
+    // As the service's pool: connections stay open (PII_VAULT_DB_IDLE_TIMEOUT_SECONDS=0).
+    idleTimeoutMillis: 0,
     application_name: 'pii-vault-bench-ceiling',
   });
   const tenantId = randomUUID();

@@ -32,7 +32,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(runtime.config),
         LoggerModule.forRoot(loggingOptions(runtime.config.LOG_LEVEL)),
-        DatabaseModule.forRoot(runtime.databaseUrl, runtime.config.PII_VAULT_DB_POOL_SIZE),
+        DatabaseModule.forRoot(runtime.databaseUrl, {
+          size: runtime.config.PII_VAULT_DB_POOL_SIZE,
+          idleSeconds: runtime.config.PII_VAULT_DB_IDLE_TIMEOUT_SECONDS,
+        }),
         CryptoModule.forRoot(runtime.masterKey),
         AuditModule,
         AccessModule,

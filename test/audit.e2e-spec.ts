@@ -70,7 +70,7 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
     db = await createDatabase('audit');
     masterKey = newMasterKey();
     service = await Service.start({ databaseUrl: db.url, masterKey });
-    dataSource = new DataSource(dataSourceOptions(db.url, 8));
+    dataSource = new DataSource(dataSourceOptions(db.url, { size: 8, idleSeconds: 0 }));
     await dataSource.initialize();
     // The audit key comes from the master key, as in the service: this process writes the same chain.
     const mac = new AuditMac(Buffer.from(masterKey, 'base64'));
@@ -697,7 +697,7 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
     const old = await createDatabase('preaudit');
     // The service's compiled migrations, as it runs them at start-up.
     const ds = new DataSource({
-      ...dataSourceOptions(old.url, 2),
+      ...dataSourceOptions(old.url, { size: 2, idleSeconds: 0 }),
       migrations: [path.resolve(__dirname, '..', 'dist', 'migrations', '*.js')],
     } as DataSourceOptions);
     await ds.initialize();
@@ -823,7 +823,7 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
 
   it('rejects a record it could not write, so the caller can refuse an unaudited reveal', async () => {
     const empty = await createDatabase('noaudit');
-    const broken = new DataSource(dataSourceOptions(empty.url, 2));
+    const broken = new DataSource(dataSourceOptions(empty.url, { size: 2, idleSeconds: 0 }));
     await broken.initialize();
     const failures: string[] = [];
     const mac = new AuditMac(Buffer.from(masterKey, 'base64'));

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { openPoolConnections } from '../common/sql';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditMac } from '../crypto/audit-mac';
@@ -35,7 +36,9 @@ const logger = new Logger('Audit');
           ...options,
           extra: { ...options.extra, max: WRITER_POOL_SIZE, application_name: 'pii-vault-audit' },
         });
-        return own.initialize();
+        await own.initialize();
+        await openPoolConnections(own, WRITER_POOL_SIZE);
+        return own;
       },
     },
     {

@@ -31,7 +31,7 @@ async function withServices<T>(work: (app: INestApplicationContext) => Promise<T
     @Module({
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(url, 2),
+        DatabaseModule.forRoot(url, { size: 2, idleSeconds: 0 }),
         CryptoModule.forRoot(masterKey),
         AccessModule,
       ],

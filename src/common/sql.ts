@@ -40,3 +40,12 @@ export async function changedCount(
   const [, count] = (await runner.query(sql, parameters)) as [unknown[], number];
   return count;
 }
+
+/**
+ * Opens `connections` pool connections at once (concurrent `SELECT 1`s each take a new one from an
+ * empty pool), so the first requests after start-up do not pay for opening them, and a server
+ * that cannot give the pool its connections (max_connections) fails start-up, not a request.
+ */
+export async function openPoolConnections(pool: SqlRunner, connections: number): Promise<void> {
+  await Promise.all(Array.from({ length: connections }, () => pool.query('SELECT 1')));
+}

@@ -52,6 +52,8 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '11' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ PII_VAULT_MAX_VALUES_PER_REQUEST: '0' }, 'PII_VAULT_MAX_VALUES_PER_REQUEST'],
+    [{ PII_VAULT_DB_IDLE_TIMEOUT_SECONDS: '-1' }, 'PII_VAULT_DB_IDLE_TIMEOUT_SECONDS'],
+    [{ PII_VAULT_DB_IDLE_TIMEOUT_SECONDS: 'never' }, 'PII_VAULT_DB_IDLE_TIMEOUT_SECONDS'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
   });

@@ -7,7 +7,13 @@ const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', 'migrations', '*.js');
 /** Arbitrary constant: serialises migration runs of replicas starting together. */
 const MIGRATION_LOCK_ID = 0x7069_6976;
 
-export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+/** How the request pool is sized: `idleSeconds` 0 keeps its connections open (see AppConfig). */
+export interface PoolOptions {
+  size: number;
+  idleSeconds: number;
+}
+
+export function dataSourceOptions(url: string, pool: PoolOptions): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -17,7 +23,12 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     synchronize: false,
     logging: false,
     extra: {
-      max: poolSize,
+      max: pool.size,
+      // pg-pool closes a connection idle for 10 s unless told otherwise; 0 never does. Reopening
+      // costs a backend fork and SCRAM authentication, 20-250 ms on 2 cores, paid by whichever
+      // requests arrive when load rises again: that was the half-load p99 of every route that
+      // writes (bench/README: "Tail latency at half load").
+      idleTimeoutMillis: pool.idleSeconds * 1000,
       connectionTimeoutMillis: 5_000,
       // Fail requests fast instead of queueing forever when the database is gone.
       query_timeout: 15_000,
@@ -32,7 +43,7 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
 
 /** Runs pending migrations under an advisory lock so concurrent starts do not race. */
 export async function runMigrations(url: string): Promise<string[]> {
-  const dataSource = new DataSource(dataSourceOptions(url, 2));
+  const dataSource = new DataSource(dataSourceOptions(url, { size: 2, idleSeconds: 0 }));
   await dataSource.initialize();
   try {
     const runner = dataSource.createQueryRunner();

@@ -1,20 +1,44 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from './data-source';
+import { DataSource } from 'typeorm';
+import { openPoolConnections } from '../common/sql';
+import { dataSourceOptions, type PoolOptions } from './data-source';
 // Registers how the exception filter recognises "database down" (SQLSTATE and driver codes).
 import './database-errors';
 
+const POOL_OPTIONS = Symbol('POOL_OPTIONS');
+
+/** Fills the request pool before the service listens. */
+class PoolWarmer implements OnApplicationBootstrap {
+  constructor(
+    private readonly db: DataSource,
+    @Inject(POOL_OPTIONS) private readonly pool: PoolOptions,
+  ) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return openPoolConnections(this.db, this.pool.size);
+  }
+}
+
 @Module({})
 export class DatabaseModule {
-  static forRoot(url: string, poolSize: number): DynamicModule {
+  static forRoot(url: string, pool: PoolOptions): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(url, poolSize),
+          ...dataSourceOptions(url, pool),
           retryAttempts: 2,
           retryDelay: 1000,
         }),
+      ],
+      providers: [
+        { provide: POOL_OPTIONS, useValue: pool },
+        {
+          provide: PoolWarmer,
+          inject: [DataSource, POOL_OPTIONS],
+          useFactory: (db: DataSource, options: PoolOptions) => new PoolWarmer(db, options),
+        },
       ],
     };
   }
