@@ -21,6 +21,7 @@ import {
   TAGS,
   WINDOW,
   wordFeatures,
+  type WordClasses,
 } from './features';
 
 /** The committed weights: per feature, pairs of (tag index, weight × scale). */
@@ -36,6 +37,11 @@ export interface NerWeightsFile {
    * transitions (the weights then come from structured training, see bench/lib/ner-train.ts).
    */
   decoder?: Decoder;
+  /**
+   * Word classes learned from the training text (bench/lib/ner-clusters.ts): the lower-cased
+   * words of each class, class i at index i. Absent in files trained without them.
+   */
+  classes?: readonly (readonly string[])[];
   features: Record<string, readonly number[]>;
 }
 
@@ -105,6 +111,7 @@ export class NerModel {
   private readonly shapes: string[] = [];
   private readonly shapeIds = new Map<string, number>();
   private readonly pad: WordEntry;
+  private readonly classes?: WordClasses;
   private scratch = {
     em: new Float32Array(0),
     back: new Uint8Array(0),
@@ -122,6 +129,13 @@ export class NerModel {
     }
     this.ruleFeatures = file.ruleFeatures;
     this.decoder = file.decoder ?? 'greedy';
+    if (file.classes) {
+      const classes = new Map<string, number>();
+      file.classes.forEach((words, i) => {
+        for (const w of words) classes.set(w, i);
+      });
+      this.classes = classes;
+    }
     for (const [name, pairs] of Object.entries(file.features)) {
       // Word features are named "<offset><feature>" (offsetFeatures); the rest start with a letter.
       const offset = /^-?[0-9]/.exec(name)
@@ -369,7 +383,7 @@ export class NerModel {
   }
 
   private makeWord(text: string): WordEntry {
-    const [own, any] = text === PAD ? [[], ['w=<s>']] : wordFeatures(text, this.g);
+    const [own, any] = text === PAD ? [[], ['w=<s>']] : wordFeatures(text, this.g, this.classes);
     // Row k: this word standing k words from the tagged one. A feature of `own` has weights
     // at offset 0 only, so adding whole rows is the same as adding offsetFeatures(own, any, k).
     const vec = new Float32Array(OFFSETS * TAG_COUNT);
