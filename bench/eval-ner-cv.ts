@@ -13,8 +13,10 @@
  * Development options (the folds stay the same): `--only combined` (or `model`) skips the other
  * trained column; `--decimals 3` prints more digits; `--decoder greedy|viterbi`, `--seed N`,
  * `--prune W` and `--synthetic N` (generated training texts) override the training defaults;
- * `--dump FILE` writes each record's combined predictions as JSONL, for error
- * analysis.
+ * `--dump FILE` writes each record's combined predictions (with the pattern that made each) as
+ * JSONL, for error analysis. Training experiments: `--classes N` learned word classes (computed
+ * from each fold's training texts only), `--runs N` weights averaged over N shuffles,
+ * `--word-dropout P`, `--rule-features 0` (the combined engine's model without rule tags).
  */
 import { writeFileSync } from 'node:fs';
 import { DetectionEngine } from '../src/detection';
@@ -25,7 +27,8 @@ import { PATTERN_RECOGNIZERS } from '../src/detection/recognizers';
 import { CORPORA, foldOf, loadCorpus, NER_TYPES, type NerRecord } from './lib/ner-corpora';
 import { emptyScores, micro, prf, scoreRecord, type Scores, type Span } from './lib/ner-score';
 import { syntheticTexts } from './lib/ner-synthetic';
-import { extract, toWeightsFile, train, type LabelledText } from './lib/ner-train';
+import { CLUSTER_DEFAULTS, wordClusters } from './lib/ner-clusters';
+import { extract, toWeightsFile, train, withClasses, type LabelledText } from './lib/ner-train';
 import { TRAIN_DEFAULTS } from './train-ner';
 
 function arg(name: string, fallback: number): number {
@@ -42,6 +45,11 @@ const decoder = process.argv.includes('--decoder')
   ? (process.argv[process.argv.indexOf('--decoder') + 1] as 'greedy' | 'viterbi')
   : TRAIN_DEFAULTS.decoder;
 const keepRuleScore = arg('keep-rules', TRAIN_DEFAULTS.keepRuleScore);
+/** `--classes N`: learned word classes (0: none), computed from each fold's training texts. */
+const classCount = arg('classes', TRAIN_DEFAULTS.classes);
+/** `--rule-features 0`: the combined engine's model is trained without the rule tags as features
+ * (the rules still fill in and replace spans). */
+const ruleFeatures = arg('rule-features', 1) !== 0;
 const excluded = new Set(
   process.argv.includes('--exclude-train')
     ? process.argv[process.argv.indexOf('--exclude-train') + 1].split(',')
@@ -79,7 +87,7 @@ type EngineName = 'baseline' | 'model' | 'combined';
 const scores: Record<string, Record<EngineName, Scores>> = {};
 for (const c of CORPORA)
   scores[c] = { baseline: emptyScores(), model: emptyScores(), combined: emptyScores() };
-const nerOnly = (spans: readonly Span[]): Span[] =>
+const nerOnly = <S extends Span>(spans: readonly S[]): S[] =>
   spans.filter((s) => (NER_TYPES as readonly string[]).includes(s.type));
 
 const baseline = new DetectionEngine([...PATTERN_RECOGNIZERS, new RuleNlpEngine(g)]);
@@ -89,21 +97,41 @@ for (const r of records)
 for (const useRules of [false, true]) {
   if (only && only !== (useRules ? 'combined' : 'model')) continue;
   const t0 = Date.now();
-  const x = extract(texts, g, useRules);
+  const x = extract(texts, g, useRules && ruleFeatures);
   process.stderr.write(`extracted ${x.names.length} features (${Date.now() - t0} ms)\n`);
   for (let k = 0; k < folds; k++) {
     const t1 = Date.now();
     const trainIds = records
       .map((_, i) => i)
       .filter((i) => fold[i] !== k && !excluded.has(records[i].corpus));
-    const avg = train(x, [...trainIds, ...syntheticIds], {
+    const ids = [...trainIds, ...syntheticIds];
+    // Word classes from this fold's training texts only: the held-out fold is never read.
+    const classes =
+      classCount > 0
+        ? wordClusters(
+            ids.map((i) => texts[i].text),
+            { ...CLUSTER_DEFAULTS, classes: classCount },
+          )
+        : undefined;
+    const xk = classes ? withClasses(x, classes) : x;
+    const avg = train(xk, ids, {
       ...TRAIN_DEFAULTS,
       epochs,
       decoder,
       seed,
+      runs: arg('runs', TRAIN_DEFAULTS.runs),
+      wordDropout: arg('word-dropout', TRAIN_DEFAULTS.wordDropout),
     });
     const model = new NerModel(
-      toWeightsFile(x, avg, useRules, arg('prune', TRAIN_DEFAULTS.prune), 1000, decoder),
+      toWeightsFile(
+        xk,
+        avg,
+        useRules && ruleFeatures,
+        arg('prune', TRAIN_DEFAULTS.prune),
+        1000,
+        decoder,
+        classes,
+      ),
       g,
     );
     const nlp = new ModelNlpEngine(
@@ -125,7 +153,12 @@ for (const useRules of [false, true]) {
         const found = nerOnly(engine.detect(r.text));
         scoreRecord(scores[r.corpus].combined, r, found);
         if (dumpFile) {
-          const pred = found.map(({ type, start, end }) => ({ type, start, end }));
+          const pred = found.map(({ type, start, end, explanation }) => ({
+            type,
+            start,
+            end,
+            pattern: explanation?.pattern,
+          }));
           dump.push(JSON.stringify({ id: r.id, corpus: r.corpus, fold: k, pred }));
         }
       } else scoreRecord(scores[r.corpus].model, r, nlp.analyze(r.text));

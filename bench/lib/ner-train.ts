@@ -40,6 +40,9 @@ export interface Extracted {
   shape: Int32Array;
   gold: Uint8Array;
   shapes: string[];
+  /** Per token: its lower-cased word, an index into `words`. */
+  tokenWord: Int32Array;
+  words: string[];
 }
 
 /**
@@ -118,6 +121,9 @@ export function extract(
 
   const textStart: number[] = [];
   const tokenStart: number[] = [];
+  const tokenWord: number[] = [];
+  const words: string[] = [];
+  const wordIndex = new Map<string, number>();
   const ids: number[] = [];
   const shape: number[] = [];
   const gold: number[] = [];
@@ -148,6 +154,14 @@ export function extract(
       for (const f of positionFeatures(facts, shapes[entries[i].shape])) ids.push(intern(f));
       shape.push(entries[i].shape);
       gold.push(tags[i]);
+      const lower = tokens[i].lower;
+      let wi = wordIndex.get(lower);
+      if (wi === undefined) {
+        wi = words.length;
+        words.push(lower);
+        wordIndex.set(lower, wi);
+      }
+      tokenWord.push(wi);
     }
   }
   textStart.push(tokenStart.length);
@@ -171,7 +185,58 @@ export function extract(
     shape: Int32Array.from(shape),
     gold: Uint8Array.from(gold),
     shapes,
+    tokenWord: Int32Array.from(tokenWord),
+    words,
   };
+}
+
+/**
+ * The same texts with the learned word class of each word in the window as a feature (`cl=`,
+ * at offsets -WINDOW..WINDOW, as wordFeatures and offsetFeatures name it). `classes` is what
+ * wordClusters returns: the words of class i at index i.
+ */
+export function withClasses(x: Extracted, classes: readonly (readonly string[])[]): Extracted {
+  const classOf = new Int32Array(x.words.length).fill(-1);
+  const wordIndex = new Map<string, number>();
+  x.words.forEach((w, i) => wordIndex.set(w, i));
+  classes.forEach((ws, c) => {
+    for (const w of ws) {
+      const i = wordIndex.get(w);
+      if (i !== undefined) classOf[i] = c;
+    }
+  });
+  const names = [...x.names];
+  const index = new Map<string, number>();
+  names.forEach((f, i) => index.set(f, i));
+  const idOf = (offset: number, c: number): number => {
+    const f = `${offset}cl=${c}`;
+    let id = index.get(f);
+    if (id === undefined) {
+      id = names.length;
+      names.push(f);
+      index.set(f, id);
+    }
+    return id;
+  };
+  const ids = new Int32Array(x.ids.length + x.tokenWord.length * (2 * WINDOW + 1));
+  let n = 0;
+  const tokenStart = new Int32Array(x.tokenStart.length);
+  const texts = x.textStart.length - 1;
+  for (let d = 0; d < texts; d++) {
+    const first = x.textStart[d];
+    const end = x.textStart[d + 1];
+    for (let tok = first; tok < end; tok++) {
+      tokenStart[tok] = n;
+      for (let p = x.tokenStart[tok]; p < x.tokenStart[tok + 1]; p++) ids[n++] = x.ids[p];
+      for (let k = -WINDOW; k <= WINDOW; k++) {
+        if (tok + k < first || tok + k >= end) continue;
+        const c = classOf[x.tokenWord[tok + k]];
+        if (c >= 0) ids[n++] = idOf(k, c);
+      }
+    }
+  }
+  tokenStart[tokenStart.length - 1] = n;
+  return { ...x, names, tokenStart, ids: ids.slice(0, n) };
 }
 
 let historyIds: (t1: number, t2: number, s: number) => number[] = () => [];
@@ -200,11 +265,27 @@ export interface TrainOptions {
   /** Structured training only: update on pieces of at least this many words (cut where the
    * gold tags are O) instead of on whole texts; 0 or absent: whole texts. */
   chunk?: number;
+  /** Structured training only: train this many times, shuffled with seed, seed + 1, ..., and
+   * average the weights (1 or absent: once). */
+  runs?: number;
+  /** Structured training only: the chance that a capitalised word's own spelling feature is
+   * left out of one training step (word dropout); 0 or absent: never. */
+  wordDropout?: number;
 }
 
 /** Trains on the texts whose indices are given; returns averaged weights per feature id. */
 export function train(x: Extracted, textIds: readonly number[], opts: TrainOptions): Float32Array {
-  if (opts.decoder === 'viterbi') return trainStructured(x, textIds, opts);
+  if (opts.decoder === 'viterbi') {
+    // Several runs over differently shuffled texts, their averaged weights averaged again.
+    const runs = Math.max(1, opts.runs ?? 1);
+    const sum = trainStructured(x, textIds, opts);
+    for (let r = 1; r < runs; r++) {
+      const avg = trainStructured(x, textIds, { ...opts, seed: opts.seed + r });
+      for (let k = 0; k < sum.length; k++) sum[k] += avg[k];
+    }
+    if (runs > 1) for (let k = 0; k < sum.length; k++) sum[k] /= runs;
+    return sum;
+  }
   const nf = x.names.length;
   const count = new Int32Array(nf);
   for (const d of textIds) {
@@ -295,6 +376,7 @@ export function toWeightsFile(
   prune: number,
   scale = 1000,
   decoder: 'greedy' | 'viterbi' = 'greedy',
+  classes?: readonly (readonly string[])[],
 ): NerWeightsFile {
   const features: Record<string, number[]> = {};
   for (let f = 0; f < x.names.length; f++) {
@@ -311,6 +393,7 @@ export function toWeightsFile(
     scale,
     ruleFeatures: useRules,
     ...(decoder === 'viterbi' ? { decoder } : {}),
+    ...(classes ? { classes } : {}),
     features,
   };
 }
@@ -344,6 +427,14 @@ function trainStructured(
   const T = TAG_COUNT;
   const nf = x.names.length;
   const active = activeFeatures(x, textIds, opts.minCount);
+  // Word dropout: the capitalised word's own spelling (`0w=`) is hidden from some updates, so
+  // the model also learns to tell a name by its shape and context, as it must for the names
+  // it never saw. Its own generator, so the shuffle stays the same.
+  const dropout = opts.wordDropout ?? 0;
+  const identity = new Uint8Array(nf);
+  if (dropout > 0) x.names.forEach((f, i) => (identity[i] = f.startsWith('0w=') ? 1 : 0));
+  const capital = x.shapes.map((sh) => sh.startsWith('X'));
+  const hide = mulberry32(opts.seed ^ 0x5bd1e995);
   const trans = new Map<number, number[]>();
   const transFor = (t1: number, s: number): number[] => {
     const key = t1 + T * s;
@@ -366,6 +457,7 @@ function trainStructured(
   const tr = new Float64Array(maxLen * T * T);
   const back = new Uint8Array(maxLen * T);
   const path = new Uint8Array(maxLen);
+  const hidden = new Uint8Array(maxLen);
   let delta = new Float64Array(T);
   let next = new Float64Array(T);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
@@ -379,10 +471,11 @@ function trainStructured(
         for (let i = 0; i < n; i++) {
           const tok = first + i;
           const o = i * T;
+          hidden[i] = dropout > 0 && capital[x.shape[tok]] && hide() < dropout ? 1 : 0;
           for (let t = 0; t < T; t++) em[o + t] = 0;
           for (let p = x.tokenStart[tok]; p < x.tokenStart[tok + 1]; p++) {
             const f = x.ids[p];
-            if (!active[f]) continue;
+            if (!active[f] || (hidden[i] && identity[f])) continue;
             const base = f * T;
             for (let t = 0; t < T; t++) em[o + t] += w[base + t];
           }
@@ -429,7 +522,7 @@ function trainStructured(
           if (gold !== pred) {
             for (let p = x.tokenStart[tok]; p < x.tokenStart[tok + 1]; p++) {
               const f = x.ids[p];
-              if (!active[f]) continue;
+              if (!active[f] || (hidden[i] && identity[f])) continue;
               update(f, gold, 1);
               update(f, pred, -1);
             }

@@ -1,8 +1,10 @@
 import { CORPORA, foldOf } from '../../bench/lib/ner-corpora';
 import { emptyScores, micro, prf, scoreRecord } from '../../bench/lib/ner-score';
 import { syntheticTexts } from '../../bench/lib/ner-synthetic';
-import { extract, train } from '../../bench/lib/ner-train';
+import { wordClusters } from '../../bench/lib/ner-clusters';
+import { extract, train, withClasses } from '../../bench/lib/ner-train';
 import { gazetteers } from '../../src/detection/nlp/gazetteers';
+import { wordFeatures } from '../../src/detection/nlp/model/features';
 import { KNOWN_ORGANIZATIONS } from '../../src/detection/nlp/organizations';
 
 describe('named-entity model training', () => {
@@ -67,5 +69,56 @@ describe('cross-validation folds and scorer', () => {
     expect(prf(s.PERSON.exact).f1).toBe(0);
     expect(prf(s.LOCATION.overlap).r).toBe(0);
     expect(micro(s, 'overlap')).toEqual({ p: 0.5, r: 0.5, f1: 0.5 });
+  });
+});
+
+describe('learned word classes', () => {
+  const g = gazetteers();
+  // Names stand where names stand, places where places stand.
+  const texts: string[] = [];
+  const names = ['Ada', 'Bram', 'Cleo', 'Dario', 'Efe', 'Fenna'];
+  const places = ['Oslo', 'Lyon', 'Turku', 'Bergen', 'Graz', 'Split'];
+  for (let i = 0; i < 60; i++) {
+    const n = names[i % names.length];
+    const p = places[(i * 5) % places.length];
+    texts.push(`yesterday ${n} said that the trip to ${p} was long .`);
+    texts.push(`we asked ${n} about the weather in ${p} today .`);
+  }
+  const opts = { classes: 4, iterations: 6, minCount: 2 };
+
+  it('puts words used in the same contexts in one class, the same way every run', () => {
+    const a = wordClusters(texts, opts);
+    expect(wordClusters(texts, opts)).toEqual(a);
+    const classOf = (w: string): number => a.findIndex((ws) => ws.includes(w));
+    const nameClasses = new Set(names.map((n) => classOf(n.toLowerCase())));
+    const placeClasses = new Set(places.map((p) => classOf(p.toLowerCase())));
+    expect(nameClasses.size).toBe(1);
+    expect(placeClasses.size).toBe(1);
+    expect([...nameClasses][0]).not.toBe([...placeClasses][0]);
+    expect([...nameClasses][0]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('adds the class of each word in the window as the features decoding computes', () => {
+    const classes = wordClusters(texts, opts);
+    const labelled = texts.slice(0, 4).map((text) => ({ text, entities: [] }));
+    const x = extract(labelled, g, false);
+    const y = withClasses(x, classes);
+    const map = new Map<string, number>();
+    classes.forEach((ws, i) => ws.forEach((w) => map.set(w, i)));
+    // Token 1 of text 0 is "Ada": its own class at offset 0, its neighbours' at -1 and +1.
+    const tok = 1;
+    const added = [...y.ids.subarray(y.tokenStart[tok], y.tokenStart[tok + 1])]
+      .map((id) => y.names[id])
+      .filter((f) => f.includes('cl='));
+    const [, any] = wordFeatures('Ada', g, map);
+    expect(any).toContain(`cl=${map.get('ada')}`);
+    expect(added).toEqual([
+      `-1cl=${map.get('yesterday')}`,
+      `0cl=${map.get('ada')}`,
+      `1cl=${map.get('said')}`,
+      `2cl=${map.get('that')}`,
+    ]);
+    // Everything else is unchanged.
+    expect(y.ids.length - x.ids.length).toBe(5 * x.tokenWord.length - 6 * labelled.length);
   });
 });

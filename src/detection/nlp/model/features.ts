@@ -74,8 +74,17 @@ export function shapeOf(word: string): string {
   return out;
 }
 
-/** Features of a word that hold wherever it stands: [at the word itself only, at any offset]. */
-export function wordFeatures(word: string, g: Gazetteers): [string[], string[]] {
+/** Word classes learned from the training text (bench/lib/ner-clusters.ts): lower-cased word →
+ * class number. */
+export type WordClasses = ReadonlyMap<string, number>;
+
+/** Features of a word that hold wherever it stands: [at the word itself only, at any offset].
+ * `classes`: the word's learned class becomes a feature (`cl=`) when it has one. */
+export function wordFeatures(
+  word: string,
+  g: Gazetteers,
+  classes?: WordClasses,
+): [string[], string[]] {
   const lower = word.toLowerCase();
   const shape = shapeOf(word);
   const own: string[] = [];
@@ -103,6 +112,8 @@ export function wordFeatures(word: string, g: Gazetteers): [string[], string[]] 
   if (PLACE_CUES_BEFORE.has(lower)) any.push('c:loc<');
   if (PLACE_NOUNS_AFTER.has(lower)) any.push('c:loc>');
   if (NAME_PARTICLES.has(lower)) any.push('c:particle');
+  const cl = classes?.get(lower);
+  if (cl !== undefined) any.push(`cl=${cl}`);
   return [own, any];
 }
 

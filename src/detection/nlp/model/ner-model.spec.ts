@@ -100,6 +100,28 @@ describe('NerModel', () => {
     ]);
   });
 
+  it('reads a learned word class from the file as a feature of the word and its neighbours', () => {
+    // Class 0 holds "zelmora": at offset 0 it makes a place, one word before it a person.
+    const file: NerWeightsFile = {
+      version: 1,
+      tags: [...TAGS],
+      scale: 1,
+      ruleFeatures: false,
+      decoder: 'viterbi',
+      classes: [['zelmora'], ['quorvin']],
+      features: { '0cl=0': [3, 5], '1cl=0': [1, 5] },
+    };
+    const text = 'Quorvin Zelmora';
+    const words = wordsOf(text);
+    const read = (m: NerModel): string[][] =>
+      m.tag(words).map((s) => [TAGS[s.tag], text.slice(words[s.first].start, words[s.last].end)]);
+    expect(read(new NerModel(file, g))).toEqual([
+      ['B-PER', 'Quorvin'],
+      ['B-LOC', 'Zelmora'],
+    ]);
+    expect(read(new NerModel({ ...file, classes: undefined }, g))).toEqual([]);
+  });
+
   it('refuses weights of another model version', () => {
     const file = {
       version: 1,

@@ -21,6 +21,7 @@ import {
   TAGS,
   WINDOW,
   wordFeatures,
+  type WordClasses,
 } from './features';
 
 /** The committed weights: per feature, pairs of (tag index, weight × scale). */
@@ -36,6 +37,11 @@ export interface NerWeightsFile {
    * transitions (the weights then come from structured training, see bench/lib/ner-train.ts).
    */
   decoder?: Decoder;
+  /**
+   * Word classes learned from the training text (bench/lib/ner-clusters.ts): the lower-cased
+   * words of each class, class i at index i. Absent in files trained without them.
+   */
+  classes?: readonly (readonly string[])[];
   features: Record<string, readonly number[]>;
 }
 
@@ -62,6 +68,14 @@ interface WordEntry {
   transitions?: Float32Array;
 }
 
+/** A word feature's weights at each offset (OFFSETS rows of TAG_COUNT); [lo, hi) holds every
+ * non-zero weight. */
+interface WordRow {
+  w: Float32Array;
+  lo: number;
+  hi: number;
+}
+
 const PAD = '\u0000<s>';
 
 /**
@@ -76,6 +90,8 @@ function ownCopy(text: string): string {
 }
 
 const CACHE_LIMIT = 60_000;
+/** Texts of up to this many words reuse the Viterbi work arrays (see scratchFor). */
+const SCRATCH_LIMIT = 1 << 16;
 
 export class NerModel {
   readonly ruleFeatures: boolean;
@@ -85,7 +101,7 @@ export class NerModel {
   private readonly transitions = new Map<number, Float32Array>();
   private readonly weights = new Map<string, Float32Array>();
   /** Word features by their name without the offset: one row of TAG_COUNT per offset. */
-  private readonly wordRows = new Map<string, Float32Array>();
+  private readonly wordRows = new Map<string, WordRow>();
   private readonly gapsBefore = new Map<string, Float32Array>();
   private readonly gapsAfter = new Map<string, Float32Array>();
   private words = new Map<string, WordEntry>();
@@ -95,6 +111,14 @@ export class NerModel {
   private readonly shapes: string[] = [];
   private readonly shapeIds = new Map<string, number>();
   private readonly pad: WordEntry;
+  private readonly classes?: WordClasses;
+  private scratch = {
+    em: new Float32Array(0),
+    back: new Uint8Array(0),
+    path: new Uint8Array(0),
+  };
+  private readonly delta = new Float64Array(TAG_COUNT);
+  private readonly next = new Float64Array(TAG_COUNT);
 
   constructor(
     file: NerWeightsFile,
@@ -105,6 +129,13 @@ export class NerModel {
     }
     this.ruleFeatures = file.ruleFeatures;
     this.decoder = file.decoder ?? 'greedy';
+    if (file.classes) {
+      const classes = new Map<string, number>();
+      file.classes.forEach((words, i) => {
+        for (const w of words) classes.set(w, i);
+      });
+      this.classes = classes;
+    }
     for (const [name, pairs] of Object.entries(file.features)) {
       // Word features are named "<offset><feature>" (offsetFeatures); the rest start with a letter.
       const offset = /^-?[0-9]/.exec(name)
@@ -119,12 +150,27 @@ export class NerModel {
         this.weights.set(name, row);
       } else {
         const key = name.slice(offset < 0 ? 2 : 1);
-        row = this.wordRows.get(key) ?? new Float32Array(OFFSETS * TAG_COUNT);
-        this.wordRows.set(key, row);
+        let entry = this.wordRows.get(key);
+        if (!entry) {
+          entry = { w: new Float32Array(OFFSETS * TAG_COUNT), lo: 0, hi: 0 };
+          this.wordRows.set(key, entry);
+        }
+        row = entry.w;
         base = (offset + WINDOW) * TAG_COUNT;
       }
       for (let i = 0; i + 1 < pairs.length; i += 2)
         row[base + pairs[i]] = pairs[i + 1] / file.scale;
+    }
+    // Most word features have weights at one offset only (the word's own prefixes, suffixes,
+    // length): makeWord adds just the part of the row that holds weights.
+    for (const entry of this.wordRows.values()) {
+      const w = entry.w;
+      let lo = 0;
+      while (lo < w.length && w[lo] === 0) lo++;
+      let hi = w.length;
+      while (hi > lo && w[hi - 1] === 0) hi--;
+      entry.lo = lo;
+      entry.hi = hi;
     }
     this.pad = this.makeWord(PAD);
   }
@@ -202,8 +248,11 @@ export class NerModel {
     const T = TAG_COUNT;
     const entries: WordEntry[] = new Array<WordEntry>(n);
     for (let i = 0; i < n; i++) entries[i] = this.word(tokens[i].text);
+    const { em, back, path } = this.scratchFor(n);
+    let delta = this.delta;
+    let next = this.next;
     // Emission scores per word and tag.
-    const em = new Float32Array(n * T);
+    em.fill(0, 0, n * T);
     for (let i = 0; i < n; i++) {
       const o = i * T;
       for (let k = -WINDOW; k <= WINDOW; k++) {
@@ -219,9 +268,6 @@ export class NerModel {
       for (let t = 0; t < T; t++) em[o + t] += gb[t] + ga[t] + pos[t];
     }
     // delta: best score of a path ending in each tag; back: its previous tag.
-    const back = new Uint8Array(n * T);
-    let delta = new Float64Array(T);
-    let next = new Float64Array(T);
     {
       const tr = this.transitionsOf(entries[0]);
       for (let t = 0; t < T; t++) delta[t] = em[t] + tr[t];
@@ -246,7 +292,6 @@ export class NerModel {
       delta = next;
       next = swap;
     }
-    const path = new Uint8Array(n);
     let last = 0;
     for (let t = 1; t < T; t++) if (delta[t] > delta[last]) last = t;
     path[n - 1] = last;
@@ -280,6 +325,28 @@ export class NerModel {
     }
     if (open) spans.push(open);
     return spans;
+  }
+
+  /**
+   * Viterbi's work arrays for n words, reused from call to call (a call allocated them afresh
+   * before, which the garbage collector paid for on every short text). Texts of more than
+   * SCRATCH_LIMIT words get arrays of their own, so one huge text does not pin its buffers.
+   */
+  private scratchFor(n: number): { em: Float32Array; back: Uint8Array; path: Uint8Array } {
+    const T = TAG_COUNT;
+    if (n > SCRATCH_LIMIT) {
+      return { em: new Float32Array(n * T), back: new Uint8Array(n * T), path: new Uint8Array(n) };
+    }
+    if (this.scratch.path.length < n) {
+      let size = 256;
+      while (size < n) size *= 2;
+      this.scratch = {
+        em: new Float32Array(size * T),
+        back: new Uint8Array(size * T),
+        path: new Uint8Array(size),
+      };
+    }
+    return this.scratch;
   }
 
   private transitionsOf(e: WordEntry): Float32Array {
@@ -316,7 +383,7 @@ export class NerModel {
   }
 
   private makeWord(text: string): WordEntry {
-    const [own, any] = text === PAD ? [[], ['w=<s>']] : wordFeatures(text, this.g);
+    const [own, any] = text === PAD ? [[], ['w=<s>']] : wordFeatures(text, this.g, this.classes);
     // Row k: this word standing k words from the tagged one. A feature of `own` has weights
     // at offset 0 only, so adding whole rows is the same as adding offsetFeatures(own, any, k).
     const vec = new Float32Array(OFFSETS * TAG_COUNT);
@@ -324,7 +391,8 @@ export class NerModel {
       for (const f of list) {
         const row = this.wordRows.get(f);
         if (!row) continue;
-        for (let j = 0; j < vec.length; j++) vec[j] += row[j];
+        const w = row.w;
+        for (let j = row.lo; j < row.hi; j++) vec[j] += w[j];
       }
     }
     const shape = text === PAD ? '<s>' : shapeOf(text);
