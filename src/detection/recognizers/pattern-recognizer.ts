@@ -1,5 +1,6 @@
 import { DetectionContext, mayFindContext } from '../context';
 import type { Candidate, Recognizer } from '../types';
+import { forEachMatch } from './matches';
 
 /** Outcome of a validator: keep with a new score (and context need), keep as is, or drop. */
 export type Verdict = number | 'keep' | 'drop' | { score: number; requiresContext: boolean };
@@ -79,23 +80,23 @@ export class PatternRecognizer implements Recognizer {
         if (!mayFindContext(ctx, pattern.context ?? this.spec.context)) continue;
         contextChecked = true;
       }
-      // matchAll works on a clone of the regex, so concurrent calls never share lastIndex.
-      for (const m of text.matchAll(pattern.regex)) {
+      // forEachMatch keeps its scan position to itself, so nested calls never share lastIndex.
+      forEachMatch(pattern.regex, text, (m) => {
         if (!contextChecked) {
           ctx ??= new DetectionContext(text);
-          if (!mayFindContext(ctx, pattern.context ?? this.spec.context)) break;
+          if (!mayFindContext(ctx, pattern.context ?? this.spec.context)) return false;
           contextChecked = true;
         }
         const span =
           pattern.group === undefined
             ? [m.index, m.index + m[0].length]
             : m.indices?.[pattern.group];
-        if (!span) continue;
+        if (!span) return;
         const [start, end] = span;
-        if (end <= start) continue;
+        if (end <= start) return;
         const candidate = this.judge(text, start, end, pattern);
         if (candidate) out.push(candidate);
-      }
+      });
     }
     return out;
   }

@@ -1,3 +1,4 @@
+import { forEachMatch } from './matches';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { Candidate, Recognizer } from '../types';
 
@@ -98,8 +99,8 @@ export class PhoneNumberRecognizer implements Recognizer {
     const out: Candidate[] = [];
     // Parsing is the cost (tens of µs when every region is tried); repeated values parse once.
     const scores = new Map<string, number>();
-    for (const m of text.matchAll(CANDIDATE)) {
-      if (/\bISBN(?:-1[03])?:?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
+    forEachMatch(CANDIDATE, text, (m) => {
+      if (/\bISBN(?:-1[03])?:?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index))) return;
       let value = m[0];
       let start = m.index;
       // An opening bracket is part of the number only when it closes inside it.
@@ -110,7 +111,7 @@ export class PhoneNumberRecognizer implements Recognizer {
       value = value.replace(/[\s(.-]+$/, '');
       const candidate = this.judge(value, start, scores);
       if (candidate) out.push(candidate);
-    }
+    });
     return out;
   }
 

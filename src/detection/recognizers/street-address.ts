@@ -1,3 +1,4 @@
+import { forEachMatch } from './matches';
 import type { Candidate, Recognizer } from '../types';
 import { STATE_CODE_ALTERNATION, STATE_NAME_ALTERNATION } from './us-states';
 
@@ -225,22 +226,24 @@ export class StreetAddressRecognizer implements Recognizer {
   analyze(text: string): Candidate[] {
     const out: Candidate[] = [];
     for (const tail of TAILS) {
-      for (const m of text.matchAll(tail)) {
+      forEachMatch(tail, text, (m) => {
         const start = this.streetStart(text, m.index, m[0].startsWith('\n'));
         if (start !== undefined)
           out.push(this.candidate(start, m.index + m[0].length, 0.8, 'address_with_tail'));
-      }
+      });
     }
-    for (const m of text.matchAll(US_STREET)) {
+    forEachMatch(US_STREET, text, (m) => {
       const value = m[0].replace(/[\s,]+$/, '');
       const score = /^\d{4}\s(?:Dr|St|Pl)\b/.test(value) ? 0.5 : 0.75;
       out.push(this.candidate(m.index, m.index + value.length, score, 'us_street'));
-    }
-    for (const m of text.matchAll(PO_BOX))
+    });
+    forEachMatch(PO_BOX, text, (m) => {
       out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'po_box'));
+    });
     if (text.includes('PO'))
-      for (const m of text.matchAll(MILITARY))
+      forEachMatch(MILITARY, text, (m) => {
         out.push(this.candidate(m.index, m.index + m[0].length, 0.75, 'military_mail'));
+      });
     if (STREET_TYPE_HINT.test(text)) {
       // Same matches as text.matchAll(STREET_TYPE_FIRST): non-overlapping, left to right.
       STREET_TYPE_START.lastIndex = 0;
@@ -254,11 +257,13 @@ export class StreetAddressRecognizer implements Recognizer {
       }
     }
     if (SUFFIX_HINT.test(text))
-      for (const m of text.matchAll(STREET_SUFFIXED))
+      forEachMatch(STREET_SUFFIXED, text, (m) => {
         out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'street_suffixed'));
+      });
     if (FRENCH_HINT.test(text))
-      for (const m of text.matchAll(NUMBER_THEN_TYPE))
+      forEachMatch(NUMBER_THEN_TYPE, text, (m) => {
         out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'number_then_type'));
+      });
     return out;
   }
 
