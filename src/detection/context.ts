@@ -213,8 +213,32 @@ function matchWords(words: readonly string[], context: CompiledContext): string[
  */
 export class DetectionContext {
   private built: ContextIndex | undefined;
+  private digitRun = -1;
+  /** mayFindContext's answer per context list: the same list is asked about once per pattern. */
+  private readonly contextPresence = new Map<readonly string[], boolean>();
 
   constructor(readonly text: string) {}
+
+  /**
+   * The longest run of ASCII digits (0-9, what `\d` matches) in the text, counted on first use:
+   * a pattern whose every match holds a run of n digits cannot match a text without one.
+   */
+  get longestDigitRun(): number {
+    if (this.digitRun < 0) {
+      const { text } = this;
+      let longest = 0;
+      let run = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 48 && c <= 57) {
+          run++;
+          if (run > longest) longest = run;
+        } else run = 0;
+      }
+      this.digitRun = longest;
+    }
+    return this.digitRun;
+  }
 
   /** The text's word index, built on first use. */
   get index(): ContextIndex {
@@ -225,6 +249,22 @@ export class DetectionContext {
   /** Whether the index is built (checking context words is then nearly free). */
   get indexed(): boolean {
     return this.built !== undefined;
+  }
+
+  /** Whether any word of the list (or its plural, "#" form or a phrase start) is in the text. */
+  presenceOf(list: readonly string[]): boolean {
+    let found = this.contextPresence.get(list);
+    if (found === undefined) {
+      const index = this.index;
+      found = false;
+      for (const w of compile(list).presence)
+        if (index.hasWord(w)) {
+          found = true;
+          break;
+        }
+      this.contextPresence.set(list, found);
+    }
+    return found;
   }
 
   /**
@@ -245,9 +285,7 @@ export function mayFindContext(
   list: readonly string[] | undefined,
 ): boolean {
   if (!list || list.length === 0) return false;
-  const index = context.index;
-  for (const w of compile(list).presence) if (index.hasWord(w)) return true;
-  return false;
+  return context.presenceOf(list);
 }
 
 export function findContextWords(

@@ -21,6 +21,11 @@ export interface Pattern {
    * matches this non-global regex). Skips whole-text scans of lookbehind-heavy patterns.
    */
   requires?: string | RegExp;
+  /**
+   * Every match holds a run of at least this many ASCII digits (`\d`), so a text whose longest
+   * digit run is shorter is skipped unscanned (counted once per call). Overrides the spec's.
+   */
+  minDigits?: number;
 }
 
 export interface PatternRecognizerSpec {
@@ -35,6 +40,8 @@ export interface PatternRecognizerSpec {
   trimEnd?: (value: string) => string;
   /** Checksum or rule check on the matched value; `text`/`start` allow looking around. */
   validate?: (value: string, text: string, start: number, patternName: string) => Verdict;
+  /** Default minDigits of the patterns (see Pattern.minDigits); 0 or omitted: no such check. */
+  minDigits?: number;
   /** The validator may return `requiresContext: false`, so context-less texts are still scanned. */
   validatorLiftsContext?: boolean;
 }
@@ -66,6 +73,9 @@ export class PatternRecognizer implements Recognizer {
     const out: Candidate[] = [];
     let ctx = context;
     for (const pattern of this.spec.patterns) {
+      const minDigits = pattern.minDigits ?? this.spec.minDigits ?? 0;
+      if (minDigits > 0 && (ctx ??= new DetectionContext(text)).longestDigitRun < minDigits)
+        continue;
       const required = pattern.requires;
       if (required !== undefined) {
         if (typeof required === 'string' ? !text.includes(required) : !required.test(text))

@@ -1,5 +1,6 @@
 import { forEachMatch } from './matches';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { DetectionContext } from '../context';
 import type { Candidate, Recognizer } from '../types';
 
 /**
@@ -95,8 +96,10 @@ export class PhoneNumberRecognizer implements Recognizer {
   readonly name = 'PhoneNumberRecognizer';
   readonly types = ['PHONE_NUMBER'];
 
-  analyze(text: string): Candidate[] {
+  analyze(text: string, context?: DetectionContext): Candidate[] {
     const out: Candidate[] = [];
+    // Every candidate holds a digit; the call's context counts them once for all recognizers.
+    if (context && context.longestDigitRun === 0) return out;
     // Parsing is the cost (tens of µs when every region is tried); repeated values parse once.
     const scores = new Map<string, number>();
     forEachMatch(CANDIDATE, text, (m) => {

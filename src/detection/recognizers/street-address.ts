@@ -1,4 +1,5 @@
 import { forEachMatch } from './matches';
+import type { DetectionContext } from '../context';
 import type { Candidate, Recognizer } from '../types';
 import { STATE_CODE_ALTERNATION, STATE_NAME_ALTERNATION } from './us-states';
 
@@ -223,8 +224,10 @@ export class StreetAddressRecognizer implements Recognizer {
     'moved',
   ];
 
-  analyze(text: string): Candidate[] {
+  analyze(text: string, context?: DetectionContext): Candidate[] {
     const out: Candidate[] = [];
+    // US_STREET and PO_BOX need a digit (house or box number); the tails and others do not.
+    const digits = !context || context.longestDigitRun > 0;
     for (const tail of TAILS) {
       forEachMatch(tail, text, (m) => {
         const start = this.streetStart(text, m.index, m[0].startsWith('\n'));
@@ -232,14 +235,16 @@ export class StreetAddressRecognizer implements Recognizer {
           out.push(this.candidate(start, m.index + m[0].length, 0.8, 'address_with_tail'));
       });
     }
-    forEachMatch(US_STREET, text, (m) => {
-      const value = m[0].replace(/[\s,]+$/, '');
-      const score = /^\d{4}\s(?:Dr|St|Pl)\b/.test(value) ? 0.5 : 0.75;
-      out.push(this.candidate(m.index, m.index + value.length, score, 'us_street'));
-    });
-    forEachMatch(PO_BOX, text, (m) => {
-      out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'po_box'));
-    });
+    if (digits) {
+      forEachMatch(US_STREET, text, (m) => {
+        const value = m[0].replace(/[\s,]+$/, '');
+        const score = /^\d{4}\s(?:Dr|St|Pl)\b/.test(value) ? 0.5 : 0.75;
+        out.push(this.candidate(m.index, m.index + value.length, score, 'us_street'));
+      });
+      forEachMatch(PO_BOX, text, (m) => {
+        out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'po_box'));
+      });
+    }
     if (text.includes('PO'))
       forEachMatch(MILITARY, text, (m) => {
         out.push(this.candidate(m.index, m.index + m[0].length, 0.75, 'military_mail'));
