@@ -25,7 +25,12 @@ interface CompiledContext {
 // Context lists are module constants shared by every call; compiling them once is safe to cache.
 const compiledContexts = new WeakMap<readonly string[], CompiledContext>();
 
+// The last list compiled: candidates and patterns mostly ask about one list several times in a row.
+let lastList: readonly string[] | undefined;
+let lastCompiled: CompiledContext | undefined;
+
 function compile(list: readonly string[]): CompiledContext {
+  if (list === lastList && lastCompiled) return lastCompiled;
   let compiled = compiledContexts.get(list);
   if (!compiled) {
     const words = new Set<string>();
@@ -41,6 +46,8 @@ function compile(list: readonly string[]): CompiledContext {
     compiled = { words, phrases, phraseStarts, presence };
     compiledContexts.set(list, compiled);
   }
+  lastList = list;
+  lastCompiled = compiled;
   return compiled;
 }
 
@@ -216,6 +223,8 @@ export class DetectionContext {
   private digitRun = -1;
   /** mayFindContext's answer per context list: the same list is asked about once per pattern. */
   private readonly contextPresence = new Map<readonly string[], boolean>();
+  /** Pre-filter answers: several patterns share one pre-filter regex (month names, say). */
+  private readonly prefilters = new Map<RegExp, boolean>();
 
   constructor(readonly text: string) {}
 
@@ -249,6 +258,16 @@ export class DetectionContext {
   /** Whether the index is built (checking context words is then nearly free). */
   get indexed(): boolean {
     return this.built !== undefined;
+  }
+
+  /** Whether the text matches this non-global, non-sticky pre-filter regex (asked once per call). */
+  passes(prefilter: RegExp): boolean {
+    let found = this.prefilters.get(prefilter);
+    if (found === undefined) {
+      found = prefilter.test(this.text);
+      this.prefilters.set(prefilter, found);
+    }
+    return found;
   }
 
   /** Whether any word of the list (or its plural, "#" form or a phrase start) is in the text. */

@@ -23,6 +23,10 @@ function re(source: string, flags = 'g'): RegExp {
  * lookbehinds are tried at every position) runs.
  */
 const MONTH_THEN_DIGIT = re(`${MONTH}\\.?,?\\s{1,2}\\d`, 'i');
+const DIGIT_THEN_FOREIGN_MONTH = re(
+  `\\d(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}`,
+  'iu',
+);
 const DIGIT_THEN_MONTH = re(`\\d(?:st|nd|rd|th)?(?:\\s{1,2}of)?[\\s-]{1,2}${MONTH}`, 'i');
 
 /**
@@ -103,7 +107,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
         'giu',
       ),
       score: 0.85,
-      requires: re(`\\d(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}`, 'iu'),
+      requires: DIGIT_THEN_FOREIGN_MONTH,
     },
     {
       // "abril 2006", "febrero de 2012", "enero del 2011", "mars 2020", "Juni 2019"
@@ -127,7 +131,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
       ),
       group: 1,
       score: 0.55,
-      requires: re(`\\d(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}`, 'iu'),
+      requires: DIGIT_THEN_FOREIGN_MONTH,
     },
     {
       // "30-marzo-2004", "4-Jul-21"

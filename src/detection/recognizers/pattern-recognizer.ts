@@ -78,7 +78,11 @@ export class PatternRecognizer implements Recognizer {
         continue;
       const required = pattern.requires;
       if (required !== undefined) {
-        if (typeof required === 'string' ? !text.includes(required) : !required.test(text))
+        if (
+          typeof required === 'string'
+            ? !text.includes(required)
+            : !(ctx ??= new DetectionContext(text)).passes(required)
+        )
           continue;
       }
       let contextChecked =
