@@ -81,6 +81,20 @@ const TRAILING = new Set([...".'’-"].map((ch) => ch.charCodeAt(0)));
 const WIDE_LETTER = /\p{L}/u;
 const WIDE_DIGIT = /\p{N}/u;
 
+/** Kinds of BMP characters outside surrogates, classified on first sight: kind + 1, 0 unknown. */
+const BMP_KIND = new Uint8Array(65536);
+
+/** Kind of the non-ASCII, non-surrogate character c (one UTF-16 unit wide); as wideKind. */
+function bmpKind(c: number): number {
+  let k = BMP_KIND[c];
+  if (k === 0) {
+    const ch = String.fromCharCode(c);
+    k = 1 + (WIDE_LETTER.test(ch) ? LETTER : WIDE_DIGIT.test(ch) ? DIGIT : ch === '’' ? JOINER : 0);
+    BMP_KIND[c] = k;
+  }
+  return k - 1;
+}
+
 /** Kind and UTF-16 width of the (non-ASCII) code point at i. */
 function wideKind(text: string, i: number): [number, number] {
   const cp = text.codePointAt(i) ?? 0;
@@ -121,7 +135,10 @@ export class ContextIndex {
       }
       let kind = c < 128 ? ASCII_KIND[c] : 0;
       let width = 1;
-      if (c >= 128) [kind, width] = wideKind(text, i);
+      if (c >= 128) {
+        if (c < 0xd800 || c > 0xdfff) kind = bmpKind(c);
+        else [kind, width] = wideKind(text, i);
+      }
       if (kind !== LETTER && kind !== DIGIT) {
         i += width;
         continue;
@@ -134,7 +151,10 @@ export class ContextIndex {
         const d = text.charCodeAt(i);
         let k = d < 128 ? ASCII_KIND[d] : 0;
         let w = 1;
-        if (d >= 128) [k, w] = wideKind(text, i);
+        if (d >= 128) {
+          if (d < 0xd800 || d > 0xdfff) k = bmpKind(d);
+          else [k, w] = wideKind(text, i);
+        }
         if (k === 0) break;
         if (k === LETTER) hasLetter = true;
         i += w;

@@ -68,6 +68,9 @@ const TAILS: readonly RegExp[] = [
   ),
 ];
 
+/** The longest digit run each tail needs (the UK postcode's digit, the European postcode). */
+const TAIL_MIN_DIGITS: readonly number[] = [0, 1, 4];
+
 /** Every regular expression this recognizer runs over a text, for the linear-time test. */
 export const STREET_ADDRESS_REGEXES: readonly RegExp[] = [
   US_STREET,
@@ -226,10 +229,12 @@ export class StreetAddressRecognizer implements Recognizer {
 
   analyze(text: string, context?: DetectionContext): Candidate[] {
     const out: Candidate[] = [];
-    // US_STREET and PO_BOX need a digit (house or box number); the tails and others do not.
-    const digits = !context || context.longestDigitRun > 0;
-    for (const tail of TAILS) {
-      forEachMatch(tail, text, (m) => {
+    // US_STREET and PO_BOX need a digit (house or box number), two of the tails a digit run.
+    const digitRun = context ? context.longestDigitRun : Infinity;
+    const digits = digitRun > 0;
+    for (let t = 0; t < TAILS.length; t++) {
+      if (digitRun < TAIL_MIN_DIGITS[t]) continue;
+      forEachMatch(TAILS[t], text, (m) => {
         const start = this.streetStart(text, m.index, m[0].startsWith('\n'));
         if (start !== undefined)
           out.push(this.candidate(start, m.index + m[0].length, 0.8, 'address_with_tail'));
