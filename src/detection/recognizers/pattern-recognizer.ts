@@ -64,6 +64,11 @@ export class PatternRecognizer implements Recognizer {
     }
   }
 
+  /** The digit run a pattern's matches need (its own minDigits, else the spec's; 0: none). */
+  minDigitsOf(pattern: Pattern): number {
+    return pattern.minDigits ?? this.spec.minDigits ?? 0;
+  }
+
   /** The scored patterns, in the order they run. */
   get patterns(): readonly Pattern[] {
     return this.spec.patterns;
@@ -73,7 +78,7 @@ export class PatternRecognizer implements Recognizer {
     const out: Candidate[] = [];
     let ctx = context;
     for (const pattern of this.spec.patterns) {
-      const minDigits = pattern.minDigits ?? this.spec.minDigits ?? 0;
+      const minDigits = this.minDigitsOf(pattern);
       if (minDigits > 0 && (ctx ??= new DetectionContext(text)).longestDigitRun < minDigits)
         continue;
       const required = pattern.requires;
