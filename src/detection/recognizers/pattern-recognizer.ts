@@ -50,10 +50,18 @@ export interface PatternRecognizerSpec {
 export class PatternRecognizer implements Recognizer {
   readonly name: string;
   readonly types: readonly string[];
+  /** Pre-filter regexes several patterns share: answered once per call (DetectionContext). */
+  private readonly sharedPrefilters = new Set<RegExp>();
 
   constructor(private readonly spec: PatternRecognizerSpec) {
     this.name = spec.name;
     this.types = [spec.type];
+    const seen = new Set<RegExp>();
+    for (const p of spec.patterns) {
+      if (!(p.requires instanceof RegExp)) continue;
+      if (seen.has(p.requires)) this.sharedPrefilters.add(p.requires);
+      seen.add(p.requires);
+    }
     for (const p of spec.patterns) {
       if (!p.regex.global) throw new Error(`pattern ${p.name} of ${spec.name} needs the g flag`);
       // test() on a global regex keeps lastIndex between calls: a pre-filter must not be one.
@@ -86,7 +94,9 @@ export class PatternRecognizer implements Recognizer {
         if (
           typeof required === 'string'
             ? !text.includes(required)
-            : !(ctx ??= new DetectionContext(text)).passes(required)
+            : this.sharedPrefilters.has(required)
+              ? !(ctx ??= new DetectionContext(text)).passes(required)
+              : !required.test(text)
         )
           continue;
       }
