@@ -20,6 +20,8 @@ interface CompiledContext {
   /** Index words whose presence means a context word may be near: each word, its plural and
    * "#" form, and each phrase start (spelled out once, not per check). */
   presence: readonly string[];
+  /** The same words as a set, for texts with fewer words than the list. */
+  presenceSet: ReadonlySet<string>;
 }
 
 // Context lists are module constants shared by every call; compiling them once is safe to cache.
@@ -43,7 +45,7 @@ function compile(list: readonly string[]): CompiledContext {
     const phraseStarts = new Set(phrases.map((p) => p.split(' ')[0]));
     const presence = [...words].flatMap((w) => [w, `${w}s`, `${w}#`]);
     for (const w of phraseStarts) presence.push(w);
-    compiled = { words, phrases, phraseStarts, presence };
+    compiled = { words, phrases, phraseStarts, presence, presenceSet: new Set(presence) };
     compiledContexts.set(list, compiled);
   }
   lastList = list;
@@ -178,6 +180,17 @@ export class ContextIndex {
     return this.wordSet.has(word);
   }
 
+  /** Whether the text holds any of these (lowercase) words; `set` holds the same words. */
+  hasAnyWord(words: readonly string[], set: ReadonlySet<string>): boolean {
+    // A short text's words are fewer than the list's: look them up instead of the list.
+    if (!this.wordSet && this.lowers.length <= words.length) {
+      for (const lower of this.lowers) if (set.has(lower)) return true;
+      return false;
+    }
+    for (const w of words) if (this.hasWord(w)) return true;
+    return false;
+  }
+
   private lineAt(offset: number): number {
     let lo = 0;
     let hi = this.newlines.length;
@@ -294,13 +307,8 @@ export class DetectionContext {
   presenceOf(list: readonly string[]): boolean {
     let found = this.contextPresence.get(list);
     if (found === undefined) {
-      const index = this.index;
-      found = false;
-      for (const w of compile(list).presence)
-        if (index.hasWord(w)) {
-          found = true;
-          break;
-        }
+      const compiled = compile(list);
+      found = this.index.hasAnyWord(compiled.presence, compiled.presenceSet);
       this.contextPresence.set(list, found);
     }
     return found;
@@ -357,6 +365,7 @@ export function applyContext(
     phrases: [],
     phraseStarts: new Set(),
     presence: [],
+    presenceSet: new Set(),
   };
   const out: Candidate[] = [];
   for (const c of candidates) {
