@@ -64,7 +64,8 @@ export const zipCodeRecognizer = new PatternRecognizer({
     {
       name: 'postcode_before_town',
       minDigits: 5,
-      regex: /(?<![\w.$€£,/-])(?:[A-Z]{1,2}-)?\d{5}(?=[,.]?[ \t]{0,2}(?:-[ \t]{0,2})?\p{Lu}\p{Ll})/gu,
+      regex:
+        /(?<![\w.$€£,/-])(?:[A-Z]{1,2}-)?\d{5}(?=[,.]?[ \t]{0,2}(?:-[ \t]{0,2})?\p{Lu}\p{Ll})/gu,
       score: 0.4,
       requires: /\d{5}[,.]?[ \t]{0,2}-?[ \t]{0,2}\p{Lu}/u,
     },
@@ -76,7 +77,8 @@ export const zipCodeRecognizer = new PatternRecognizer({
     },
     {
       name: 'canadian_postcode',
-      regex: /(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t-]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])/g,
+      regex:
+        /(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t-]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])/g,
       score: 0.6,
       requires: /[A-Z]\d[A-Z]/,
     },
