@@ -20,12 +20,19 @@ interface CompiledContext {
   /** Index words whose presence means a context word may be near: each word, its plural and
    * "#" form, and each phrase start (spelled out once, not per check). */
   presence: readonly string[];
+  /** The same words as a set, for texts with fewer words than the list. */
+  presenceSet: ReadonlySet<string>;
 }
 
 // Context lists are module constants shared by every call; compiling them once is safe to cache.
 const compiledContexts = new WeakMap<readonly string[], CompiledContext>();
 
+// The last list compiled: candidates and patterns mostly ask about one list several times in a row.
+let lastList: readonly string[] | undefined;
+let lastCompiled: CompiledContext | undefined;
+
 function compile(list: readonly string[]): CompiledContext {
+  if (list === lastList && lastCompiled) return lastCompiled;
   let compiled = compiledContexts.get(list);
   if (!compiled) {
     const words = new Set<string>();
@@ -38,9 +45,11 @@ function compile(list: readonly string[]): CompiledContext {
     const phraseStarts = new Set(phrases.map((p) => p.split(' ')[0]));
     const presence = [...words].flatMap((w) => [w, `${w}s`, `${w}#`]);
     for (const w of phraseStarts) presence.push(w);
-    compiled = { words, phrases, phraseStarts, presence };
+    compiled = { words, phrases, phraseStarts, presence, presenceSet: new Set(presence) };
     compiledContexts.set(list, compiled);
   }
+  lastList = list;
+  lastCompiled = compiled;
   return compiled;
 }
 
@@ -73,6 +82,20 @@ for (let c = 0; c < 128; c++) {
 const TRAILING = new Set([...".'’-"].map((ch) => ch.charCodeAt(0)));
 const WIDE_LETTER = /\p{L}/u;
 const WIDE_DIGIT = /\p{N}/u;
+
+/** Kinds of BMP characters outside surrogates, classified on first sight: kind + 1, 0 unknown. */
+const BMP_KIND = new Uint8Array(65536);
+
+/** Kind of the non-ASCII, non-surrogate character c (one UTF-16 unit wide); as wideKind. */
+function bmpKind(c: number): number {
+  let k = BMP_KIND[c];
+  if (k === 0) {
+    const ch = String.fromCharCode(c);
+    k = 1 + (WIDE_LETTER.test(ch) ? LETTER : WIDE_DIGIT.test(ch) ? DIGIT : ch === '’' ? JOINER : 0);
+    BMP_KIND[c] = k;
+  }
+  return k - 1;
+}
 
 /** Kind and UTF-16 width of the (non-ASCII) code point at i. */
 function wideKind(text: string, i: number): [number, number] {
@@ -114,7 +137,10 @@ export class ContextIndex {
       }
       let kind = c < 128 ? ASCII_KIND[c] : 0;
       let width = 1;
-      if (c >= 128) [kind, width] = wideKind(text, i);
+      if (c >= 128) {
+        if (c < 0xd800 || c > 0xdfff) kind = bmpKind(c);
+        else [kind, width] = wideKind(text, i);
+      }
       if (kind !== LETTER && kind !== DIGIT) {
         i += width;
         continue;
@@ -127,7 +153,10 @@ export class ContextIndex {
         const d = text.charCodeAt(i);
         let k = d < 128 ? ASCII_KIND[d] : 0;
         let w = 1;
-        if (d >= 128) [k, w] = wideKind(text, i);
+        if (d >= 128) {
+          if (d < 0xd800 || d > 0xdfff) k = bmpKind(d);
+          else [k, w] = wideKind(text, i);
+        }
         if (k === 0) break;
         if (k === LETTER) hasLetter = true;
         i += w;
@@ -149,6 +178,17 @@ export class ContextIndex {
       for (const lower of this.lowers) this.wordSet.add(lower);
     }
     return this.wordSet.has(word);
+  }
+
+  /** Whether the text holds any of these (lowercase) words; `set` holds the same words. */
+  hasAnyWord(words: readonly string[], set: ReadonlySet<string>): boolean {
+    // A short text's words are fewer than the list's: look them up instead of the list.
+    if (!this.wordSet && this.lowers.length <= words.length) {
+      for (const lower of this.lowers) if (set.has(lower)) return true;
+      return false;
+    }
+    for (const w of words) if (this.hasWord(w)) return true;
+    return false;
   }
 
   private lineAt(offset: number): number {
@@ -213,8 +253,34 @@ function matchWords(words: readonly string[], context: CompiledContext): string[
  */
 export class DetectionContext {
   private built: ContextIndex | undefined;
+  private digitRun = -1;
+  /** mayFindContext's answer per context list: the same list is asked about once per pattern. */
+  private readonly contextPresence = new Map<readonly string[], boolean>();
+  /** Pre-filter answers: several patterns share one pre-filter regex (month names, say). */
+  private readonly prefilters = new Map<RegExp, boolean>();
 
   constructor(readonly text: string) {}
+
+  /**
+   * The longest run of ASCII digits (0-9, what `\d` matches) in the text, counted on first use:
+   * a pattern whose every match holds a run of n digits cannot match a text without one.
+   */
+  get longestDigitRun(): number {
+    if (this.digitRun < 0) {
+      const { text } = this;
+      let longest = 0;
+      let run = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 48 && c <= 57) {
+          run++;
+          if (run > longest) longest = run;
+        } else run = 0;
+      }
+      this.digitRun = longest;
+    }
+    return this.digitRun;
+  }
 
   /** The text's word index, built on first use. */
   get index(): ContextIndex {
@@ -225,6 +291,27 @@ export class DetectionContext {
   /** Whether the index is built (checking context words is then nearly free). */
   get indexed(): boolean {
     return this.built !== undefined;
+  }
+
+  /** Whether the text matches this non-global, non-sticky pre-filter regex (asked once per call). */
+  passes(prefilter: RegExp): boolean {
+    let found = this.prefilters.get(prefilter);
+    if (found === undefined) {
+      found = prefilter.test(this.text);
+      this.prefilters.set(prefilter, found);
+    }
+    return found;
+  }
+
+  /** Whether any word of the list (or its plural, "#" form or a phrase start) is in the text. */
+  presenceOf(list: readonly string[]): boolean {
+    let found = this.contextPresence.get(list);
+    if (found === undefined) {
+      const compiled = compile(list);
+      found = this.index.hasAnyWord(compiled.presence, compiled.presenceSet);
+      this.contextPresence.set(list, found);
+    }
+    return found;
   }
 
   /**
@@ -245,9 +332,7 @@ export function mayFindContext(
   list: readonly string[] | undefined,
 ): boolean {
   if (!list || list.length === 0) return false;
-  const index = context.index;
-  for (const w of compile(list).presence) if (index.hasWord(w)) return true;
-  return false;
+  return context.presenceOf(list);
 }
 
 export function findContextWords(
@@ -280,6 +365,7 @@ export function applyContext(
     phrases: [],
     phraseStarts: new Set(),
     presence: [],
+    presenceSet: new Set(),
   };
   const out: Candidate[] = [];
   for (const c of candidates) {

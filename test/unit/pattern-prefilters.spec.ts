@@ -35,3 +35,51 @@ describe('pattern pre-filters', () => {
     },
   );
 });
+
+/** Longest run of ASCII digits in s. */
+function longestDigitRun(s: string): number {
+  let longest = 0;
+  for (const run of s.match(/\d+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
+}
+
+const digitPatterns = PATTERN_RECOGNIZERS.filter((r) => r instanceof PatternRecognizer).flatMap(
+  (r) => {
+    const recognizer = r as PatternRecognizer;
+    return recognizer.patterns
+      .map((p) => ({ name: `${r.name}.${p.name}`, pattern: p, min: recognizer.minDigitsOf(p) }))
+      .filter((p) => p.min > 0);
+  },
+);
+
+describe('pattern digit pre-filters (minDigits)', () => {
+  it('covers the digit-only shapes', () => {
+    expect(digitPatterns.length).toBeGreaterThan(50);
+  });
+
+  it.each(digitPatterns)(
+    '$name: every match of the evaluation set holds a run of $min digits',
+    ({ pattern, min }) => {
+      for (const text of texts) {
+        for (const m of text.matchAll(pattern.regex)) {
+          const around = text.slice(
+            Math.max(0, m.index - REACH_BEFORE),
+            m.index + m[0].length + REACH_AFTER,
+          );
+          expect([m[0], longestDigitRun(around) >= min]).toEqual([m[0], true]);
+        }
+      }
+    },
+  );
+
+  it('skips a pattern on texts whose longest digit run is shorter than its minDigits', () => {
+    const recognizer = new PatternRecognizer({
+      name: 'TestRecognizer',
+      type: 'TEST',
+      patterns: [{ name: 'ab', regex: /ab\d*/g, score: 0.5, minDigits: 2 }],
+    });
+    expect(recognizer.analyze('ab1 ab')).toEqual([]);
+    expect(recognizer.analyze('ab 12').map((c) => [c.start, c.end])).toEqual([[0, 2]]);
+    expect(recognizer.analyze('ab12').map((c) => [c.start, c.end])).toEqual([[0, 4]]);
+  });
+});

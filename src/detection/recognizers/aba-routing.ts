@@ -5,6 +5,7 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const abaRoutingRecognizer = new PatternRecognizer({
   name: 'AbaRoutingRecognizer',
   type: 'ABA_ROUTING_NUMBER',
+  minDigits: 4,
   context: [
     'routing',
     'aba',

@@ -31,6 +31,7 @@ function aboutAPerson(text: string, start: number): boolean {
 export const ageRecognizer = new PatternRecognizer({
   name: 'AgeRecognizer',
   type: 'AGE',
+  minDigits: 1,
   // No context words: the age phrase is the context, and boosting would lift young ages.
   patterns: [
     {

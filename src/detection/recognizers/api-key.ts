@@ -1,3 +1,4 @@
+import { forEachMatch } from './matches';
 import type { Candidate, Recognizer } from '../types';
 
 interface SecretPattern {
@@ -152,15 +153,16 @@ export class ApiKeyRecognizer implements Recognizer {
         if (typeof required === 'string' ? !text.includes(required) : !required.test(text))
           continue;
       }
-      for (const m of text.matchAll(p.regex))
+      forEachMatch(p.regex, text, (m) => {
         out.push(this.candidate(m.index, m.index + m[0].length, p.score, p.name));
+      });
     }
     for (const re of [LABELLED_SECRET, BEARER]) {
-      for (const m of text.matchAll(re)) {
+      forEachMatch(re, text, (m) => {
         const span = m.indices?.[1];
-        if (!span) continue;
+        if (!span) return;
         const value = text.slice(span[0], span[1]).replace(/["'.,;]+$/, '');
-        if (value.length < 12 || !looksRandom(value)) continue;
+        if (value.length < 12 || !looksRandom(value)) return;
         out.push(
           this.candidate(
             span[0],
@@ -169,7 +171,7 @@ export class ApiKeyRecognizer implements Recognizer {
             re === BEARER ? 'bearer_token' : 'labelled_secret',
           ),
         );
-      }
+      });
     }
     for (const block of this.pemBlocks(text)) out.push(block);
     return out;

@@ -80,6 +80,7 @@ function separatorsConsistent(value: string): boolean {
 export const creditCardRecognizer = new PatternRecognizer({
   name: 'CreditCardRecognizer',
   type: 'CREDIT_CARD',
+  minDigits: 1,
   context: [
     'card',
     'credit',

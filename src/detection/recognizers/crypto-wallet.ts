@@ -5,6 +5,7 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const cryptoWalletRecognizer = new PatternRecognizer({
   name: 'CryptoRecognizer',
   type: 'CRYPTO',
+  minDigits: 1,
   context: [
     'wallet',
     'bitcoin',

@@ -23,6 +23,10 @@ function re(source: string, flags = 'g'): RegExp {
  * lookbehinds are tried at every position) runs.
  */
 const MONTH_THEN_DIGIT = re(`${MONTH}\\.?,?\\s{1,2}\\d`, 'i');
+const DIGIT_THEN_FOREIGN_MONTH = re(
+  `\\d(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}`,
+  'iu',
+);
 const DIGIT_THEN_MONTH = re(`\\d(?:st|nd|rd|th)?(?:\\s{1,2}of)?[\\s-]{1,2}${MONTH}`, 'i');
 
 /**
@@ -33,6 +37,7 @@ const DIGIT_THEN_MONTH = re(`\\d(?:st|nd|rd|th)?(?:\\s{1,2}of)?[\\s-]{1,2}${MONT
 export const dateTimeRecognizer = new PatternRecognizer({
   name: 'DateTimeRecognizer',
   type: 'DATE_TIME',
+  minDigits: 1,
   context: [
     'date',
     'dob',
@@ -53,6 +58,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
   patterns: [
     {
       name: 'iso_datetime',
+      minDigits: 4,
       regex: re(
         `(?<![\\w.:/-])${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}${TZ})?(?![\\w-]|[.:/]\\d)`,
       ),
@@ -67,6 +73,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
     },
     {
       name: 'ymd_slash',
+      minDigits: 4,
       regex: re(
         `(?<![\\w.:/-])${YEAR}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])(?![\\w/-]|\\.\\d)`,
       ),
@@ -74,6 +81,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
     },
     {
       name: 'month_day_year',
+      minDigits: 4,
       regex: re(
         `\\b(?:${WEEKDAY},?\\s{1,2})?${MONTH}\\.?\\s{1,2}${DAY},?\\s{1,2}${YEAR}(?:,?\\s{1,2}(?:at\\s{1,2})?${TIME}${TZ})?\\b`,
         'gi',
@@ -83,6 +91,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
     },
     {
       name: 'day_month_year',
+      minDigits: 4,
       regex: re(
         `\\b(?:${WEEKDAY},?\\s{1,2})?${DAY}(?:\\s{1,2}of)?[\\s-]{1,2}${MONTH}\\.?[\\s,-]{1,3}${YEAR}(?:,?\\s{1,2}${TIME}${TZ})?\\b`,
         'gi',
@@ -92,16 +101,18 @@ export const dateTimeRecognizer = new PatternRecognizer({
     },
     {
       name: 'foreign_day_month_year',
+      minDigits: 4,
       regex: re(
         `(?<![\\p{L}\\p{N}])(?:[12]\\d|3[01]|0?[1-9])(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}\\.?\\s{1,2}(?:de\\s{1,2}|del\\s{1,2})?${YEAR}(?![\\p{L}\\p{N}])`,
         'giu',
       ),
       score: 0.85,
-      requires: re(`\\d(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}`, 'iu'),
+      requires: DIGIT_THEN_FOREIGN_MONTH,
     },
     {
       // "abril 2006", "febrero de 2012", "enero del 2011", "mars 2020", "Juni 2019"
       name: 'foreign_month_year',
+      minDigits: 4,
       // A consumed boundary and a group rather than a leading lookbehind (faster in V8).
       regex: re(
         `(?:^|[^\\p{L}\\p{N}])(${FOREIGN_MONTH}\\.?,?\\s{1,2}(?:de\\s{1,2}|del\\s{1,2})?${YEAR})(?![\\p{L}\\p{N}])`,
@@ -120,7 +131,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
       ),
       group: 1,
       score: 0.55,
-      requires: re(`\\d(?:\\.|er|º|°)?\\s{1,2}(?:de\\s{1,2})?${FOREIGN_MONTH}`, 'iu'),
+      requires: DIGIT_THEN_FOREIGN_MONTH,
     },
     {
       // "30-marzo-2004", "4-Jul-21"
@@ -135,6 +146,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
     {
       // "the third of March", "twenty-first of June 2024"
       name: 'ordinal_word_of_month',
+      minDigits: 0,
       regex: re(
         `\\b(?:(?:twenty|thirty)-?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)\\s{1,2}of\\s{1,2}${MONTH}\\b(?:,?\\s{1,2}${YEAR}\\b)?`,
         'gi',
@@ -144,6 +156,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
     },
     {
       name: 'access_log',
+      minDigits: 4,
       regex: re(
         `(?<![\\w/])(?:0[1-9]|[12]\\d|3[01])/${MONTH}/${YEAR}(?::${TIME})?(?:\\s[+-]\\d{4})?`,
         'g',
@@ -153,6 +166,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
     },
     {
       name: 'month_year',
+      minDigits: 4,
       regex: re(`\\b${MONTH}\\.?,?\\s{1,2}${YEAR}\\b`, 'gi'),
       score: 0.6,
       requires: MONTH_THEN_DIGIT,
@@ -181,6 +195,7 @@ export const dateTimeRecognizer = new PatternRecognizer({
     },
     {
       name: 'time_24h',
+      minDigits: 2,
       regex: re(
         `(?<![\\w:.$/-])(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?(?![\\w:]|\\.\\d)`,
         'g',

@@ -6,6 +6,7 @@ const MBI_LETTER = '[AC-HJKMNP-RT-Y]';
 export const healthPlanIdRecognizer = new PatternRecognizer({
   name: 'HealthPlanIdRecognizer',
   type: 'HEALTH_PLAN_ID',
+  minDigits: 1,
   context: [
     'member id',
     'member',
@@ -39,11 +40,13 @@ export const healthPlanIdRecognizer = new PatternRecognizer({
     },
     {
       name: 'plan_id_alnum',
+      minDigits: 6,
       regex: /(?<![\w.-])[A-Z]{1,4}-?\d{6,12}(?:-\d{1,3})?(?![\w-]|\.\d)/g,
       score: 0.45,
     },
     {
       name: 'plan_id_digits',
+      minDigits: 9,
       regex: /(?<![\w.-])\d{9,12}[A-Z]{0,2}(?![\w-]|\.\d)/g,
       score: 0.4,
       requires: /\d{9}/,

@@ -5,6 +5,7 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const ibanRecognizer = new PatternRecognizer({
   name: 'IbanRecognizer',
   type: 'IBAN_CODE',
+  minDigits: 2,
   context: ['iban', 'bank', 'account', 'transfer', 'wire', 'sepa', 'bic', 'swift'],
   patterns: [
     { name: 'iban_compact', regex: /\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b/g, score: 0.5 },

@@ -4,6 +4,7 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const icd10CodeRecognizer = new PatternRecognizer({
   name: 'Icd10CodeRecognizer',
   type: 'ICD10_CODE',
+  minDigits: 1,
   context: [
     'icd',
     'icd-10',

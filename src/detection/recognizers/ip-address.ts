@@ -21,6 +21,7 @@ export const ipAddressRecognizer = new PatternRecognizer({
   patterns: [
     {
       name: 'ipv4',
+      minDigits: 1,
       regex: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w]|\.\d)/g,
       score: 0.9,
       requires: /\d\.\d{1,3}\.\d{1,3}\.\d/,

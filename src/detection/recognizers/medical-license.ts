@@ -5,6 +5,7 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const medicalLicenseRecognizer = new PatternRecognizer({
   name: 'MedicalLicenseRecognizer',
   type: 'MEDICAL_LICENSE',
+  minDigits: 4,
   context: [
     'medical license',
     'medical licence',
@@ -38,6 +39,11 @@ export const medicalLicenseRecognizer = new PatternRecognizer({
       regex: /(?<![\w.-])\d{1,3}[A-Z]{1,3}\d{4,10}(?![\w-]|\.\d)/g,
       score: 0.55,
     },
-    { name: 'license_digits', regex: /(?<![\w.-])\d{5,10}(?![\w-]|\.\d)/g, score: 0.35 },
+    {
+      name: 'license_digits',
+      minDigits: 5,
+      regex: /(?<![\w.-])\d{5,10}(?![\w-]|\.\d)/g,
+      score: 0.35,
+    },
   ],
 });

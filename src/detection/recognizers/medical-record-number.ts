@@ -4,6 +4,7 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const medicalRecordNumberRecognizer = new PatternRecognizer({
   name: 'MedicalRecordNumberRecognizer',
   type: 'MEDICAL_RECORD_NUMBER',
+  minDigits: 1,
   context: [
     'mrn',
     'mr#',
@@ -32,6 +33,11 @@ export const medicalRecordNumberRecognizer = new PatternRecognizer({
       requires:
         /\b(?:MRN|MR#|MR No\.?|Medical Record(?: Number| No\.?| #)?)[\s:#.-]{0,4}[A-Z]{0,4}-?\d/i,
     },
-    { name: 'mrn_shape', regex: /(?<![\w.-])[A-Z]{0,4}-?\d{5,12}(?![\w-]|\.\d)/g, score: 0.45 },
+    {
+      name: 'mrn_shape',
+      minDigits: 5,
+      regex: /(?<![\w.-])[A-Z]{0,4}-?\d{5,12}(?![\w-]|\.\d)/g,
+      score: 0.45,
+    },
   ],
 });

@@ -1,5 +1,6 @@
 import { DetectionContext, mayFindContext } from '../context';
 import type { Candidate, Recognizer } from '../types';
+import { forEachMatch } from './matches';
 
 /** Outcome of a validator: keep with a new score (and context need), keep as is, or drop. */
 export type Verdict = number | 'keep' | 'drop' | { score: number; requiresContext: boolean };
@@ -20,6 +21,11 @@ export interface Pattern {
    * matches this non-global regex). Skips whole-text scans of lookbehind-heavy patterns.
    */
   requires?: string | RegExp;
+  /**
+   * Every match holds a run of at least this many ASCII digits (`\d`), so a text whose longest
+   * digit run is shorter is skipped unscanned (counted once per call). Overrides the spec's.
+   */
+  minDigits?: number;
 }
 
 export interface PatternRecognizerSpec {
@@ -34,6 +40,8 @@ export interface PatternRecognizerSpec {
   trimEnd?: (value: string) => string;
   /** Checksum or rule check on the matched value; `text`/`start` allow looking around. */
   validate?: (value: string, text: string, start: number, patternName: string) => Verdict;
+  /** Default minDigits of the patterns (see Pattern.minDigits); 0 or omitted: no such check. */
+  minDigits?: number;
   /** The validator may return `requiresContext: false`, so context-less texts are still scanned. */
   validatorLiftsContext?: boolean;
 }
@@ -42,10 +50,18 @@ export interface PatternRecognizerSpec {
 export class PatternRecognizer implements Recognizer {
   readonly name: string;
   readonly types: readonly string[];
+  /** Pre-filter regexes several patterns share: answered once per call (DetectionContext). */
+  private readonly sharedPrefilters = new Set<RegExp>();
 
   constructor(private readonly spec: PatternRecognizerSpec) {
     this.name = spec.name;
     this.types = [spec.type];
+    const seen = new Set<RegExp>();
+    for (const p of spec.patterns) {
+      if (!(p.requires instanceof RegExp)) continue;
+      if (seen.has(p.requires)) this.sharedPrefilters.add(p.requires);
+      seen.add(p.requires);
+    }
     for (const p of spec.patterns) {
       if (!p.regex.global) throw new Error(`pattern ${p.name} of ${spec.name} needs the g flag`);
       // test() on a global regex keeps lastIndex between calls: a pre-filter must not be one.
@@ -54,6 +70,11 @@ export class PatternRecognizer implements Recognizer {
       if (p.group !== undefined && !p.regex.hasIndices)
         throw new Error(`pattern ${p.name} of ${spec.name} needs the d flag`);
     }
+  }
+
+  /** The digit run a pattern's matches need (its own minDigits, else the spec's; 0: none). */
+  minDigitsOf(pattern: Pattern): number {
+    return pattern.minDigits ?? this.spec.minDigits ?? 0;
   }
 
   /** The scored patterns, in the order they run. */
@@ -65,9 +86,18 @@ export class PatternRecognizer implements Recognizer {
     const out: Candidate[] = [];
     let ctx = context;
     for (const pattern of this.spec.patterns) {
+      const minDigits = this.minDigitsOf(pattern);
+      if (minDigits > 0 && (ctx ??= new DetectionContext(text)).longestDigitRun < minDigits)
+        continue;
       const required = pattern.requires;
       if (required !== undefined) {
-        if (typeof required === 'string' ? !text.includes(required) : !required.test(text))
+        if (
+          typeof required === 'string'
+            ? !text.includes(required)
+            : this.sharedPrefilters.has(required)
+              ? !(ctx ??= new DetectionContext(text)).passes(required)
+              : !required.test(text)
+        )
           continue;
       }
       let contextChecked =
@@ -79,23 +109,23 @@ export class PatternRecognizer implements Recognizer {
         if (!mayFindContext(ctx, pattern.context ?? this.spec.context)) continue;
         contextChecked = true;
       }
-      // matchAll works on a clone of the regex, so concurrent calls never share lastIndex.
-      for (const m of text.matchAll(pattern.regex)) {
+      // forEachMatch keeps its scan position to itself, so nested calls never share lastIndex.
+      forEachMatch(pattern.regex, text, (m) => {
         if (!contextChecked) {
           ctx ??= new DetectionContext(text);
-          if (!mayFindContext(ctx, pattern.context ?? this.spec.context)) break;
+          if (!mayFindContext(ctx, pattern.context ?? this.spec.context)) return false;
           contextChecked = true;
         }
         const span =
           pattern.group === undefined
             ? [m.index, m.index + m[0].length]
             : m.indices?.[pattern.group];
-        if (!span) continue;
+        if (!span) return;
         const [start, end] = span;
-        if (end <= start) continue;
+        if (end <= start) return;
         const candidate = this.judge(text, start, end, pattern);
         if (candidate) out.push(candidate);
-      }
+      });
     }
     return out;
   }

@@ -1,4 +1,6 @@
+import { forEachMatch } from './matches';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { findContextWords, type DetectionContext } from '../context';
 import type { Candidate, Recognizer } from '../types';
 
 /**
@@ -6,6 +8,9 @@ import type { Candidate, Recognizer } from '../types';
  * 15 digits in all. One bounded character class, so matching stays linear.
  */
 const CANDIDATE = /(?<![\w+#$€£¥/.:-])(?:\+|\b00)?\(?\d[\d ().-]{5,22}\d(?![\w/-]|[.:]\d)/g;
+
+/** score's answer when the span's missing context decides before any parse (see judge). */
+const SKIPPED = -1;
 
 /**
  * Countries tried for numbers written in national form (leading trunk 0) when US fails. Any
@@ -94,12 +99,14 @@ export class PhoneNumberRecognizer implements Recognizer {
   readonly name = 'PhoneNumberRecognizer';
   readonly types = ['PHONE_NUMBER'];
 
-  analyze(text: string): Candidate[] {
+  analyze(text: string, context?: DetectionContext): Candidate[] {
     const out: Candidate[] = [];
+    // Every candidate holds a digit; the call's context counts them once for all recognizers.
+    if (context && context.longestDigitRun === 0) return out;
     // Parsing is the cost (tens of µs when every region is tried); repeated values parse once.
     const scores = new Map<string, number>();
-    for (const m of text.matchAll(CANDIDATE)) {
-      if (/\bISBN(?:-1[03])?:?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
+    forEachMatch(CANDIDATE, text, (m) => {
+      if (/\bISBN(?:-1[03])?:?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index))) return;
       let value = m[0];
       let start = m.index;
       // An opening bracket is part of the number only when it closes inside it.
@@ -108,13 +115,18 @@ export class PhoneNumberRecognizer implements Recognizer {
         start++;
       }
       value = value.replace(/[\s(.-]+$/, '');
-      const candidate = this.judge(value, start, scores);
+      const candidate = this.judge(value, start, scores, context);
       if (candidate) out.push(candidate);
-    }
+    });
     return out;
   }
 
-  private judge(value: string, start: number, scores: Map<string, number>): Candidate | undefined {
+  private judge(
+    value: string,
+    start: number,
+    scores: Map<string, number>,
+    context: DetectionContext | undefined,
+  ): Candidate | undefined {
     const digits = value.replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15) return undefined;
     // "1 1 1 1 1 1 1": phone numbers have at most two single-digit groups (cheap check before parsing).
@@ -122,7 +134,15 @@ export class PhoneNumberRecognizer implements Recognizer {
     if (!this.separatorsLookLikePhone(value)) return undefined;
     let score = scores.get(value);
     if (score === undefined) {
-      score = this.score(value, digits);
+      // A score under 0.4 needs a context word near the span (applyContext drops it otherwise),
+      // so without one the parses that could only give such a score are skipped. That answer
+      // belongs to this span, not to the value, so it is not remembered.
+      const quiet = context
+        ? () =>
+            findContextWords(context, { start, end: start + value.length }, CONTEXT).length === 0
+        : () => false;
+      score = this.score(value, digits, quiet);
+      if (score === SKIPPED) return undefined;
       scores.set(value, score);
     }
     if (score === 0) return undefined;
@@ -156,7 +176,8 @@ export class PhoneNumberRecognizer implements Recognizer {
     return true;
   }
 
-  private score(value: string, digits: string): number {
+  /** SKIPPED when `quiet` (no context word near the span) means the score could only drop it. */
+  private score(value: string, digits: string, quiet: () => boolean): number {
     const international = value.startsWith('+') || value.startsWith('00');
     const normalized = value.startsWith('00') ? '+' + value.slice(2) : value;
     const formatted = /[\s().-]/.test(value);
@@ -164,6 +185,8 @@ export class PhoneNumberRecognizer implements Recognizer {
       const parsed = parsePhoneNumberFromString(normalized);
       return parsed?.isValid() ? 0.9 : 0;
     }
+    // Unformatted national digits score 0.35 at most (US or trunk 0), which needs context.
+    if (!formatted && quiet()) return SKIPPED;
     const us = mayBeNanp(digits) ? parsePhoneNumberFromString(value, 'US') : undefined;
     if (us?.isValid()) {
       if (
@@ -176,6 +199,8 @@ export class PhoneNumberRecognizer implements Recognizer {
     // National forms of other countries: a leading trunk 0 is telling; otherwise context must say so.
     // Unformatted digits without a trunk 0 score 0 whatever the region, so parsing is skipped.
     if (!formatted && !digits.startsWith('0')) return 0;
+    // Formatted without a trunk 0: 0.35 at most, which needs context.
+    if (!digits.startsWith('0') && quiet()) return SKIPPED;
     for (const region of NATIONAL_REGIONS) {
       const parsed = parsePhoneNumberFromString(value, region);
       if (!parsed?.isValid()) continue;

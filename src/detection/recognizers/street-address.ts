@@ -1,3 +1,5 @@
+import { forEachMatch } from './matches';
+import type { DetectionContext } from '../context';
 import type { Candidate, Recognizer } from '../types';
 import { STATE_CODE_ALTERNATION, STATE_NAME_ALTERNATION } from './us-states';
 
@@ -65,6 +67,9 @@ const TAILS: readonly RegExp[] = [
     'gu',
   ),
 ];
+
+/** The longest digit run each tail needs (the UK postcode's digit, the European postcode). */
+const TAIL_MIN_DIGITS: readonly number[] = [0, 1, 4];
 
 /** Every regular expression this recognizer runs over a text, for the linear-time test. */
 export const STREET_ADDRESS_REGEXES: readonly RegExp[] = [
@@ -222,25 +227,33 @@ export class StreetAddressRecognizer implements Recognizer {
     'moved',
   ];
 
-  analyze(text: string): Candidate[] {
+  analyze(text: string, context?: DetectionContext): Candidate[] {
     const out: Candidate[] = [];
-    for (const tail of TAILS) {
-      for (const m of text.matchAll(tail)) {
+    // US_STREET and PO_BOX need a digit (house or box number), two of the tails a digit run.
+    const digitRun = context ? context.longestDigitRun : Infinity;
+    const digits = digitRun > 0;
+    for (let t = 0; t < TAILS.length; t++) {
+      if (digitRun < TAIL_MIN_DIGITS[t]) continue;
+      forEachMatch(TAILS[t], text, (m) => {
         const start = this.streetStart(text, m.index, m[0].startsWith('\n'));
         if (start !== undefined)
           out.push(this.candidate(start, m.index + m[0].length, 0.8, 'address_with_tail'));
-      }
+      });
     }
-    for (const m of text.matchAll(US_STREET)) {
-      const value = m[0].replace(/[\s,]+$/, '');
-      const score = /^\d{4}\s(?:Dr|St|Pl)\b/.test(value) ? 0.5 : 0.75;
-      out.push(this.candidate(m.index, m.index + value.length, score, 'us_street'));
+    if (digits) {
+      forEachMatch(US_STREET, text, (m) => {
+        const value = m[0].replace(/[\s,]+$/, '');
+        const score = /^\d{4}\s(?:Dr|St|Pl)\b/.test(value) ? 0.5 : 0.75;
+        out.push(this.candidate(m.index, m.index + value.length, score, 'us_street'));
+      });
+      forEachMatch(PO_BOX, text, (m) => {
+        out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'po_box'));
+      });
     }
-    for (const m of text.matchAll(PO_BOX))
-      out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'po_box'));
     if (text.includes('PO'))
-      for (const m of text.matchAll(MILITARY))
+      forEachMatch(MILITARY, text, (m) => {
         out.push(this.candidate(m.index, m.index + m[0].length, 0.75, 'military_mail'));
+      });
     if (STREET_TYPE_HINT.test(text)) {
       // Same matches as text.matchAll(STREET_TYPE_FIRST): non-overlapping, left to right.
       STREET_TYPE_START.lastIndex = 0;
@@ -254,11 +267,13 @@ export class StreetAddressRecognizer implements Recognizer {
       }
     }
     if (SUFFIX_HINT.test(text))
-      for (const m of text.matchAll(STREET_SUFFIXED))
+      forEachMatch(STREET_SUFFIXED, text, (m) => {
         out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'street_suffixed'));
+      });
     if (FRENCH_HINT.test(text))
-      for (const m of text.matchAll(NUMBER_THEN_TYPE))
+      forEachMatch(NUMBER_THEN_TYPE, text, (m) => {
         out.push(this.candidate(m.index, m.index + m[0].length, 0.7, 'number_then_type'));
+      });
     return out;
   }
 

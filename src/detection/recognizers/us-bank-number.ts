@@ -4,6 +4,7 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const usBankNumberRecognizer = new PatternRecognizer({
   name: 'UsBankNumberRecognizer',
   type: 'US_BANK_NUMBER',
+  minDigits: 8,
   context: [
     'account',
     'acct',

@@ -5,6 +5,7 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const usItinRecognizer = new PatternRecognizer({
   name: 'UsItinRecognizer',
   type: 'US_ITIN',
+  minDigits: 4,
   context: ['itin', 'individual taxpayer', 'taxpayer identification', 'tax id', 'tin'],
   patterns: [
     {
@@ -21,6 +22,7 @@ export const usItinRecognizer = new PatternRecognizer({
     },
     {
       name: 'itin_bare',
+      minDigits: 9,
       regex: /(?<![\w.-])9\d{8}(?![\w-]|\.\d)/g,
       score: 0.3,
       requiresContext: true,

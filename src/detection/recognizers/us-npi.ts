@@ -5,6 +5,7 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const usNpiRecognizer = new PatternRecognizer({
   name: 'UsNpiRecognizer',
   type: 'US_NPI',
+  minDigits: 10,
   context: [
     'npi',
     'national provider',

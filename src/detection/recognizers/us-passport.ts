@@ -4,11 +4,13 @@ import { PatternRecognizer } from './pattern-recognizer';
 export const usPassportRecognizer = new PatternRecognizer({
   name: 'UsPassportRecognizer',
   type: 'US_PASSPORT',
+  minDigits: 8,
   context: ['passport', 'passport number', 'passport no', 'passport #', 'travel document', 'ppt'],
   requiresContext: true,
   patterns: [
     {
       name: 'passport_digits',
+      minDigits: 9,
       regex: /(?<![\w.-])\d{9}(?![\w-]|\.\d)/g,
       score: 0.45,
       requires: /\d{9}/,

@@ -17,6 +17,7 @@ export const SSN_CONTEXT = [
 export const usSsnRecognizer = new PatternRecognizer({
   name: 'UsSsnRecognizer',
   type: 'US_SSN',
+  minDigits: 4,
   context: SSN_CONTEXT,
   patterns: [
     {
@@ -40,6 +41,7 @@ export const usSsnRecognizer = new PatternRecognizer({
     },
     {
       name: 'ssn_bare',
+      minDigits: 9,
       regex: /(?<![\w.-])\d{9}(?![\w-]|\.\d)/g,
       score: 0.3,
       requires: /\d{9}/,

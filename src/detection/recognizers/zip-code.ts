@@ -14,6 +14,7 @@ const STREET_HINT =
 export const zipCodeRecognizer = new PatternRecognizer({
   name: 'ZipCodeRecognizer',
   type: 'ZIP_CODE',
+  minDigits: 1,
   context: [
     'zip',
     'zipcode',
@@ -37,6 +38,7 @@ export const zipCodeRecognizer = new PatternRecognizer({
   patterns: [
     {
       name: 'zip_after_state',
+      minDigits: 5,
       regex: new RegExp(
         `(?=\\d{5})(?<=\\b(?:${STATE_CODE_ALTERNATION}|${STATE_NAME_ALTERNATION})\\.?,?\\s{1,2})\\d{5}(?:-\\d{4})?(?![\\w-]|\\.\\d)`,
         'g',
@@ -47,19 +49,23 @@ export const zipCodeRecognizer = new PatternRecognizer({
     },
     {
       name: 'zip_bare',
+      minDigits: 5,
       regex: /(?<![\w.$€£*#-])\d{5}(?:-\d{4})?(?![\w-]|\.\d)/g,
       score: 0.4,
       requiresContext: true,
     },
     {
       name: 'postcode_4_digits',
+      minDigits: 4,
       regex: /(?<![\w.,$€£/:*#-])\d{4}(?![\w-]|[.,:/]\d)/g,
       score: 0.4,
       requiresContext: true,
     },
     {
       name: 'postcode_before_town',
-      regex: /(?<![\w.$€£,/-])(?:[A-Z]{1,2}-)?\d{5}(?=[,.]?[ \t]{0,2}(?:-[ \t]{0,2})?\p{Lu}\p{Ll})/gu,
+      minDigits: 5,
+      regex:
+        /(?<![\w.$€£,/-])(?:[A-Z]{1,2}-)?\d{5}(?=[,.]?[ \t]{0,2}(?:-[ \t]{0,2})?\p{Lu}\p{Ll})/gu,
       score: 0.4,
       requires: /\d{5}[,.]?[ \t]{0,2}-?[ \t]{0,2}\p{Lu}/u,
     },
@@ -71,18 +77,21 @@ export const zipCodeRecognizer = new PatternRecognizer({
     },
     {
       name: 'canadian_postcode',
-      regex: /(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t-]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])/g,
+      regex:
+        /(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t-]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])/g,
       score: 0.6,
       requires: /[A-Z]\d[A-Z]/,
     },
     {
       name: 'dutch_postcode',
+      minDigits: 4,
       regex: /(?<![\w-])[1-9]\d{3}[ \t]?[A-Z]{2}(?=[ \t]{1,2}\p{Lu}\p{Ll})/gu,
       score: 0.6,
       requires: /\d[ \t]?[A-Z]{2}[ \t]/,
     },
     {
       name: 'argentine_cpa',
+      minDigits: 4,
       regex: /(?<![\w-])[A-HJ-NP-Z]\d{4}[A-Z]{3}(?![\w-])/g,
       score: 0.4,
       requiresContext: true,
