@@ -304,7 +304,7 @@ describe('audit trail over HTTP on a real PostgreSQL', () => {
   });
 
   it('searches details through a GIN index without a pending list, which an insert would merge under the chain lock', async () => {
-    // With GIN's fastupdate, the insert that found the list past 4 MB merged it: 0.66-0.93 s in
+    // With GIN's fastupdate, the insert that found the list past 4 MB merged it, up to 394 ms in
     // which every reveal of the tenant waited (bench/db-pauses.ts, "gin").
     const index = await withClient(db.url, (c) =>
       c.query<{ reloptions: string[] | null; indexdef: string }>(

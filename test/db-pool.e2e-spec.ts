@@ -14,8 +14,8 @@ async function connections(url: string, name: string): Promise<Record<string, nu
 }
 
 /**
- * Reopening a pooled connection (a backend fork and SCRAM authentication) held requests up for
- * 20-250 ms whenever load rose after a lull: the pools are filled at start-up and kept open.
+ * Reopening a pooled connection (a backend fork and SCRAM authentication) holds up the requests
+ * that arrive when load rises after a lull: the pools are filled at start-up and kept open.
  */
 describe('database connection pools', () => {
   it('opens the request and audit pools before listening and keeps them open past pg-pool’s 10 s idle default', async () => {

@@ -93,8 +93,8 @@ export class AppConfig {
 
   /**
    * Seconds a pooled database connection may sit idle before it is closed; 0 (the default) keeps
-   * the pool's connections open. Reopening one (a backend fork and SCRAM authentication) held
-   * requests up for 20-250 ms each time load rose again after a lull.
+   * the pool's connections open. Reopening one (a backend fork and SCRAM authentication) holds up
+   * the requests that arrive when load rises again after a lull.
    */
   @Transform(toInt)
   @IsInt({ message: 'PII_VAULT_DB_IDLE_TIMEOUT_SECONDS must be an integer' })

@@ -25,9 +25,8 @@ export function dataSourceOptions(url: string, pool: PoolOptions): DataSourceOpt
     extra: {
       max: pool.size,
       // pg-pool closes a connection idle for 10 s unless told otherwise; 0 never does. Reopening
-      // costs a backend fork and SCRAM authentication, 20-250 ms on 2 cores, paid by whichever
-      // requests arrive when load rises again: that was the half-load p99 of every route that
-      // writes (bench/README: "Tail latency at half load").
+      // costs a backend fork and SCRAM authentication, paid by whichever requests arrive when
+      // load rises again (README, "Tail latency at half load").
       idleTimeoutMillis: pool.idleSeconds * 1000,
       connectionTimeoutMillis: 5_000,
       // Fail requests fast instead of queueing forever when the database is gone.

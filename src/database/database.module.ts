@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { openPoolConnections } from '../common/sql';
@@ -6,13 +6,11 @@ import { dataSourceOptions, type PoolOptions } from './data-source';
 // Registers how the exception filter recognises "database down" (SQLSTATE and driver codes).
 import './database-errors';
 
-const POOL_OPTIONS = Symbol('POOL_OPTIONS');
-
 /** Fills the request pool before the service listens. */
 class PoolWarmer implements OnApplicationBootstrap {
   constructor(
     private readonly db: DataSource,
-    @Inject(POOL_OPTIONS) private readonly pool: PoolOptions,
+    private readonly pool: PoolOptions,
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
@@ -33,11 +31,10 @@ export class DatabaseModule {
         }),
       ],
       providers: [
-        { provide: POOL_OPTIONS, useValue: pool },
         {
           provide: PoolWarmer,
-          inject: [DataSource, POOL_OPTIONS],
-          useFactory: (db: DataSource, options: PoolOptions) => new PoolWarmer(db, options),
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new PoolWarmer(db, pool),
         },
       ],
     };
