@@ -3,7 +3,9 @@
  * (bench/fake-model-server.ts, which answers at once, echoing the prompt) and through the
  * gateway (tokenize the ~1 KB prompt with 6 values, forward, restore the 6 placeholders in the
  * answer, audited), JSON and streamed, at BENCH_CONNECTIONS (16) closed-loop connections.
- * Direct and gateway slices alternate, so drift of this shared machine falls on both alike.
+ * Direct and gateway slices alternate, so drift of this shared machine falls on both alike. Then
+ * the same against a fake model paced like a real one (PACED_FIRST_MS to the first delta, then
+ * one every PACED_DELTA_MS), where 16 callers no longer saturate the gateway.
  *
  * Run: npm run bench (BENCH_ONLY=gateway), BENCH_GATEWAY_SECONDS per row (default 16).
  */
