@@ -93,6 +93,17 @@ export function wordClusters(texts: readonly string[], opts: ClusterOptions): st
   const L = new Float64Array(C);
   const touched: number[] = [];
   const mark = new Uint8Array(C);
+  /** Adds a word's neighbour counts (pairs: neighbour, count) into `into` by class. */
+  const gather = (pairs: number[], into: Float64Array): void => {
+    for (let k = 0; k < pairs.length; k += 2) {
+      const x = cls[pairs[k]];
+      if (!mark[x]) {
+        mark[x] = 1;
+        touched.push(x);
+      }
+      into[x] += pairs[k + 1];
+    }
+  };
   for (let it = 0; it < opts.iterations; it++) {
     let moved = 0;
     // The boundary token (rank of index 0) keeps its class.
@@ -100,24 +111,8 @@ export function wordClusters(texts: readonly string[], opts: ClusterOptions): st
       if (byFreq[w] === 0) continue;
       // Class counts of w's right and left neighbours (w itself counted apart, in `self`).
       touched.length = 0;
-      const rn = rightN[w];
-      for (let k = 0; k < rn.length; k += 2) {
-        const x = cls[rn[k]];
-        if (!mark[x]) {
-          mark[x] = 1;
-          touched.push(x);
-        }
-        R[x] += rn[k + 1];
-      }
-      const ln = leftN[w];
-      for (let k = 0; k < ln.length; k += 2) {
-        const x = cls[ln[k]];
-        if (!mark[x]) {
-          mark[x] = 1;
-          touched.push(x);
-        }
-        L[x] += ln[k + 1];
-      }
+      gather(rightN[w], R);
+      gather(leftN[w], L);
       const c = cls[w];
       const s = self[w];
       // Take w out of c.

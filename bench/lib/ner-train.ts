@@ -81,13 +81,12 @@ class AveragedWeights {
   }
 }
 
-export function extract(
-  texts: readonly LabelledText[],
-  g: Gazetteers,
-  useRules: boolean,
-): Extracted {
-  const names: string[] = [];
-  const index = new Map<string, number>();
+/** Ids of feature names: a name keeps its place in `names`, a new one is appended to it. */
+function interner(names: string[]): {
+  index: Map<string, number>;
+  intern: (feature: string) => number;
+} {
+  const index = new Map(names.map((f, i) => [f, i]));
   const intern = (f: string): number => {
     let id = index.get(f);
     if (id === undefined) {
@@ -97,6 +96,16 @@ export function extract(
     }
     return id;
   };
+  return { index, intern };
+}
+
+export function extract(
+  texts: readonly LabelledText[],
+  g: Gazetteers,
+  useRules: boolean,
+): Extracted {
+  const names: string[] = [];
+  const { index, intern } = interner(names);
   const shapes: string[] = [];
   const shapeIndex = new Map<string, number>();
   const wordCache = new Map<string, { own: string[]; any: string[]; shape: number }>();
@@ -206,18 +215,8 @@ export function withClasses(x: Extracted, classes: readonly (readonly string[])[
     }
   });
   const names = [...x.names];
-  const index = new Map<string, number>();
-  names.forEach((f, i) => index.set(f, i));
-  const idOf = (offset: number, c: number): number => {
-    const f = `${offset}cl=${c}`;
-    let id = index.get(f);
-    if (id === undefined) {
-      id = names.length;
-      names.push(f);
-      index.set(f, id);
-    }
-    return id;
-  };
+  const { intern } = interner(names);
+  const idOf = (offset: number, c: number): number => intern(`${offset}cl=${c}`);
   const ids = new Int32Array(x.ids.length + x.tokenWord.length * (2 * WINDOW + 1));
   let n = 0;
   const tokenStart = new Int32Array(x.tokenStart.length);
