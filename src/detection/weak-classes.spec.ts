@@ -255,3 +255,56 @@ describe('places given as the value of a form label', () => {
   it('needs a capitalised value after the label', () =>
     expectNotReported('in the city: it was big', 'it was big', 'LOCATION'));
 });
+
+describe('international postcodes, streets, account and phone numbers', () => {
+  // A postcode inside a whole address is reported as part of the STREET_ADDRESS span.
+  const postcodes: [text: string, value: string][] = [
+    ['Envie para Rua Augusta 274, 1100-048 Lisboa', '1100-048'],
+    ['adres: ul. Prosta 20, 00-850 Warszawa', '00-850'],
+    ['Enviar para Avenida Paulista 1578, 01310-200 São Paulo', '01310-200'],
+    ['Deliver to Flat 4, MG Road, Bengaluru 560001 by Friday', '560001'],
+    ['my PIN code is 110001', '110001'],
+    ['Our Dublin office moved: D02 X285', 'D02 X285'],
+    ['Sent to 14 Elm Street, Springfield 62704-1234', '62704-1234'],
+    ['Lieferung: Kirchgasse 3, 1070 Wien', '1070'],
+  ];
+  it.each(postcodes)('%s → ZIP_CODE %s', (text, value) => {
+    const start = text.indexOf(value);
+    const hit = engine
+      .detect(text)
+      .find(
+        (e) =>
+          (e.type === 'ZIP_CODE' || e.type === 'STREET_ADDRESS') &&
+          e.start <= start &&
+          start + value.length <= e.end,
+      );
+    if (!hit)
+      throw new Error(`»${value}« not reported in: ${text}: ${JSON.stringify(found(text))}`);
+  });
+
+  const rows: Row[] = [
+    ['Envie para Rua Augusta 274, 1100-048 Lisboa', 'STREET_ADDRESS', 'Rua Augusta 274'],
+    ['Travessa do Carmo 12, 1200-095 Lisboa', 'STREET_ADDRESS', 'Travessa do Carmo 12'],
+    ['adres: ul. Prosta 20, 00-850 Warszawa', 'STREET_ADDRESS', 'ul. Prosta 20'],
+    ["Rendez-vous au 5 Quai d'Orsay, 75007 Paris", 'STREET_ADDRESS', "5 Quai d'Orsay"],
+    ['Siège: 18 Boulevard Haussmann', 'STREET_ADDRESS', '18 Boulevard Haussmann'],
+    ['Pay to IR200170000000000123456789 today', 'IBAN_CODE', 'IR200170000000000123456789'],
+    ['reach me on +61 8 0955 0728 after lunch', 'PHONE_NUMBER', '+61 8 0955 0728'],
+    ['llámame al 612345678 mañana', 'PHONE_NUMBER', '612345678'],
+  ];
+  it.each(rows)('%s → %s %s', (...row) => expectReported(row));
+
+  const notReported: [text: string, value: string, type: string][] = [
+    ['Chapter 12 covers 1984 Orwell and more', '1984', 'ZIP_CODE'],
+    ['see pages 12-345 Smith et al.', '12-345', 'ZIP_CODE'],
+    ['Order 482913 ships Monday', '482913', 'ZIP_CODE'],
+    ['pedido 612345678 enviado', '612345678', 'PHONE_NUMBER'],
+    [
+      'IR200170000000000123456780 is not a valid account',
+      'IR200170000000000123456780',
+      'IBAN_CODE',
+    ],
+    ['score went +12 345 678 points', '+12 345 678', 'PHONE_NUMBER'],
+  ];
+  it.each(notReported)('%s → no %s', (text, value, type) => expectNotReported(text, value, type));
+});

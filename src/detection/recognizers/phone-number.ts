@@ -68,6 +68,8 @@ const CONTEXT = [
   'llamar',
   'llamaremos',
   'llame',
+  'llámame',
+  'llamame',
   'bel',
   'bellen',
   'anrufen',
@@ -183,7 +185,12 @@ export class PhoneNumberRecognizer implements Recognizer {
     const formatted = /[\s().-]/.test(value);
     if (international) {
       const parsed = parsePhoneNumberFromString(normalized);
-      return parsed?.isValid() ? 0.9 : 0;
+      if (parsed?.isValid()) return 0.9;
+      // A known country code and a length that country dials, but a range its metadata does
+      // not list (new or unlisted ranges, fictional numbers in tests): still a phone number to
+      // keep from a model, when written grouped as one (unformatted, a context word must say so).
+      if (!parsed?.isPossible()) return 0;
+      return formatted ? 0.6 : 0.35;
     }
     // Unformatted national digits score 0.35 at most (US or trunk 0), which needs context.
     if (!formatted && quiet()) return SKIPPED;
@@ -196,16 +203,13 @@ export class PhoneNumberRecognizer implements Recognizer {
         return 0.75;
       return formatted ? 0.5 : 0.35;
     }
-    // National forms of other countries: a leading trunk 0 is telling; otherwise context must say so.
-    // Unformatted digits without a trunk 0 score 0 whatever the region, so parsing is skipped.
-    if (!formatted && !digits.startsWith('0')) return 0;
-    // Formatted without a trunk 0: 0.35 at most, which needs context.
+    // National forms of other countries: a leading trunk 0 is telling; otherwise context must say
+    // so ("llámame al 612345678"): without a trunk 0, 0.35 at most, which needs context.
     if (!digits.startsWith('0') && quiet()) return SKIPPED;
     for (const region of NATIONAL_REGIONS) {
       const parsed = parsePhoneNumberFromString(value, region);
       if (!parsed?.isValid()) continue;
-      if (!digits.startsWith('0')) return formatted ? 0.35 : 0;
-      return formatted ? 0.6 : 0.35;
+      return formatted && digits.startsWith('0') ? 0.6 : 0.35;
     }
     return 0;
   }

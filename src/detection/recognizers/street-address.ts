@@ -24,13 +24,19 @@ const PO_BOX =
 const MILITARY =
   /\b(?:(?:PSC|CMR|UMR|Unit)[ \t]\d{1,5},?[ \t]{1,2}(?:Box[ \t]\d{1,5},?[ \t]{1,2})?|USS[ \t][A-Z][A-Za-z]{1,20}(?:[ \t][A-Z][A-Za-z]{1,20})?,?[ \t]{1,2})?(?:APO|FPO|DPO)[ \t](?:AE|AA|AP)(?:[ \t]{1,2}\d{5}(?:-\d{4})?)?\b/g;
 
-/** An optional ", 28013 Madrid" / " 1015 CS Amsterdam" / ". 06080 Badajoz" after a street line. */
+/**
+ * An optional ", 28013 Madrid" / " 1015 CS Amsterdam" / ". 06080 Badajoz" / ", 1100-048 Lisboa" /
+ * ", 00-850 Warszawa" after a street line.
+ */
 const POSTCODE_TOWN =
-  "(?:[,.]?[ \\t]{1,2}(?:-[ \\t]{1,2})?(?:[A-Z]{1,2}-)?\\d{4,5}(?:[ \\t][A-Z]{2})?(?:[ \\t]{1,2}|[ \\t]?-[ \\t]?)\\p{Lu}[\\p{L}\\p{M}'’-]{1,30}(?:[ \\t](?:de|del|la|am|an|im|sur|\\p{Lu}[\\p{L}\\p{M}'’-]{1,30})){0,3})?";
+  "(?:[,.]?[ \\t]{1,2}(?:-[ \\t]{1,2})?(?:[A-Z]{1,2}-)?(?:\\d{4,5}(?:-\\d{3})?|\\d{2}-\\d{3})(?:[ \\t][A-Z]{2})?(?:[ \\t]{1,2}|[ \\t]?-[ \\t]?)\\p{Lu}[\\p{L}\\p{M}'’-]{1,30}(?:[ \\t](?:de|del|la|am|an|im|sur|\\p{Lu}[\\p{L}\\p{M}'’-]{1,30})){0,3})?";
 
-/** Street-type words that come before the street's name (Spanish, Catalan, Portuguese, French, Italian). */
+/**
+ * Street-type words that come before the street's name (Spanish, Catalan, Portuguese, French,
+ * Italian, Polish).
+ */
 const TYPE_FIRST =
-  '(?:Calle|CALLE|calle|avenida|avda\\.|plaza|paseo|carrer|C/|c/|P\\.º|Avda\\.|Avenida|AVDA\\.|Av\\.|Av/|Avd\\.|Plaza|Pza\\.|Pl\\.|Paseo|Pº|Passeig|Carrer|C\\.|Camino|Ctra\\.|Carretera|Ronda|Travesía|Travesia|Rúa|Rua|Rambla|Glorieta|Urbanización|Urb\\.|Praça|Largo|Via|Viale|Piazza|Piazzale|Corso|Vicolo|Rue|Avenue|Boulevard|Bd|Bld|Chemin|Allée|Impasse|Quai|Cours|Place|Route)';
+  '(?:Calle|CALLE|calle|avenida|avda\\.|plaza|paseo|carrer|C/|c/|P\\.º|Avda\\.|Avenida|AVDA\\.|Av\\.|Av/|Avd\\.|Plaza|Pza\\.|Pl\\.|Paseo|Pº|Passeig|Carrer|C\\.|Camino|Ctra\\.|Carretera|Ronda|Travesía|Travesia|Rúa|Rua|Rambla|Glorieta|Urbanización|Urb\\.|Praça|Largo|Via|Viale|Piazza|Piazzale|Corso|Vicolo|Rue|Avenue|Boulevard|Bd|Bld|Chemin|Allée|Impasse|Quai|Cours|Place|Route|Travessa|Alameda|Estrada|Rodovia|Beco|Caminho|Calçada|Praceta|Calzada|Callejón|Prolongación|Strada|ul\\.|os\\.|Ulica|ulica|Aleja|aleja|Plac|Osiedle)';
 /** A word of a street's name: capitalised, or a lower-case particle. Never contains a space. */
 const NAME_WORD =
   "(?:\\p{Lu}[\\p{L}\\p{M}'’.-]{0,24}|de|del|de la|la|las|los|el|y|i|d'|d’|du|des|le|les|di|della|delle|dei|da|do|dos|das|l'|l’)";
@@ -38,7 +44,7 @@ const NAME_WORD =
 const ANY_NAME_WORD = "\\p{L}[\\p{L}\\p{M}'’.-]{0,24}";
 /** "Calle Mayor 12", "Avda. de Elvas, 56", "C/ Juan Bosco, 17, 2º Izda", "Via Roma 12", "Av. Don Quijote s/n". */
 const STREET_TYPE_FIRST = new RegExp(
-  `(?<![\\p{L}\\p{N}])${TYPE_FIRST}\\.?[ \\t]{0,2}(?:${ANY_NAME_WORD}[ \\t]{1,2}){0,6}${ANY_NAME_WORD},?[ \\t]{1,2}(?:n[º°o]\\.?[ \\t]?|#)?(?:\\d{1,4}[A-Za-z]?(?:-\\d{1,4})?(?!\\d|[,.]\\d)|s/n|km[ \\t]?\\d{1,3}(?:[,.]\\d{1,3})?)(?:,?[ \\t]{1,2}\\d{1,2}(?!\\d)[ºª°]?(?:[ \\t]?(?:[A-Da-d]|Izda|Izq|Dcha|Der|Izquierda|Derecha)\\b\\.?)?){0,2}${POSTCODE_TOWN}`,
+  `(?<![\\p{L}\\p{N}])${TYPE_FIRST}\\.?[ \\t]{0,2}(?:${ANY_NAME_WORD}[ \\t]{1,2}){0,6}${ANY_NAME_WORD},?[ \\t]{1,2}(?:n[º°o]\\.?[ \\t]?|#)?(?:\\d{1,4}[A-Za-z]?(?:-\\d{1,4})?(?!\\d|[,.]\\d)|s/n|km[ \\t]?\\d{1,3}(?:[,.]\\d{1,3})?)(?:,?[ \\t]{1,2}\\d{1,2}(?!\\d|-\\d)[ºª°]?(?:[ \\t]?(?:[A-Da-d]|Izda|Izq|Dcha|Der|Izquierda|Derecha)\\b\\.?)?){0,2}${POSTCODE_TOWN}`,
   'gu',
 );
 /** Compound street names with the type as a suffix: "Hauptstraße 5", "Keizersgracht 12", "Vesterbrogade 3". */
@@ -46,9 +52,12 @@ const STREET_SUFFIXED = new RegExp(
   `(?<![\\p{L}\\p{N}-])\\p{Lu}[\\p{L}-]{0,30}(?:straße|strasse|str\\.|gasse|weg|platz|allee|ring|damm|ufer|chaussee|steig|straat|laan|gracht|plein|kade|dijk|singel|vej|gade|gatan|vägen|veien|gata)[ \\t]{1,2}\\d{1,4}[a-z]?(?:[ \\t]?[-/][ \\t]?\\d{1,4}[a-z]?)?(?![\\p{L}\\p{N}])${POSTCODE_TOWN}`,
   'gu',
 );
-/** French number first: "12 rue de la Paix", "3 bis, avenue Victor Hugo". */
+/** French street types after the number, lower case or capitalised ("5 Quai d'Orsay"). */
+const FRENCH_TYPE =
+  '(?:[Rr]ue|[Aa]venue|[Aa]v\\.|[Bb]oulevard|[Bb]d|[Pp]lace|[Aa]llée|[Ii]mpasse|[Cc]hemin|[Qq]uai|[Cc]ours|[Rr]oute|[Pp]assage|[Vv]oie|[Ss]quare)';
+/** French number first: "12 rue de la Paix", "3 bis, avenue Victor Hugo", "5 Quai d'Orsay". */
 const NUMBER_THEN_TYPE = new RegExp(
-  `(?<![\\p{L}\\p{N}.,-])\\d{1,4}(?:[ \\t]?(?:bis|ter))?,?[ \\t]{1,2}(?:rue|avenue|av\\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|route|passage)[ \\t]{1,2}(?:${NAME_WORD}[ \\t]{1,2}){0,5}\\p{Lu}[\\p{L}\\p{M}'’-]{0,24}${POSTCODE_TOWN}`,
+  `(?<![\\p{L}\\p{N}.,-])\\d{1,4}(?:[ \\t]?(?:bis|ter))?,?[ \\t]{1,2}${FRENCH_TYPE}[ \\t]{1,2}(?:${NAME_WORD}[ \\t]{1,2}){0,5}(?:[dl]['’])?\\p{Lu}[\\p{L}\\p{M}'’-]{0,24}${POSTCODE_TOWN}`,
   'gu',
 );
 
@@ -63,13 +72,13 @@ const TAILS: readonly RegExp[] = [
     'gu',
   ),
   new RegExp(
-    `(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:[A-Z]{1,2}-)?\\d{4,5}(?:[ \\t][A-Z]{2})?[ \\t]{1,2}${CITY_WORD}(?:[ \\t](?:am|an|im|sur|en|${CITY_WORD}))?(?:[ \\t]${CITY_WORD})?(?![\\p{L}\\p{N}])`,
+    `(?:,[ \\t]{0,2}|\\n[ \\t]{0,4})(?:[A-Z]{1,2}-)?(?:\\d{4,5}(?:-\\d{3})?|\\d{2}-\\d{3})(?:[ \\t][A-Z]{2})?[ \\t]{1,2}${CITY_WORD}(?:[ \\t](?:am|an|im|sur|en|${CITY_WORD}))?(?:[ \\t]${CITY_WORD})?(?![\\p{L}\\p{N}])`,
     'gu',
   ),
 ];
 
 /** The longest digit run each tail needs (the UK postcode's digit, the European postcode). */
-const TAIL_MIN_DIGITS: readonly number[] = [0, 1, 4];
+const TAIL_MIN_DIGITS: readonly number[] = [0, 1, 3];
 
 /** Every regular expression this recognizer runs over a text, for the linear-time test. */
 export const STREET_ADDRESS_REGEXES: readonly RegExp[] = [
@@ -92,8 +101,7 @@ const STREET_TYPE_START = new RegExp(TYPE_FIRST, 'g');
 const STREET_TYPE_FIRST_AT = new RegExp(STREET_TYPE_FIRST.source, 'uy');
 const SUFFIX_HINT =
   /(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|damm|ufer|chaussee|steig|straat|laan|gracht|plein|kade|dijk|singel|vej|gade|gatan|vägen|veien|gata)[ \t]{1,2}\d/;
-const FRENCH_HINT =
-  /\d,?[ \t]{1,2}(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|route|passage)[ \t]/;
+const FRENCH_HINT = new RegExp(`\\d,?[ \\t]{1,2}${FRENCH_TYPE}[ \\t]`);
 
 /** Words that may sit inside a street part besides capitalised words and numbers. */
 const STREET_PARTICLES = new Set([
@@ -309,7 +317,7 @@ export class StreetAddressRecognizer implements Recognizer {
     if (/[:;()@"“”]/.test(token)) return false;
     const abbreviated =
       /^(?:[A-Z][a-z]{0,4}|\p{Lu})\.$/u.test(token) ||
-      /(?:str|st|ave|rd|blvd|pl|av)\.$/i.test(token);
+      /(?:str|st|ave|rd|blvd|pl|av|ul|os)\.$/i.test(token);
     if (/\.$/.test(token) && !abbreviated && !last) return false;
     if (/^\d{1,6}[a-zA-Z]{0,2}(?:-\d{1,4}[a-zA-Z]?)?$/.test(token) || /^#\d{1,6}$/.test(token))
       return true;
