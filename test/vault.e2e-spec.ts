@@ -215,6 +215,38 @@ describe('vault core over HTTP on a real PostgreSQL', () => {
     expect(asB.body.tokens[0]).toMatchObject({ token, outcome: 'revealed', value: v.ssn });
   });
 
+  it('keeps concurrent reveals of two tenants apart: each sees its own values, the other’s as unknown', async () => {
+    // Lookups of requests arriving together share one statement per tenant (VaultRepository).
+    const keys = {
+      a: await createKey(service, ['admin'], 'tenant-concurrent-a'),
+      b: await createKey(service, ['admin'], 'tenant-concurrent-b'),
+    };
+    const issued = async (key: string) => {
+      const v = uniqueValues();
+      const res = await service.post<Tokenized>('/v1/tokenize', { text: `SSN ${v.ssn}` }, key);
+      return { token: res.body.entities[0].token, value: v.ssn };
+    };
+    const own = {
+      a: await Promise.all(Array.from({ length: 6 }, () => issued(keys.a))),
+      b: await Promise.all(Array.from({ length: 6 }, () => issued(keys.b))),
+    };
+    const reveals = (['a', 'b'] as const).flatMap((side) =>
+      own[side].map((mine, i) => {
+        const theirs = own[side === 'a' ? 'b' : 'a'][i];
+        return service
+          .post<Detokenized>('/v1/detokenize', { tokens: [mine.token, theirs.token] }, keys[side])
+          .then((res) => ({ res, mine, theirs }));
+      }),
+    );
+    for (const { res, mine, theirs } of await Promise.all(reveals)) {
+      expect(res.status).toBe(200);
+      expect(res.body.tokens).toEqual([
+        { token: mine.token, type: 'US_SSN', outcome: 'revealed', value: mine.value },
+        { token: theirs.token, type: 'US_SSN', outcome: 'unknown' },
+      ]);
+    }
+  });
+
   it('the same value in two tenants gets unrelated tokens', async () => {
     const a = await createKey(service, ['admin'], 'tenant-c');
     const b = await createKey(service, ['admin'], 'tenant-d');

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { changedCount, changedRows, selectRows } from '../common/sql';
 import type { EncryptedValue } from '../crypto/vault-cipher.service';
+import { TokenLookup } from './token-lookup';
 
 export interface NewVaultEntry extends EncryptedValue {
   token: string;
@@ -57,6 +58,11 @@ const LIVE_ENTRY_PROBE = `
 /** SQL for the vault_entries table; every statement is one round trip and autocommits. */
 @Injectable()
 export class VaultRepository {
+  /** Lookups of requests that arrive together share one statement per tenant (token-lookup.ts). */
+  private readonly lookups = new TokenLookup<StoredVaultEntry>((tenantId, tokens) =>
+    this.selectByTokens(tenantId, tokens),
+  );
+
   constructor(private readonly db: DataSource) {}
 
   /**
@@ -146,11 +152,18 @@ export class VaultRepository {
     return new Map(rows.map((r) => [valueKey(r.entity_type, r.blind_index), r.token]));
   }
 
-  async findByTokens(
+  /** The tenant's vault entries of these tokens, keyed by token (unknown tokens are absent). */
+  findByTokens(
     tenantId: string,
     tokens: readonly string[],
   ): Promise<Map<string, StoredVaultEntry>> {
-    if (tokens.length === 0) return new Map();
+    return this.lookups.find(tenantId, tokens);
+  }
+
+  private async selectByTokens(
+    tenantId: string,
+    tokens: readonly string[],
+  ): Promise<Map<string, StoredVaultEntry>> {
     const rows = await this.prepared<EntryRow>(
       'vault-find-by-tokens-v1',
       `SELECT token, entity_type, ciphertext, iv, auth_tag, key_version, expires_at
