@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import type { SqlRunner } from '../common/sql';
+import { namedStatement, type SqlRunner } from '../common/sql';
 import type { AuditMac } from '../crypto/audit-mac';
 import {
   CHAIN_VERSION,
@@ -82,11 +82,16 @@ export class AuditWriter implements AuditSink {
    * `db` should be a small pool of its own: a write queued behind request queries would hold up
    * every request of its batch. onFailure gets a message with counts and ids only.
    */
+  /** The single-statement append, prepared once per connection of the writer's pool. */
+  private readonly appendStatement: SqlRunner;
+
   constructor(
     private readonly db: DataSource,
     private readonly mac: AuditMac,
     private readonly onFailure: (message: string) => void,
-  ) {}
+  ) {
+    this.appendStatement = namedStatement(db, 'audit-append-v2');
+  }
 
   append(event: NormalizedEvent): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -142,7 +147,7 @@ export class AuditWriter implements AuditSink {
     for (let attempt = 0; after && attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       assertChainableAfter(after, events);
       const chained = chainAfter(after, events, this.mac);
-      after = await appendChained(this.db, tenantId, chained);
+      after = await appendChained(this.appendStatement, tenantId, chained);
       if (after === undefined) return chained.head;
     }
     return this.db.transaction(async (tx) => {

@@ -1,3 +1,5 @@
+import type { DataSource } from 'typeorm';
+
 /**
  * What a repository runs a statement on: TypeORM's DataSource, the EntityManager of a
  * transaction, or a QueryRunner. All three answer `query` with whatever the driver returned.
@@ -48,4 +50,24 @@ export async function changedCount(
  */
 export async function openPoolConnections(pool: SqlRunner, connections: number): Promise<void> {
   await Promise.all(Array.from({ length: connections }, () => pool.query('SELECT 1')));
+}
+
+/** The pg pool under TypeORM's PostgreSQL driver, as far as named statements need it. */
+interface NamedStatementPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * A SqlRunner whose statements run as the named prepared statement `name` on the DataSource's
+ * pool, around TypeORM's query runner: PostgreSQL then parses and plans it once per connection
+ * instead of on every call (planning was ~0.7 ms of a ~2 ms upsert, on a server sharing two cores
+ * with the service), and the service skips the query runner's set-up. For hot-path statements
+ * outside transactions, one text per name.
+ */
+export function namedStatement(db: DataSource, name: string): SqlRunner {
+  // The pool is read at each call: the driver opens it when the DataSource is initialised.
+  const pool = () => (db.driver as unknown as { master: NamedStatementPool }).master;
+  return {
+    query: async (text, values = []) => (await pool().query({ name, text, values })).rows,
+  };
 }
